@@ -1,0 +1,62 @@
+package ssgan.engine.autograd;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import ssgan.engine.tensor.Tensor;
+
+/**
+ * Reverse-mode differentiation: order the graph topologically, then run each op's backward rule once,
+ * from the output back to the leaves. Nothing else happens here.
+ */
+public final class Graph {
+    private Graph() {}
+
+    /**
+     * Propagates {@code seed} (the gradient of the loss with respect to {@code root}) to every leaf that
+     * requires a gradient, then frees the graph: intermediate tensors drop their node and gradient.
+     */
+    public static void backward(Tensor root, float[] seed) {
+        List<Tensor> order = topologicalOrder(root);
+        root.accumulateGrad(seed);
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Tensor t = order.get(i);
+            Node node = t.node();
+            float[] grad = t.gradData();
+            if (grad != null) node.backward().apply(grad);
+            t.releaseGraph();
+        }
+    }
+
+    /** Every tensor with a node reachable from {@code root}, each after all of its inputs. */
+    static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        if (root.node() == null) return order;
+        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
+        // Iterative depth-first post-order, so deep graphs cannot overflow the stack.
+        ArrayDeque<Tensor> stack = new ArrayDeque<>();
+        ArrayDeque<Integer> nextInput = new ArrayDeque<>();
+        stack.push(root);
+        nextInput.push(0);
+        visited.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Tensor t = stack.peek();
+            int i = nextInput.pop();
+            Tensor[] inputs = t.node().inputs();
+            if (i < inputs.length) {
+                nextInput.push(i + 1);
+                Tensor in = inputs[i];
+                if (in.node() != null && visited.put(in, Boolean.TRUE) == null) {
+                    stack.push(in);
+                    nextInput.push(0);
+                }
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,28 @@
+package ssgan.engine.kernels;
+
+/**
+ * The engine's matrix multiply: the Vector API kernel when available, else {@link ScalarGemm}.
+ * See {@link GemmKernel} for the argument convention.
+ */
+public final class Gemm {
+    private static final GemmKernel KERNEL = Simd.choose(ScalarGemm::new, ScalarGemm::new); // VectorGemm replaces the first once it exists
+
+    private Gemm() {}
+
+    public static GemmKernel kernel() {
+        return KERNEL;
+    }
+
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc,
+                            boolean accumulate) {
+        KERNEL.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** Dense C[m×n] = A[m×k] · B[k×n] with tight leading dimensions. */
+    public static void gemm(int m, int n, int k, float[] a, float[] b, float[] c) {
+        gemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
+    }
+}

@@ -1,0 +1,298 @@
+package ssgan.engine.tensor;
+
+import java.util.Arrays;
+import ssgan.engine.autograd.Backward;
+import ssgan.engine.autograd.GradMode;
+import ssgan.engine.autograd.Graph;
+import ssgan.engine.autograd.Node;
+
+/**
+ * A float32 tensor: a shape and a contiguous row-major {@code float[]}, plus what reverse-mode autograd
+ * needs: whether it requires a gradient, its gradient buffer, and the {@link Node} that made it.
+ *
+ * <p>Ops live in {@code ssgan.engine.ops}; each builds its result with {@link #fromOp}, which records the
+ * node only when some input requires a gradient and {@link GradMode} is on. {@link #reshape} and
+ * {@link #view} share storage with their input; every other op writes a new array.
+ */
+public final class Tensor {
+    private final float[] data;
+    private final int[] shape;
+    private boolean requiresGrad;
+    private float[] grad;
+    private Node node;
+    private boolean graphFreed;
+
+    private Tensor(float[] data, int[] shape) {
+        this.data = data;
+        this.shape = shape;
+    }
+
+    // ---- creation -------------------------------------------------------------------------------
+
+    /** Wraps {@code data} without copying; it must hold exactly {@code numel(shape)} values. */
+    public static Tensor wrap(float[] data, int... shape) {
+        int n = Shape.numel(shape);
+        if (data.length != n) {
+            throw new IllegalArgumentException("wrap: " + data.length + " values do not fill shape " + Shape.str(shape) + " (" + n + " elements)");
+        }
+        return new Tensor(data, shape.clone());
+    }
+
+    /** A tensor holding a copy of {@code data}. */
+    public static Tensor of(float[] data, int... shape) {
+        return wrap(data.clone(), shape);
+    }
+
+    /** A 0-dimensional tensor. */
+    public static Tensor scalar(float value) {
+        return new Tensor(new float[] {value}, new int[0]);
+    }
+
+    public static Tensor zeros(int... shape) {
+        return new Tensor(new float[Shape.numel(shape)], shape.clone());
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        Tensor t = zeros(shape);
+        Arrays.fill(t.data, value);
+        return t;
+    }
+
+    /** 0, 1, ..., n-1 as a 1-D tensor. */
+    public static Tensor arange(int n) {
+        return arange(0, n, 1);
+    }
+
+    /** start, start+step, ... while below {@code end} (above it for a negative step). */
+    public static Tensor arange(float start, float end, float step) {
+        if (step == 0) throw new IllegalArgumentException("arange: step must not be 0");
+        int n = (int) Math.max(0, Math.ceil((end - start) / step));
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) d[i] = start + i * step;
+        return new Tensor(d, new int[] {n});
+    }
+
+    /** Standard normal samples from {@code rng}. */
+    public static Tensor randn(Rng rng, int... shape) {
+        Tensor t = zeros(shape);
+        rng.fillGaussian(t.data, 0, t.data.length, 0f, 1f);
+        return t;
+    }
+
+    /** Uniform samples in [0, 1) from {@code rng}. */
+    public static Tensor rand(Rng rng, int... shape) {
+        Tensor t = zeros(shape);
+        rng.fillUniform(t.data, 0, t.data.length, 0f, 1f);
+        return t;
+    }
+
+    /**
+     * The result of an op. Records {@code backward} as this tensor's node only when grad mode is on and
+     * some input requires a gradient; otherwise the result is a plain constant.
+     */
+    public static Tensor fromOp(String op, float[] data, int[] shape, Backward backward, Tensor... inputs) {
+        Tensor out = wrap(data, shape);
+        if (GradMode.isEnabled()) {
+            for (Tensor in : inputs) {
+                if (in.requiresGrad) {
+                    out.requiresGrad = true;
+                    out.node = new Node(op, inputs, backward);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- shape and data -------------------------------------------------------------------------
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int dim() {
+        return shape.length;
+    }
+
+    /** Size along {@code d}; negative counts from the end. */
+    public int size(int d) {
+        return shape[Shape.dim("size", d, shape.length)];
+    }
+
+    public int numel() {
+        return data.length;
+    }
+
+    /** The backing array itself (row-major), for kernels. Writing to it bypasses autograd. */
+    public float[] data() {
+        return data;
+    }
+
+    /** The value of a one-element tensor. */
+    public float item() {
+        if (data.length != 1) throw new IllegalArgumentException("item: tensor of shape " + Shape.str(shape) + " has " + data.length + " elements, not 1");
+        return data[0];
+    }
+
+    public float get(int... index) {
+        return data[offset(index)];
+    }
+
+    public void set(float value, int... index) {
+        data[offset(index)] = value;
+    }
+
+    private int offset(int... index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("index " + Arrays.toString(index) + " does not match shape " + Shape.str(shape));
+        }
+        int off = 0;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                throw new IllegalArgumentException("index " + Arrays.toString(index) + " is out of bounds for shape " + Shape.str(shape));
+            }
+            off = off * shape[i] + index[i];
+        }
+        return off;
+    }
+
+    /** The same storage seen with another shape (one entry may be -1). Differentiable. */
+    public Tensor reshape(int... newShape) {
+        int[] s = Shape.infer("reshape", data.length, newShape);
+        Tensor in = this;
+        return fromOp("reshape", data, s, g -> in.accumulateGrad(g), in);
+    }
+
+    /** Same as {@link #reshape}: storage is always contiguous here, so every view is a reshape. */
+    public Tensor view(int... newShape) {
+        return reshape(newShape);
+    }
+
+    /** The same data, cut off from the graph. */
+    public Tensor detach() {
+        return new Tensor(data, shape);
+    }
+
+    /** A deep copy of the data, cut off from the graph. */
+    public Tensor copy() {
+        return new Tensor(data.clone(), shape);
+    }
+
+    // ---- autograd -------------------------------------------------------------------------------
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf as a parameter or input whose gradient is wanted; returns this for chaining. */
+    public Tensor requiresGrad(boolean value) {
+        if (node != null) {
+            throw new IllegalStateException("requiresGrad: only leaves can be changed; this tensor was made by " + node.op() + " (use detach())");
+        }
+        requiresGrad = value;
+        return this;
+    }
+
+    /** True when no op made this tensor (parameters, inputs, constants). */
+    public boolean isLeaf() {
+        return node == null;
+    }
+
+    /** The op node that made this tensor, or null for a leaf. */
+    public Node node() {
+        return node;
+    }
+
+    /** The gradient as a tensor sharing the gradient buffer, or null when none has been computed. */
+    public Tensor grad() {
+        return grad == null ? null : new Tensor(grad, shape);
+    }
+
+    /** The raw gradient buffer, or null. */
+    public float[] gradData() {
+        return grad;
+    }
+
+    /** The gradient buffer, created as zeros if absent: backward rules add into it. */
+    public float[] gradBuffer() {
+        if (grad == null) grad = new float[data.length];
+        return grad;
+    }
+
+    /** Adds {@code g} (same element count) into this tensor's gradient. */
+    public void accumulateGrad(float[] g) {
+        if (g.length != data.length) {
+            throw new IllegalArgumentException("gradient of " + g.length + " elements for a tensor of shape " + Shape.str(shape));
+        }
+        if (grad == null) {
+            grad = g.clone();
+        } else {
+            for (int i = 0; i < g.length; i++) grad[i] += g[i];
+        }
+    }
+
+    /** Sets the gradient to zero (keeps the buffer, so no allocation happens in a training loop). */
+    public void zeroGrad() {
+        if (grad != null) Arrays.fill(grad, 0f);
+    }
+
+    /** Drops the gradient buffer altogether. */
+    public void clearGrad() {
+        grad = null;
+    }
+
+    /** Backward from a scalar: the seed gradient is 1. */
+    public void backward() {
+        if (data.length != 1) {
+            throw new IllegalArgumentException("backward: output of shape " + Shape.str(shape)
+                    + " is not a scalar; pass the gradient of the loss with respect to it: backward(gradOutput)");
+        }
+        backward(new float[] {1f});
+    }
+
+    /** Backward with an explicit gradient of the loss with respect to this tensor. */
+    public void backward(Tensor gradOutput) {
+        if (!Arrays.equals(gradOutput.shape, shape)) {
+            throw new IllegalArgumentException("backward: gradient of shape " + Shape.str(gradOutput.shape) + " for an output of shape " + Shape.str(shape));
+        }
+        backward(gradOutput.data.clone());
+    }
+
+    private void backward(float[] seed) {
+        if (graphFreed) {
+            throw new IllegalStateException("backward: this graph was already used by a backward pass and freed; run the forward pass again");
+        }
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward: this tensor does not require a gradient (no input had requiresGrad(true), or it was made under GradMode.noGrad())");
+        }
+        if (node == null) {
+            accumulateGrad(seed);
+            return;
+        }
+        Graph.backward(this, seed);
+    }
+
+    /** Called by {@link Graph} once this tensor's backward rule has run: frees the intermediate state. */
+    public void releaseGraph() {
+        node = null;
+        grad = null;
+        graphFreed = true;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape)).append(' ');
+        int n = Math.min(data.length, 8);
+        sb.append('[');
+        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ", ").append(data[i]);
+        if (data.length > n) sb.append(", ...");
+        sb.append(']');
+        if (node != null) sb.append(" grad_fn=").append(node.op());
+        else if (requiresGrad) sb.append(" requires_grad");
+        return sb.toString();
+    }
+}
