@@ -86,6 +86,10 @@ class ElementwiseKernelTest {
                 float[] out = new float[rows * cols];
                 k.binaryRows(op, a, row, out, cols, 0, rows, false);
                 assertClose(op + " rows cols=" + cols, expected, out, 1e-6, 1e-6);
+                float[] acc = uniform(rng, rows * cols, -1, 1);
+                double[] expectedAcc = plus(acc, expected);
+                k.binaryRows(op, a, row, acc, cols, 0, rows, true);
+                assertClose(op + " rows accumulate cols=" + cols, expectedAcc, acc, 1e-6, 1e-6);
 
                 int outer = 2;
                 int channels = 3;
@@ -97,8 +101,18 @@ class ElementwiseKernelTest {
                 float[] got = new float[x.length];
                 k.binaryChannels(op, x, perChannel, channels, inner, got, 0, outer * channels, false);
                 assertClose(op + " channels inner=" + inner, want, got, 1e-6, 1e-6);
+                float[] gotAcc = uniform(rng, x.length, -1, 1);
+                double[] wantAcc = plus(gotAcc, want);
+                k.binaryChannels(op, x, perChannel, channels, inner, gotAcc, 0, outer * channels, true);
+                assertClose(op + " channels accumulate inner=" + inner, wantAcc, gotAcc, 1e-6, 1e-6);
             }
         }
+    }
+
+    private static double[] plus(float[] prior, double[] values) {
+        double[] r = new double[values.length];
+        for (int i = 0; i < r.length; i++) r[i] = prior[i] + values[i];
+        return r;
     }
 
     @ParameterizedTest
