@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
+import ssgan.engine.testing.GradCheck;
 
 class StochasticTest {
     @Test
@@ -56,5 +57,13 @@ class StochasticTest {
         assertEquals(0.5, std, 0.01);
         Reductions.sum(y).backward();
         for (float g : x.gradData()) assertEquals(1f, g);
+    }
+
+    /** A fresh generator with the same seed on every call makes the op deterministic, so it can be differentiated numerically. */
+    @Test
+    void gradientsMatchFiniteDifferencesForAFixedDraw() {
+        Tensor x = TestTensors.uniform(new Rng(4), -1, 1, 3, 17);
+        GradCheck.standard().check("dropout", in -> Stochastic.dropout(in[0], 0.4f, true, new Rng(9)), x);
+        GradCheck.standard().check("gaussianNoise", in -> Stochastic.gaussianNoise(in[0], 0.3f, true, new Rng(9)), x);
     }
 }
