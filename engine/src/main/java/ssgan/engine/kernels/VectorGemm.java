@@ -132,18 +132,8 @@ public final class VectorGemm implements GemmKernel {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                microKernel(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, add);
-                            } else {  // edge tile: compute the full padded tile aside, keep its valid part
-                                microKernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, false);
-                                for (int r = 0; r < mr; r++) {
-                                    for (int j = 0; j < nr; j++) {
-                                        int at = ci + r * ldc + j;
-                                        c[at] = add ? c[at] + tile[r * NR + j] : tile[r * NR + j];
-                                    }
-                                }
-                            }
+                            microKernel(kc, ap, ir * kc, bp, jr * kc, tile);
+                            storeTile(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
                         }
                     }
                 }
@@ -152,43 +142,51 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * C[MR×NR] (+)= A sliver · B sliver. The sliver of A holds, for each p, MR values of column p;
+     * tile[MR×NR] = A sliver · B sliver. The sliver of A holds, for each p, MR values of column p;
      * the sliver of B holds, for each p, NR values of row p. The 12 accumulators never leave registers.
+     * (Writing to a small tile rather than into C keeps this method small enough for the JIT to compile
+     * every vector operation into a machine instruction; the copy into C costs little next to 2·kc·MR·NR flops.)
      */
-    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi,
-                                    float[] c, int ci, int ldc, boolean add) {
+    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+        for (int p = 0; p < kc; p++) {
+            int aq = ai + p * MR, bq = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bq);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bq + L);
             FloatVector a;
-            a = FloatVector.broadcast(S, ap[ai]);     c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ai + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[aq]);     c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[aq + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[aq + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[aq + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[aq + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[aq + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
         }
-        storeRow(c00, c01, c, ci, add);
-        storeRow(c10, c11, c, ci + ldc, add);
-        storeRow(c20, c21, c, ci + 2 * ldc, add);
-        storeRow(c30, c31, c, ci + 3 * ldc, add);
-        storeRow(c40, c41, c, ci + 4 * ldc, add);
-        storeRow(c50, c51, c, ci + 5 * ldc, add);
+        c00.intoArray(tile, 0);          c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);     c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
     }
 
-    private static void storeRow(FloatVector v0, FloatVector v1, float[] c, int ci, boolean add) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(S, c, ci));
-            v1 = v1.add(FloatVector.fromArray(S, c, ci + L));
+    /** C[mr×nr] = tile, or C += tile when {@code add}; vector rows for full tiles, scalar for the edges. */
+    private static void storeTile(float[] tile, int mr, int nr, float[] c, int ci, int ldc, boolean add) {
+        for (int r = 0; r < mr; r++, ci += ldc) {
+            int j = 0;
+            if (nr == NR) {
+                for (; j < NR; j += L) {
+                    FloatVector t = FloatVector.fromArray(S, tile, r * NR + j);
+                    if (add) t = t.add(FloatVector.fromArray(S, c, ci + j));
+                    t.intoArray(c, ci + j);
+                }
+            }
+            for (; j < nr; j++) c[ci + j] = add ? c[ci + j] + tile[r * NR + j] : tile[r * NR + j];
         }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
     }
 
     /** Packs op(A)[ic..ic+mc, pc..pc+kc] as slivers of MR rows: dst[s·kc·MR + p·MR + r]; missing rows are 0. */
