@@ -127,12 +127,19 @@ public final class VectorGemm implements GemmKernel {
                 packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+                    // Rows of a plain A are already contiguous in k: the micro-kernel reads whole slivers
+                    // in place. Only a transposed A, and a last sliver short of MR rows, are packed.
+                    int inPlace = transA ? 0 : mc / MR * MR;
+                    packA(transA, a, aOff, lda, ic + inPlace, pc, mc - inPlace, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            microKernel(kc, ap, ir * kc, bp, jr * kc, tile);
+                            if (ir < inPlace) {
+                                microKernel(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, jr * kc, tile);
+                            } else {
+                                microKernel(kc, ap, (ir - inPlace) * kc, kc, bp, jr * kc, tile);
+                            }
                             storeTile(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
                         }
                     }
@@ -142,12 +149,13 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * tile[MR×NR] = A sliver · B sliver. The sliver of A holds, for each p, MR values of column p;
-     * the sliver of B holds, for each p, NR values of row p. The 12 accumulators never leave registers.
+     * tile[MR×NR] = A sliver · B sliver. The A sliver is MR rows of kc values, row r at
+     * a[ai + r·lda]; the B sliver holds, for each p, NR values of row p. The 12 accumulators never leave registers.
      * (Writing to a small tile rather than into C keeps this method small enough for the JIT to compile
      * every vector operation into a machine instruction; the copy into C costs little next to 2·kc·MR·NR flops.)
      */
-    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+    private static void microKernel(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] tile) {
+        int a0 = ai, a1 = ai + lda, a2 = ai + 2 * lda, a3 = ai + 3 * lda, a4 = ai + 4 * lda, a5 = ai + 5 * lda;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -155,16 +163,16 @@ public final class VectorGemm implements GemmKernel {
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int aq = ai + p * MR, bq = bi + p * NR;
+            int bq = bi + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bq);
             FloatVector b1 = FloatVector.fromArray(S, bp, bq + L);
-            FloatVector a;
-            a = FloatVector.broadcast(S, ap[aq]);     c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[aq + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[aq + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[aq + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[aq + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[aq + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            FloatVector ar;  // one element of A, in every lane
+            ar = FloatVector.broadcast(S, a[a0 + p]); c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(S, a[a1 + p]); c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(S, a[a2 + p]); c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(S, a[a3 + p]); c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(S, a[a4 + p]); c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(S, a[a5 + p]); c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
         }
         c00.intoArray(tile, 0);          c01.intoArray(tile, L);
         c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
@@ -189,20 +197,18 @@ public final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** Packs op(A)[ic..ic+mc, pc..pc+kc] as slivers of MR rows: dst[s·kc·MR + p·MR + r]; missing rows are 0. */
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc] as slivers of MR rows, each row kc long: dst[s·MR·kc + r·kc + p]; missing rows are 0. */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] dst) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int base = ir * kc;
             for (int r = 0; r < MR; r++) {
-                int i = ic + ir + r;
+                int i = ic + ir + r, row = ir * kc + r * kc;
                 if (r >= mr) {
-                    for (int p = 0; p < kc; p++) dst[base + p * MR + r] = 0f;
+                    java.util.Arrays.fill(dst, row, row + kc, 0f);
                 } else if (transA) {  // op(A)[i, p] = a[p·lda + i]
-                    for (int p = 0; p < kc; p++) dst[base + p * MR + r] = a[aOff + (pc + p) * lda + i];
+                    for (int p = 0; p < kc; p++) dst[row + p] = a[aOff + (pc + p) * lda + i];
                 } else {              // op(A)[i, p] = a[i·lda + p]: one contiguous row
-                    int src = aOff + i * lda + pc;
-                    for (int p = 0; p < kc; p++) dst[base + p * MR + r] = a[src + p];
+                    System.arraycopy(a, aOff + i * lda + pc, dst, row, kc);
                 }
             }
         }
