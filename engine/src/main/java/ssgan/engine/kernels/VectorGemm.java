@@ -15,16 +15,17 @@ import ssgan.engine.parallel.Parallel;
  * <pre>
  * for jc in n, step NC:                      an NC-column strip of op(B) and C
  *   for pc in k, step KC:                    a KC-long slice of the k summation
- *     pack op(B)[pc.., jc..] into B slivers  KC × NR each, row after row        (stays in L2 / L3)
+ *     pack op(B)[pc.., jc..] into B slivers  KC × NR each, k-row after k-row   (stays in L2 / L3)
  *     for ic in m, step MC:
- *       pack op(A)[ic.., pc..] into A slivers  KC × MR each, column after column (stays in L2)
+ *       pack op(A)[ic.., pc..] into A slivers  MR × KC each, row after row       (stays in L2)
  *       for each B sliver:                   (stays in L1 while it meets every A sliver)
  *         for each A sliver:
  *           micro-kernel: C[MR × NR] (+)= A sliver · B sliver
  * </pre>
  * The micro-kernel keeps the whole MR × NR tile of C in registers for the KC steps of its loop; each step
  * loads one row of NR floats of B (two vectors), broadcasts MR single floats of A, and issues MR·2
- * independent fused multiply-adds: enough independent chains to keep both FMA pipes busy.
+ * independent fused multiply-adds: more independent chains (16) than the FMA pipes need to stay busy
+ * (2 pipes × 4 cycles latency), yet few enough that accumulators, B and A fit the 32 vector registers.
  * Packing copies the slivers into the exact order the micro-kernel reads them, so its loads are
  * sequential whatever the transpose flags and leading dimensions; edge slivers are padded with zeros.
  *
@@ -41,9 +42,13 @@ public final class VectorGemm implements GemmKernel {
     private static final int L = S.length();
 
     /** Micro-tile: MR rows × NR columns of C held in 2·MR vector registers. */
-    static final int MR = 6;
+    static final int MR = 8;
     static final int NR = 2 * L;
-    /** Cache blocks: a KC×NR B sliver (32 KiB at 16 lanes) fits L1; an MC×KC A block (120 KiB) fits L2. */
+    /**
+     * Cache blocks, for 16 lanes: a KC×NR B sliver (32 KiB) and an A sliver (8 KiB) fit the 48 KiB L1;
+     * an MC×KC A block (160 KiB) fits the 1 MiB L2 beside the KC×NC B panel (up to 2 MiB, L2 or L3).
+     * A wider A tile (12 rows) or other KC measured slower on this machine.
+     */
     static final int KC = 256;
     static final int MC = 20 * MR;
     static final int NC = 64 * NR;
@@ -127,19 +132,12 @@ public final class VectorGemm implements GemmKernel {
                 packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    // Rows of a plain A are already contiguous in k: the micro-kernel reads whole slivers
-                    // in place. Only a transposed A, and a last sliver short of MR rows, are packed.
-                    int inPlace = transA ? 0 : mc / MR * MR;
-                    packA(transA, a, aOff, lda, ic + inPlace, pc, mc - inPlace, kc, ap);
+                    packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            if (ir < inPlace) {
-                                microKernel(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, jr * kc, tile);
-                            } else {
-                                microKernel(kc, ap, (ir - inPlace) * kc, kc, bp, jr * kc, tile);
-                            }
+                            microKernel(kc, ap, ir * kc, bp, jr * kc, tile);
                             storeTile(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
                         }
                     }
@@ -149,30 +147,34 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * tile[MR×NR] = A sliver · B sliver. The A sliver is MR rows of kc values, row r at
-     * a[ai + r·lda]; the B sliver holds, for each p, NR values of row p. The 12 accumulators never leave registers.
+     * tile[MR×NR] = A sliver · B sliver. The A sliver is MR rows of kc values, one after the other;
+     * the B sliver holds, for each p, NR values of row p. The 16 accumulators never leave registers.
      * (Writing to a small tile rather than into C keeps this method small enough for the JIT to compile
      * every vector operation into a machine instruction; the copy into C costs little next to 2·kc·MR·NR flops.)
      */
-    private static void microKernel(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] tile) {
-        int a0 = ai, a1 = ai + lda, a2 = ai + 2 * lda, a3 = ai + 3 * lda, a4 = ai + 4 * lda, a5 = ai + 5 * lda;
+    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+        int a0 = ai, a1 = ai + kc, a2 = ai + 2 * kc, a3 = ai + 3 * kc, a4 = ai + 4 * kc, a5 = ai + 5 * kc, a6 = ai + 6 * kc, a7 = ai + 7 * kc;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int bq = bi + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bq);
             FloatVector b1 = FloatVector.fromArray(S, bp, bq + L);
             FloatVector ar;  // one element of A, in every lane
-            ar = FloatVector.broadcast(S, a[a0 + p]); c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
-            ar = FloatVector.broadcast(S, a[a1 + p]); c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
-            ar = FloatVector.broadcast(S, a[a2 + p]); c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
-            ar = FloatVector.broadcast(S, a[a3 + p]); c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
-            ar = FloatVector.broadcast(S, a[a4 + p]); c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
-            ar = FloatVector.broadcast(S, a[a5 + p]); c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
+            ar = FloatVector.broadcast(S, ap[a0 + p]); c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(S, ap[a1 + p]); c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(S, ap[a2 + p]); c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(S, ap[a3 + p]); c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(S, ap[a4 + p]); c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(S, ap[a5 + p]); c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
+            ar = FloatVector.broadcast(S, ap[a6 + p]); c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
+            ar = FloatVector.broadcast(S, ap[a7 + p]); c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
         }
         c00.intoArray(tile, 0);          c01.intoArray(tile, L);
         c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
@@ -180,6 +182,8 @@ public final class VectorGemm implements GemmKernel {
         c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
         c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);     c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);     c71.intoArray(tile, 7 * NR + L);
     }
 
     /** C[mr×nr] = tile, or C += tile when {@code add}; vector rows for full tiles, scalar for the edges. */
