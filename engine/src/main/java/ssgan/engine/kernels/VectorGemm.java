@@ -35,7 +35,11 @@ import ssgan.engine.parallel.Parallel;
  * summed in the same order (KC slices in turn, each slice sequential in k) whatever the piece it falls
  * in, so the output is bitwise the same for any thread count.
  *
- * <p>Small problems skip all this: they run an unpacked loop on one thread (see {@link #gemm}).
+ * <h2>Small and thin problems</h2>
+ * Packing pays only when each packed value is reused often. Tiny problems (under 32³ multiply-adds) and
+ * thin ones (fewer than MR rows, e.g. a linear layer on a batch of one) run unpacked vector loops
+ * instead: rows of B scaled and added into rows of C, or, when B is transposed, dot products; these split
+ * over columns when large. Below 160³ multiply-adds everything stays on the calling thread.
  */
 public final class VectorGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -47,8 +51,8 @@ public final class VectorGemm implements GemmKernel {
     /**
      * Cache blocks, for 16 lanes: a KC×NR B sliver (32 KiB) and an A sliver (8 KiB) fit the 48 KiB L1;
      * an MC×KC A block (160 KiB) fits the 1 MiB L2 beside the KC×NC B panel (up to 2 MiB, L2 or L3).
-     * Measured here: 8 rows beat 6 (fewer loads per FMA); 12 rows spill registers and run at half speed;
-     * KC from 192 to 384 measured alike within the noise of a shared machine.
+     * Measured here: 8 rows beat 6 (fewer loads per FMA); 12 rows ran at half speed; KC from 192 to
+     * 384 measured alike within the noise of a shared machine.
      */
     static final int KC = 256;
     static final int MC = 20 * MR;
@@ -68,6 +72,7 @@ public final class VectorGemm implements GemmKernel {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        final int[] rowStarts = new int[L];
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -134,7 +139,7 @@ public final class VectorGemm implements GemmKernel {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;  // later k slices add onto the earlier ones
-                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, ws.rowStarts);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
@@ -223,8 +228,12 @@ public final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** Packs op(B)[pc..pc+kc, jc..jc+nc] as slivers of NR columns: dst[s·kc·NR + p·NR + j]; missing columns are 0. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] dst) {
+    /**
+     * Packs op(B)[pc..pc+kc, jc..jc+nc] as slivers of NR columns: dst[s·kc·NR + p·NR + j]; missing columns
+     * are 0. {@code rowStarts} is scratch for the gather offsets of a transposed B.
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] dst, int[] rowStarts) {
+        for (int j = 0; j < L; j++) rowStarts[j] = j * ldb;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
@@ -236,11 +245,20 @@ public final class VectorGemm implements GemmKernel {
                 }
                 continue;
             }
-            for (int j = 0; j < NR; j++) {
+            if (transB && nr == NR) {  // op(B)[p, j] = b[j·ldb + p]: gather one element from each of L stored rows
+                                       // (measured ~15% faster than scalar copies for a 64×256×784 A·Bᵀ)
+                int src = bOff + (jc + jr) * ldb + pc;
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromArray(S, b, src + p, rowStarts, 0).intoArray(dst, base + p * NR);
+                    FloatVector.fromArray(S, b, src + L * ldb + p, rowStarts, 0).intoArray(dst, base + p * NR + L);
+                }
+                continue;
+            }
+            for (int j = 0; j < NR; j++) {  // an edge sliver: the columns there are, then zeros
                 int col = jc + jr + j;
                 if (j >= nr) {
                     for (int p = 0; p < kc; p++) dst[base + p * NR + j] = 0f;
-                } else if (transB) {  // op(B)[p, j] = b[j·ldb + p]: one contiguous row of the stored B
+                } else if (transB) {
                     int src = bOff + col * ldb + pc;
                     for (int p = 0; p < kc; p++) dst[base + p * NR + j] = b[src + p];
                 } else {
