@@ -163,7 +163,8 @@ public final class VectorGemm implements GemmKernel {
      * every vector operation into a machine instruction; the copy into C costs little next to 2·kc·MR·NR flops.)
      */
     private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
-        int a0 = ai, a1 = ai + kc, a2 = ai + 2 * kc, a3 = ai + 3 * kc, a4 = ai + 4 * kc, a5 = ai + 5 * kc, a6 = ai + 6 * kc, a7 = ai + 7 * kc;
+        int a0 = ai, a1 = ai + kc, a2 = ai + 2 * kc, a3 = ai + 3 * kc;  // where each of the MR rows starts
+        int a4 = ai + 4 * kc, a5 = ai + 5 * kc, a6 = ai + 6 * kc, a7 = ai + 7 * kc;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
