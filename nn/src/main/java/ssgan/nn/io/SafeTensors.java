@@ -123,7 +123,8 @@ public final class SafeTensors {
             checkLayout(file, entries, size - dataStart);
 
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            long largest = entries.stream().mapToLong(e -> e.end - e.begin).max().orElse(0);
+            ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(4, largest))).order(ByteOrder.LITTLE_ENDIAN);
             for (Entry e : entries) {
                 float[] data = new float[Shape.numel(e.shape)];
                 readFloats(ch, dataStart + e.begin, data, chunk, file);
