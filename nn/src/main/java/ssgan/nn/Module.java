@@ -99,6 +99,18 @@ public abstract class Module {
         return Collections.unmodifiableMap(children);
     }
 
+    /** This module (under the name "") and every descendant with its dotted name, depth first. */
+    public LinkedHashMap<String, Module> namedModules() {
+        LinkedHashMap<String, Module> out = new LinkedHashMap<>();
+        collectModules(out, "");
+        return out;
+    }
+
+    private void collectModules(Map<String, Module> out, String name) {
+        out.put(name, this);
+        children.forEach((childName, child) -> child.collectModules(out, name.isEmpty() ? childName : name + "." + childName));
+    }
+
     /** This module's own parameters (not its children's), in registration order. */
     protected Map<String, Tensor> ownParameters() {
         return Collections.unmodifiableMap(parameters);
