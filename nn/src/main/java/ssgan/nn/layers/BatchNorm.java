@@ -48,10 +48,11 @@ public abstract class BatchNorm extends Module {
         checkInput(input);
         // Without running statistics there is nothing else to normalise with, so batch statistics are used in both modes.
         boolean useBatchStatistics = isTraining() || runningMean == null;
-        if (isTraining() && batchesTracked != null) batchesTracked.data()[0] += 1;
-        return Normalization.batchNorm(input, weight, bias,
+        Tensor out = Normalization.batchNorm(input, weight, bias,
                 runningMean == null ? null : runningMean.data(), runningVar == null ? null : runningVar.data(),
                 useBatchStatistics, momentum, eps);
+        if (isTraining() && batchesTracked != null) batchesTracked.data()[0] += 1;
+        return out;
     }
 
     /** γ, or null when not affine. */
