@@ -8,7 +8,7 @@ public enum UnaryOp {
     EXP {
         @Override
         public float apply(float x) {
-            return (float) Math.exp(x);
+            return (float) StrictMath.exp(x);
         }
 
         @Override
@@ -19,7 +19,7 @@ public enum UnaryOp {
     LOG {
         @Override
         public float apply(float x) {
-            return (float) Math.log(x);
+            return (float) StrictMath.log(x);
         }
 
         @Override
@@ -52,7 +52,7 @@ public enum UnaryOp {
     TANH {
         @Override
         public float apply(float x) {
-            return (float) Math.tanh(x);
+            return (float) StrictMath.tanh(x);
         }
 
         @Override
@@ -63,7 +63,7 @@ public enum UnaryOp {
     SIGMOID {
         @Override
         public float apply(float x) {
-            return (float) (1.0 / (1.0 + Math.exp(-x)));
+            return (float) (1.0 / (1.0 + StrictMath.exp(-x)));
         }
 
         @Override
@@ -75,7 +75,7 @@ public enum UnaryOp {
     SOFTPLUS {
         @Override
         public float apply(float x) {
-            return (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x))));
+            return (float) (Math.max(x, 0.0) + StrictMath.log1p(StrictMath.exp(-Math.abs(x))));
         }
 
         @Override

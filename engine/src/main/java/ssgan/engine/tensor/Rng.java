@@ -54,7 +54,7 @@ public final class Rng {
     public double nextGaussian() {
         double u1 = 1.0 - nextDouble(); // (0, 1]: log is finite
         double u2 = nextDouble();
-        return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+        return Math.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * Math.PI * u2);
     }
 
     /** Fills {@code a[off, off+len)} with normal samples of the given mean and standard deviation, using both values of each Box-Muller pair. */
@@ -62,10 +62,10 @@ public final class Rng {
         int end = off + len;
         int i = off;
         for (; i + 1 < end; i += 2) {
-            double r = Math.sqrt(-2.0 * Math.log(1.0 - nextDouble()));
+            double r = Math.sqrt(-2.0 * StrictMath.log(1.0 - nextDouble()));
             double t = 2.0 * Math.PI * nextDouble();
-            a[i] = (float) (mean + std * r * Math.cos(t));
-            a[i + 1] = (float) (mean + std * r * Math.sin(t));
+            a[i] = (float) (mean + std * r * StrictMath.cos(t));
+            a[i + 1] = (float) (mean + std * r * StrictMath.sin(t));
         }
         if (i < end) a[i] = (float) (mean + std * nextGaussian());
     }
