@@ -47,7 +47,7 @@ final class VectorMath {
     private static final FloatVector LG3 = f(2f / 3), LG5 = f(2f / 5), LG7 = f(2f / 7), LG9 = f(2f / 9);
     private static final int SQRT2_BITS = Float.floatToRawIntBits(1.41421356f);
     private static final FloatVector SQRT2_MINUS_ONE = f(0.41421356f);
-    private static final FloatVector TWO_POW_23 = f(0x1p23f), TANH_CAP = f(10f);
+    private static final FloatVector TWO_POW_23 = f(0x1p23f), LN_TWO_POW_23 = f((float) (23 * 0.6931471805599453)), TANH_CAP = f(10f);
     /** Taylor coefficients of cos(2πv) and sin(2πv) in v: ±(2π)^n/n!. */
     private static final FloatVector COS2 = cosCoefficient(2), COS4 = cosCoefficient(4), COS6 = cosCoefficient(6),
             COS8 = cosCoefficient(8), COS10 = cosCoefficient(10);
@@ -98,13 +98,20 @@ final class VectorMath {
 
     /** Natural logarithm: −∞ at ±0, NaN below 0, +∞ at +∞; subnormal inputs are handled. */
     static FloatVector log(FloatVector x) {
-        IntVector bits = x.reinterpretAsInts();
         // A subnormal has no implicit leading 1: scale it by 2^23 into the normal range first. (Zero and
         // negative numbers land here too; their results are replaced at the end.)
-        VectorMask<Integer> subnormal = bits.compare(VectorOperators.LT, 0x0080_0000);
-        bits = bits.blend(x.mul(TWO_POW_23).reinterpretAsInts(), subnormal);
+        VectorMask<Float> subnormal = x.lt(Float.MIN_NORMAL);
+        FloatVector y = logOfNormal(x.blend(x.mul(TWO_POW_23), subnormal));
+        y = y.blend(y.sub(LN_TWO_POW_23), subnormal);
+        y = y.blend(Float.NaN, x.lt(0f));
+        y = y.blend(Float.NEGATIVE_INFINITY, x.eq(0f));
+        return y.blend(x, x.compare(VectorOperators.NE, x).or(x.eq(Float.POSITIVE_INFINITY))); // NaN and +∞
+    }
+
+    /** log x for a positive, normal, finite x: nothing is checked (the Gaussian kernel's u is always such). */
+    static FloatVector logOfNormal(FloatVector x) {
+        IntVector bits = x.reinterpretAsInts();
         IntVector exponent = bits.lanewise(VectorOperators.LSHR, MANTISSA_BITS).sub(EXPONENT_BIAS);
-        exponent = exponent.blend(exponent.sub(MANTISSA_BITS), subnormal);
         IntVector mantissa = bits.and(0x007f_ffff).or(0x3f80_0000); // the float m in [1, 2)
         // Centre m on 1, in [√½, √2), so that log(m) is small and the series converges fast.
         VectorMask<Integer> high = mantissa.compare(VectorOperators.GT, SQRT2_BITS);
@@ -112,10 +119,7 @@ final class VectorMath {
         exponent = exponent.blend(exponent.add(1), high);
         FloatVector y = logOnePlus(mantissa.reinterpretAsFloats().sub(ONE)); // exact subtraction (Sterbenz)
         FloatVector e = exponent.add(ROUND_BITS).reinterpretAsFloats().sub(ROUND); // the integer as a float, exactly
-        y = e.fma(LN2_HI, e.fma(LN2_LO, y));
-        y = y.blend(Float.NaN, x.lt(0f));
-        y = y.blend(Float.NEGATIVE_INFINITY, x.eq(0f));
-        return y.blend(x, x.compare(VectorOperators.NE, x).or(x.eq(Float.POSITIVE_INFINITY))); // NaN and +∞
+        return e.fma(LN2_HI, e.fma(LN2_LO, y));
     }
 
     /** tanh x = sign(x)·e/(e + 2) with e = e^{2|x|} − 1; accurate near 0 too, since expm1 is. */
