@@ -3,6 +3,10 @@ package ssgan.engine.kernels;
 /**
  * Element-wise functions without parameters, each with its derivative. The derivative may use the input
  * {@code x} or the output {@code y = f(x)}, whichever is cheaper and more accurate (exp reuses y).
+ *
+ * <p>The transcendentals use StrictMath: its results are specified bit for bit (fdlibm), while Math's
+ * may differ between JDK versions, CPUs, and interpreted and compiled code; a resumed run must get
+ * exactly the bits of the run it continues.
  */
 public enum UnaryOp {
     EXP {
