@@ -57,8 +57,8 @@ public final class AlongDim {
                     continue;
                 }
                 double s = 0;
-                for (int k = 0; k < n; k++) s += Math.exp(x[base + k * inner] - m);
-                out[o * inner + i] = m + (float) Math.log(s);
+                for (int k = 0; k < n; k++) s += StrictMath.exp(x[base + k * inner] - m);
+                out[o * inner + i] = m + (float) StrictMath.log(s);
             }
         }
     }

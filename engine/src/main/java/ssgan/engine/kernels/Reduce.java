@@ -81,7 +81,7 @@ public final class Reduce {
             for (int r = s; r < e; r++) {
                 float m = KERNEL.max(x, r * cols, cols);
                 // All −∞ (or a +∞) row: the shift would give NaN; the answer is the max itself.
-                out[r] = Float.isInfinite(m) ? m : m + (float) Math.log(KERNEL.sumExp(x, r * cols, cols, m));
+                out[r] = Float.isInfinite(m) ? m : m + (float) StrictMath.log(KERNEL.sumExp(x, r * cols, cols, m));
             }
         });
     }

@@ -63,12 +63,12 @@ public class ScalarElementwise implements ElementwiseKernel {
 
     @Override
     public void pow(float[] x, float p, float[] out, int from, int to) {
-        for (int i = from; i < to; i++) out[i] = (float) Math.pow(x[i], p);
+        for (int i = from; i < to; i++) out[i] = (float) StrictMath.pow(x[i], p);
     }
 
     @Override
     public void powBackward(float[] x, float p, float[] g, float[] gradIn, int from, int to) {
-        for (int i = from; i < to; i++) gradIn[i] += (float) (p * Math.pow(x[i], p - 1.0)) * g[i];
+        for (int i = from; i < to; i++) gradIn[i] += (float) (p * StrictMath.pow(x[i], p - 1.0)) * g[i];
     }
 
     @Override

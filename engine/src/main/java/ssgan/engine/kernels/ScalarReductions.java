@@ -26,7 +26,7 @@ public final class ScalarReductions implements ReductionKernel {
     @Override
     public float sumExp(float[] x, int off, int n, float shift) {
         double s = 0;
-        for (int i = off; i < off + n; i++) s += Math.exp(x[i] - shift);
+        for (int i = off; i < off + n; i++) s += StrictMath.exp(x[i] - shift);
         return (float) s;
     }
 

@@ -3,12 +3,16 @@ package ssgan.engine.kernels;
 /**
  * Element-wise functions without parameters, each with its derivative. The derivative may use the input
  * {@code x} or the output {@code y = f(x)}, whichever is cheaper and more accurate (exp reuses y).
+ *
+ * <p>The transcendentals use StrictMath: its results are specified bit for bit (fdlibm), while Math's
+ * may differ between JDK versions, CPUs, and interpreted and compiled code; a resumed run must get
+ * exactly the bits of the run it continues.
  */
 public enum UnaryOp {
     EXP {
         @Override
         public float apply(float x) {
-            return (float) Math.exp(x);
+            return (float) StrictMath.exp(x);
         }
 
         @Override
@@ -19,7 +23,7 @@ public enum UnaryOp {
     LOG {
         @Override
         public float apply(float x) {
-            return (float) Math.log(x);
+            return (float) StrictMath.log(x);
         }
 
         @Override
@@ -52,7 +56,7 @@ public enum UnaryOp {
     TANH {
         @Override
         public float apply(float x) {
-            return (float) Math.tanh(x);
+            return (float) StrictMath.tanh(x);
         }
 
         @Override
@@ -63,7 +67,7 @@ public enum UnaryOp {
     SIGMOID {
         @Override
         public float apply(float x) {
-            return (float) (1.0 / (1.0 + Math.exp(-x)));
+            return (float) (1.0 / (1.0 + StrictMath.exp(-x)));
         }
 
         @Override
@@ -75,7 +79,7 @@ public enum UnaryOp {
     SOFTPLUS {
         @Override
         public float apply(float x) {
-            return (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x))));
+            return (float) (Math.max(x, 0.0) + StrictMath.log1p(StrictMath.exp(-Math.abs(x))));
         }
 
         @Override

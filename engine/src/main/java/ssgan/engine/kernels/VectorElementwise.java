@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The hot element-wise kernels with the Vector API: one {@code SPECIES_PREFERRED} vector (16 floats on
  * AVX-512) per step, the scalar twin for the tail. Kernels that are not hot (the backward of the
- * transcendentals, log, sqrt, abs, pow, clamp) are inherited unchanged from {@link ScalarElementwise}; so is
+ * transcendentals, sqrt, abs, pow, clamp) are inherited unchanged from {@link ScalarElementwise}; so is
  * {@code binaryChannels}, which runs {@code binaryScalar} on each block, i.e. the vector loop below.
  *
  * <p>The operator of a lanewise call must be a constant where the JIT sees it, or the call is not
@@ -92,19 +92,21 @@ public final class VectorElementwise extends ScalarElementwise {
     }
 
     /**
-     * The functions networks apply to whole activations (exp for softmax, tanh, sigmoid, softplus) get a
-     * vector loop each; log, sqrt and abs stay scalar. One loop per function, with its operators written
-     * as constants: a shared loop taking the operator as a parameter is compiled once for all operators,
-     * and a non-constant operator turns every vector operation into slow, allocating fallback code.
+     * The functions networks apply to whole activations (exp for softmax, log, tanh, sigmoid, softplus)
+     * get a vector loop each; sqrt and abs stay scalar. The functions come from {@link VectorMath}, not
+     * {@code VectorOperators.EXP/TANH/...}, whose bits differ between interpreted and compiled code.
+     * One loop per function: a shared loop taking the function as a parameter is compiled once for all
+     * of them, and a non-constant operation turns every vector operation into slow, allocating code.
      */
     @Override
     public void unary(UnaryOp op, float[] x, float[] out, int from, int to) {
         int done = switch (op) {
             case EXP -> exp(x, out, from, to);
+            case LOG -> log(x, out, from, to);
             case TANH -> tanh(x, out, from, to);
             case SIGMOID -> sigmoid(x, out, from, to);
             case SOFTPLUS -> softplus(x, out, from, to);
-            case LOG, SQRT, ABS -> from;
+            case SQRT, ABS -> from;
         };
         super.unary(op, x, out, done, to); // the scalar tail (or all of it)
     }
@@ -112,7 +114,15 @@ public final class VectorElementwise extends ScalarElementwise {
     private static int exp(float[] x, float[] out, int from, int to) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+            VectorMath.exp(FloatVector.fromArray(S, x, i)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int log(float[] x, float[] out, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            VectorMath.log(FloatVector.fromArray(S, x, i)).intoArray(out, i);
         }
         return i;
     }
@@ -120,28 +130,23 @@ public final class VectorElementwise extends ScalarElementwise {
     private static int tanh(float[] x, float[] out, int from, int to) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+            VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(out, i);
         }
         return i;
     }
 
-    /** 1 / (1 + e^−x): for x → −∞, e^−x overflows to +∞ and the result is a correct 0. */
     private static int sigmoid(float[] x, float[] out, int from, int to) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            one.div(one.add(v.neg().lanewise(VectorOperators.EXP))).intoArray(out, i);
+            VectorMath.sigmoid(FloatVector.fromArray(S, x, i)).intoArray(out, i);
         }
         return i;
     }
 
-    /** max(x, 0) + log1p(e^−|x|): e^−|x| ≤ 1, so nothing overflows. */
     private static int softplus(float[] x, float[] out, int from, int to) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(out, i);
+            VectorMath.softplus(FloatVector.fromArray(S, x, i)).intoArray(out, i);
         }
         return i;
     }

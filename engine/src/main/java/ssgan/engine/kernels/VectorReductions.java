@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The reductions with the Vector API: one vector of partial results in a register across the loop,
- * reduced across lanes once at the end, the scalar tail after that. Float partials in 16 lanes are
- * far more accurate than one running float sum, though less than the double sums of the scalar twin.
+ * reduced across lanes once at the end (in lane order), the scalar tail after that. Float partials in
+ * 16 lanes are far more accurate than one running float sum, though less than the scalar twin's double
+ * sums.
  */
 public final class VectorReductions implements ReductionKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -19,7 +20,7 @@ public final class VectorReductions implements ReductionKernel {
         for (int bound = off + S.loopBound(n); i < bound; i += S.length()) {
             acc = acc.add(FloatVector.fromArray(S, x, i));
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumOfLanes(acc);
         for (; i < off + n; i++) s += x[i];
         return s;
     }
@@ -32,7 +33,7 @@ public final class VectorReductions implements ReductionKernel {
             FloatVector v = FloatVector.fromArray(S, x, i);
             acc = v.fma(v, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumOfLanes(acc);
         for (; i < off + n; i++) s += x[i] * x[i];
         return s;
     }
@@ -44,7 +45,7 @@ public final class VectorReductions implements ReductionKernel {
         for (int bound = off + S.loopBound(n); i < bound; i += S.length()) {
             acc = acc.max(FloatVector.fromArray(S, x, i));
         }
-        float m = acc.reduceLanes(VectorOperators.MAX);
+        float m = acc.reduceLanes(VectorOperators.MAX); // exact in any order
         for (; i < off + n; i++) m = Math.max(m, x[i]);
         return m;
     }
@@ -54,10 +55,20 @@ public final class VectorReductions implements ReductionKernel {
         FloatVector acc = FloatVector.zero(S);
         int i = off;
         for (int bound = off + S.loopBound(n); i < bound; i += S.length()) {
-            acc = acc.add(FloatVector.fromArray(S, x, i).sub(shift).lanewise(VectorOperators.EXP));
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, i).sub(shift)));
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < off + n; i++) s += (float) Math.exp(x[i] - shift);
+        float s = sumOfLanes(acc);
+        for (; i < off + n; i++) s += (float) StrictMath.exp(x[i] - shift);
+        return s;
+    }
+
+    /**
+     * The lanes added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified, and newer
+     * JDKs add the lanes in a different order when compiled than when interpreted.
+     */
+    private static float sumOfLanes(FloatVector v) {
+        float s = 0;
+        for (float lane : v.toArray()) s += lane;
         return s;
     }
 

@@ -1,5 +1,8 @@
 package ssgan.engine.tensor;
 
+import java.util.Objects;
+import ssgan.engine.kernels.Gaussian;
+
 /**
  * An explicit, seeded random number generator (SplitMix64). There is no hidden global randomness in
  * the engine: everything random takes an {@code Rng}, so a run is reproducible from its seeds.
@@ -54,20 +57,17 @@ public final class Rng {
     public double nextGaussian() {
         double u1 = 1.0 - nextDouble(); // (0, 1]: log is finite
         double u2 = nextDouble();
-        return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+        return Math.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * Math.PI * u2);
     }
 
-    /** Fills {@code a[off, off+len)} with normal samples of the given mean and standard deviation, using both values of each Box-Muller pair. */
+    /**
+     * Fills {@code a[off, off+len)} with normal samples of the given mean and standard deviation. Takes
+     * exactly one {@link #nextLong} as the seed of a counter-based stream ({@link Gaussian}): fast,
+     * vectorised, the same for any thread count, and the generator's state stays one long.
+     */
     public void fillGaussian(float[] a, int off, int len, float mean, float std) {
-        int end = off + len;
-        int i = off;
-        for (; i + 1 < end; i += 2) {
-            double r = Math.sqrt(-2.0 * Math.log(1.0 - nextDouble()));
-            double t = 2.0 * Math.PI * nextDouble();
-            a[i] = (float) (mean + std * r * Math.cos(t));
-            a[i + 1] = (float) (mean + std * r * Math.sin(t));
-        }
-        if (i < end) a[i] = (float) (mean + std * nextGaussian());
+        Objects.checkFromIndexSize(off, len, a.length);
+        Gaussian.fill(nextLong(), a, off, len, mean, std);
     }
 
     /** Fills {@code a[off, off+len)} uniformly in [lo, hi). */
