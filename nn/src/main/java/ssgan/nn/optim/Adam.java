@@ -125,8 +125,8 @@ public final class Adam extends Optimizer {
     /** The constants of step {@code t} (1-based); bias corrections in double, as they approach 1 slowly. */
     private AdamKernel.Coefficients coefficients(int t) {
         float lr = lr();
-        double bc1 = 1 - Math.pow(options.beta1(), t);
-        double bc2 = 1 - Math.pow(options.beta2(), t);
+        double bc1 = 1 - StrictMath.pow(options.beta1(), t);
+        double bc2 = 1 - StrictMath.pow(options.beta2(), t);
         boolean decoupled = options.decoupledWeightDecay();
         boolean inside = options.epsilon() == Epsilon.INSIDE_SQRT;
         return new AdamKernel.Coefficients(

@@ -32,6 +32,6 @@ public interface LrSchedule {
     /** {@code lr·gamma^⌊epoch/every⌋}: multiplied by {@code gamma} every {@code every} epochs. */
     static LrSchedule stepDecay(float lr, int every, float gamma) {
         if (every <= 0) throw new IllegalArgumentException("stepDecay: every must be positive, got " + every);
-        return epoch -> (float) (lr * Math.pow(gamma, Math.max(0, epoch) / every));
+        return epoch -> (float) (lr * StrictMath.pow(gamma, Math.max(0, epoch) / every));
     }
 }
