@@ -1,7 +1,6 @@
 package ssgan.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import ssgan.engine.parallel.Parallel;
 
@@ -309,6 +308,7 @@ public final class VectorGemm implements GemmKernel {
     private static void dotRows(int m, int j0, int j1, int k,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] lanes = new float[L];
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * lda;
             for (int j = j0; j < j1; j++) {
@@ -318,7 +318,10 @@ public final class VectorGemm implements GemmKernel {
                 for (; p <= k - L; p += L) {
                     acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), acc);
                 }
-                float sum = acc.reduceLanes(VectorOperators.ADD);
+                // Lanes added in lane order: reduceLanes(ADD) may add them in another order once compiled.
+                acc.intoArray(lanes, 0);
+                float sum = 0f;
+                for (int l = 0; l < L; l++) sum += lanes[l];
                 for (; p < k; p++) sum = Math.fma(a[ai + p], b[bi + p], sum);
                 int at = cOff + i * ldc + j;
                 c[at] = accumulate ? c[at] + sum : sum;
