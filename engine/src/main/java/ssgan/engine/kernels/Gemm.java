@@ -1,11 +1,11 @@
 package ssgan.engine.kernels;
 
 /**
- * The engine's matrix multiply: the Vector API kernel when available, else {@link ScalarGemm}.
- * See {@link GemmKernel} for the argument convention.
+ * The engine's matrix multiply: {@link VectorGemm} (cache-blocked, multi-threaded, Vector API) when the
+ * Vector API is available, else {@link ScalarGemm}. See {@link GemmKernel} for the argument convention.
  */
 public final class Gemm {
-    private static final GemmKernel KERNEL = Simd.choose(ScalarGemm::new, ScalarGemm::new); // VectorGemm replaces the first once it exists
+    private static final GemmKernel KERNEL = Simd.choose(VectorGemm::new, ScalarGemm::new);
 
     private Gemm() {}
 

@@ -1,0 +1,27 @@
+package ssgan.engine.kernels;
+
+/**
+ * The loops of batch normalisation over a tensor seen as {@code [n, c, hw]} (NCHW images have
+ * {@code hw = H·W}; a 2-D {@code [N, F]} batch has {@code hw = 1}). Statistics are per channel, over
+ * the n·hw values of that channel. Each method handles the channels {@code [c0, c1)} only, so callers
+ * can split channels across cores.
+ *
+ * <p>Everything batch norm computes is one of these four passes: forward is {@link #moments} then
+ * {@link #scaleShift}; backward is {@link #gradientSums} then {@link #combine}, whose per-channel
+ * coefficients the op works out.
+ */
+public interface BatchNormKernel {
+    /** Per-channel mean and biased (divide by n·hw) variance. */
+    void moments(float[] x, int n, int c, int hw, int c0, int c1, float[] mean, float[] var);
+
+    /** {@code y = x·scale[ch] + shift[ch]}. */
+    void scaleShift(float[] x, int n, int c, int hw, int c0, int c1, float[] scale, float[] shift, float[] y);
+
+    /** {@code sumDy[ch] = Σ dy} and {@code sumDyCentered[ch] = Σ dy·(x − center[ch])}. */
+    void gradientSums(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] center,
+                      float[] sumDy, float[] sumDyCentered);
+
+    /** {@code dx = a[ch]·dy + b[ch]·x + k[ch]}, or {@code dx +=} that with {@code accumulate}. */
+    void combine(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] a, float[] b, float[] k,
+                 float[] dx, boolean accumulate);
+}

@@ -1,0 +1,74 @@
+package ssgan.engine.kernels;
+
+/**
+ * The plain batch-norm loops: one channel at a time, sums in double. The reference for the tests and the
+ * fallback without the Vector API.
+ */
+public final class ScalarBatchNorm implements BatchNormKernel {
+    @Override
+    public void moments(float[] x, int n, int c, int hw, int c0, int c1, float[] mean, float[] var) {
+        double count = (double) n * hw;
+        for (int ch = c0; ch < c1; ch++) {
+            double sum = 0;
+            for (int img = 0; img < n; img++) {
+                int base = (img * c + ch) * hw;
+                for (int i = 0; i < hw; i++) sum += x[base + i];
+            }
+            double m = sum / count;
+            double squares = 0;
+            for (int img = 0; img < n; img++) {
+                int base = (img * c + ch) * hw;
+                for (int i = 0; i < hw; i++) {
+                    double d = x[base + i] - m;
+                    squares += d * d;
+                }
+            }
+            mean[ch] = (float) m;
+            var[ch] = (float) (squares / count);
+        }
+    }
+
+    @Override
+    public void scaleShift(float[] x, int n, int c, int hw, int c0, int c1, float[] scale, float[] shift, float[] y) {
+        for (int img = 0; img < n; img++) {
+            for (int ch = c0; ch < c1; ch++) {
+                int base = (img * c + ch) * hw;
+                float s = scale[ch], t = shift[ch];
+                for (int i = 0; i < hw; i++) y[base + i] = x[base + i] * s + t;
+            }
+        }
+    }
+
+    @Override
+    public void gradientSums(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] center,
+                             float[] sumDy, float[] sumDyCentered) {
+        for (int ch = c0; ch < c1; ch++) {
+            double s = 0, sc = 0;
+            float m = center[ch];
+            for (int img = 0; img < n; img++) {
+                int base = (img * c + ch) * hw;
+                for (int i = 0; i < hw; i++) {
+                    s += dy[base + i];
+                    sc += (double) dy[base + i] * (x[base + i] - m);
+                }
+            }
+            sumDy[ch] = (float) s;
+            sumDyCentered[ch] = (float) sc;
+        }
+    }
+
+    @Override
+    public void combine(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] a, float[] b, float[] k,
+                        float[] dx, boolean accumulate) {
+        for (int img = 0; img < n; img++) {
+            for (int ch = c0; ch < c1; ch++) {
+                int base = (img * c + ch) * hw;
+                float ac = a[ch], bc = b[ch], kc = k[ch];
+                for (int i = 0; i < hw; i++) {
+                    float v = ac * dy[base + i] + bc * x[base + i] + kc;
+                    dx[base + i] = accumulate ? dx[base + i] + v : v;
+                }
+            }
+        }
+    }
+}

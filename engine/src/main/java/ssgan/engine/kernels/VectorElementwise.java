@@ -1,0 +1,117 @@
+package ssgan.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The hot element-wise kernels with the Vector API: one {@code SPECIES_PREFERRED} vector (16 floats on
+ * AVX-512) per step, the scalar twin for the tail. Kernels that are not hot (the backward of the
+ * transcendentals, pow, clamp) are inherited unchanged from {@link ScalarElementwise}; so is
+ * {@code binaryChannels}, which runs {@code binaryScalar} on each block, i.e. the vector loop below.
+ *
+ * <p>The operator of a lanewise call must be a constant where the JIT sees it, or the call is not
+ * compiled to a vector instruction; hence the small switches below instead of a
+ * {@code VectorOperators.Binary} passed in as a variable. The switch is on a loop-invariant value, so
+ * the branch predictor makes it free.
+ */
+public final class VectorElementwise extends ScalarElementwise {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.lanewise(VectorOperators.ADD, b);
+            case SUB -> a.lanewise(VectorOperators.SUB, b);
+            case MUL -> a.lanewise(VectorOperators.MUL, b);
+            case DIV -> a.lanewise(VectorOperators.DIV, b);
+        };
+    }
+
+    static FloatVector apply(UnaryOp op, FloatVector x) {
+        return switch (op) {
+            case EXP -> x.lanewise(VectorOperators.EXP);
+            case LOG -> x.lanewise(VectorOperators.LOG);
+            case SQRT -> x.lanewise(VectorOperators.SQRT);
+            case ABS -> x.lanewise(VectorOperators.ABS);
+            case TANH -> x.lanewise(VectorOperators.TANH);
+            case SIGMOID -> {
+                FloatVector one = FloatVector.broadcast(S, 1f);
+                yield one.div(one.add(x.neg().lanewise(VectorOperators.EXP)));
+            }
+            case SOFTPLUS -> x.max(0f).add(x.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+        };
+    }
+
+    @Override
+    public void binary(BinaryOp op, float[] a, float[] b, float[] out, int from, int to, boolean accumulate) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector v = apply(op, FloatVector.fromArray(S, a, i), FloatVector.fromArray(S, b, i));
+            if (accumulate) v = v.add(FloatVector.fromArray(S, out, i));
+            v.intoArray(out, i);
+        }
+        super.binary(op, a, b, out, i, to, accumulate);
+    }
+
+    @Override
+    public void binaryScalar(BinaryOp op, float[] a, float s, float[] out, int from, int to, boolean accumulate) {
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector v = apply(op, FloatVector.fromArray(S, a, i), vs);
+            if (accumulate) v = v.add(FloatVector.fromArray(S, out, i));
+            v.intoArray(out, i);
+        }
+        super.binaryScalar(op, a, s, out, i, to, accumulate);
+    }
+
+    @Override
+    public void binaryRows(BinaryOp op, float[] a, float[] row, float[] out, int cols, int rowFrom, int rowTo, boolean accumulate) {
+        int bound = S.loopBound(cols);
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * cols;
+            int c = 0;
+            for (; c < bound; c += S.length()) {
+                FloatVector v = apply(op, FloatVector.fromArray(S, a, base + c), FloatVector.fromArray(S, row, c));
+                if (accumulate) v = v.add(FloatVector.fromArray(S, out, base + c));
+                v.intoArray(out, base + c);
+            }
+            for (; c < cols; c++) {
+                float v = op.apply(a[base + c], row[c]);
+                out[base + c] = accumulate ? out[base + c] + v : v;
+            }
+        }
+    }
+
+    @Override
+    public void leakyRelu(float[] x, float slope, float[] out, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            VectorMask<Float> positive = v.compare(VectorOperators.GT, 0f);
+            v.mul(slope).blend(v, positive).intoArray(out, i);
+        }
+        super.leakyRelu(x, slope, out, i, to);
+    }
+
+    @Override
+    public void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            VectorMask<Float> positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            gv.mul(slope).blend(gv, positive).add(FloatVector.fromArray(S, gradIn, i)).intoArray(gradIn, i);
+        }
+        super.leakyReluBackward(x, slope, g, gradIn, i, to);
+    }
+
+    @Override
+    public void unary(UnaryOp op, float[] x, float[] out, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            apply(op, FloatVector.fromArray(S, x, i)).intoArray(out, i);
+        }
+        super.unary(op, x, out, i, to);
+    }
+}

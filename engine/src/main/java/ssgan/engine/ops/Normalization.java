@@ -1,0 +1,131 @@
+package ssgan.engine.ops;
+
+import ssgan.engine.kernels.BatchNormKernels;
+import ssgan.engine.tensor.Shape;
+import ssgan.engine.tensor.Tensor;
+
+/** Batch normalisation, forward beside its fused backward rule; the loops are in {@link BatchNormKernels}. */
+public final class Normalization {
+    private Normalization() {}
+
+    /**
+     * Batch normalisation per channel (dimension 1) of x {@code [N, C]}, {@code [N, C, L]} or
+     * {@code [N, C, H, W]}: statistics over every dimension but the channel one (N, or N·H·W).
+     * <pre>
+     *   y = γ · (x − μ) / sqrt(σ² + eps) + β
+     * </pre>
+     * In training mode μ and σ² are the batch mean and biased variance, and the running statistics (when
+     * not null) are updated in place as PyTorch does: {@code running = (1 − momentum)·running +
+     * momentum·batch}, with the unbiased variance for {@code runningVar}. In eval mode μ and σ² are the
+     * running statistics. {@code gamma} and {@code beta} ({@code [C]}) may be null: no scale, no shift.
+     *
+     * <p>The backward rule is the analytic one for the whole layer rather than a chain of elementwise ops:
+     * with {@code x̂ = (x − μ)/σ} and means over the M values of a channel,
+     * {@code dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂))}, {@code dγ = Σ dy·x̂}, {@code dβ = Σ dy}
+     * (in eval mode μ and σ are constants and {@code dx = γ/σ · dy}).
+     */
+    public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar,
+                                   boolean training, float momentum, float eps) {
+        String op = "batchNorm";
+        int[] shape = x.shape();
+        if (x.dim() < 2) {
+            throw new IllegalArgumentException(op + ": input must be [N, C], [N, C, L] or [N, C, H, W], got " + Shape.str(shape));
+        }
+        int n = shape[0], c = shape[1], hw = c == 0 || n == 0 ? 0 : x.numel() / (n * c);
+        checkChannels(op, "gamma", gamma, c, shape);
+        checkChannels(op, "beta", beta, c, shape);
+        checkStatistic(op, "runningMean", runningMean, c, shape);
+        checkStatistic(op, "runningVar", runningVar, c, shape);
+        if (!training && (runningMean == null || runningVar == null)) {
+            throw new IllegalArgumentException(op + ": eval mode normalises with the running statistics, but runningMean or runningVar is null");
+        }
+        long count = (long) n * hw;
+        if (training && count < 2) {
+            throw new IllegalArgumentException(op + ": training needs more than one value per channel to estimate a variance, got input "
+                    + Shape.str(shape));
+        }
+        if (!(eps >= 0) || !(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException(op + ": need eps >= 0 and momentum in [0, 1], got eps " + eps + ", momentum " + momentum);
+        }
+
+        float[] mean = new float[c], invStd = new float[c];
+        if (training) {
+            float[] var = new float[c];
+            BatchNormKernels.moments(x.data(), n, c, hw, mean, var);
+            for (int ch = 0; ch < c; ch++) invStd[ch] = (float) (1 / Math.sqrt(var[ch] + (double) eps));
+            if (runningMean != null && runningVar != null) {
+                double unbiased = (double) count / (count - 1);
+                for (int ch = 0; ch < c; ch++) {
+                    runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * mean[ch];
+                    runningVar[ch] = (float) ((1 - momentum) * runningVar[ch] + momentum * var[ch] * unbiased);
+                }
+            }
+        } else {
+            for (int ch = 0; ch < c; ch++) {
+                mean[ch] = runningMean[ch];
+                invStd[ch] = (float) (1 / Math.sqrt(runningVar[ch] + (double) eps));
+            }
+        }
+
+        // y = x·scale + shift per channel, with scale = γ/σ and shift = β − μ·scale.
+        float[] scale = new float[c], shift = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            scale[ch] = (gamma == null ? 1f : gamma.data()[ch]) * invStd[ch];
+            shift[ch] = (beta == null ? 0f : beta.data()[ch]) - mean[ch] * scale[ch];
+        }
+        float[] y = new float[x.numel()];
+        BatchNormKernels.scaleShift(x.data(), n, c, hw, scale, shift, y);
+
+        return Tensor.fromOp(op, y, shape, dy -> {
+            boolean wantX = x.requiresGrad();
+            boolean wantGamma = gamma != null && gamma.requiresGrad(), wantBeta = beta != null && beta.requiresGrad();
+            // Σ dy and Σ dy·(x − μ) per channel give dγ, dβ and, in training, the correction terms of dx.
+            float[] sumDy = new float[c], sumDyCentered = new float[c];
+            if (wantGamma || wantBeta || (wantX && training)) {
+                BatchNormKernels.gradientSums(dy, x.data(), n, c, hw, mean, sumDy, sumDyCentered);
+            }
+            if (wantGamma) {
+                float[] dg = gamma.gradBuffer();
+                for (int ch = 0; ch < c; ch++) dg[ch] += sumDyCentered[ch] * invStd[ch];
+            }
+            if (wantBeta) {
+                float[] db = beta.gradBuffer();
+                for (int ch = 0; ch < c; ch++) db[ch] += sumDy[ch];
+            }
+            if (wantX) {
+                // dx = a·dy + b·x + k per channel: the analytic formula expanded around x.
+                float[] a = scale, b = new float[c], k = new float[c];
+                if (training) {
+                    for (int ch = 0; ch < c; ch++) {
+                        double meanDy = sumDy[ch] / (double) count;
+                        double meanDyXhat = sumDyCentered[ch] * (double) invStd[ch] / count;
+                        double bc = -(double) scale[ch] * invStd[ch] * meanDyXhat;   // −γ/σ · x̂-coefficient / σ
+                        b[ch] = (float) bc;
+                        k[ch] = (float) (-scale[ch] * meanDy - bc * mean[ch]);
+                    }
+                }
+                boolean addToDx = x.gradData() != null;
+                BatchNormKernels.combine(dy, x.data(), n, c, hw, a, b, k, x.gradBuffer(), addToDx);
+            }
+        }, inputs(x, gamma, beta));
+    }
+
+    private static void checkChannels(String op, String name, Tensor t, int c, int[] xShape) {
+        if (t != null && (t.dim() != 1 || t.size(0) != c)) {
+            throw new IllegalArgumentException(op + ": " + name + " must be [" + c + "] for input " + Shape.str(xShape) + ", got " + Shape.str(t.shape()));
+        }
+    }
+
+    private static void checkStatistic(String op, String name, float[] s, int c, int[] xShape) {
+        if (s != null && s.length != c) {
+            throw new IllegalArgumentException(op + ": " + name + " has " + s.length + " values, input " + Shape.str(xShape) + " has " + c + " channels");
+        }
+    }
+
+    private static Tensor[] inputs(Tensor x, Tensor gamma, Tensor beta) {
+        if (gamma != null && beta != null) return new Tensor[] {x, gamma, beta};
+        if (gamma != null) return new Tensor[] {x, gamma};
+        if (beta != null) return new Tensor[] {x, beta};
+        return new Tensor[] {x};
+    }
+}

@@ -1,0 +1,40 @@
+package ssgan.engine.ops;
+
+import ssgan.engine.kernels.BinaryOp;
+import ssgan.engine.kernels.Elementwise;
+import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Tensor;
+
+/**
+ * Random regularisers. They act only while training (in evaluation they return their input unchanged)
+ * and draw from the {@link Rng} they are given, so a run is reproducible from its seeds.
+ */
+public final class Stochastic {
+    private Stochastic() {}
+
+    /**
+     * Inverted dropout: each element is zeroed with probability p and the survivors are scaled by
+     * 1/(1−p), so the expected value is unchanged and evaluation needs no rescaling.
+     */
+    public static Tensor dropout(Tensor a, float p, boolean training, Rng rng) {
+        if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException("dropout: probability must be in [0, 1], got " + p);
+        if (!training || p == 0f) return a;
+        float keep = p == 1f ? 0f : 1f / (1f - p);
+        float[] mask = new float[a.numel()];
+        for (int i = 0; i < mask.length; i++) mask[i] = rng.nextFloat() < p ? 0f : keep;
+        float[] out = new float[mask.length];
+        Elementwise.binary(BinaryOp.MUL, a.data(), mask, out, out.length, false);
+        return Tensor.fromOp("dropout", out, a.shape(),
+                g -> Elementwise.binary(BinaryOp.MUL, g, mask, a.gradBuffer(), g.length, true), a);
+    }
+
+    /** Adds independent N(0, std²) noise to every element; the gradient passes through unchanged. */
+    public static Tensor gaussianNoise(Tensor a, float std, boolean training, Rng rng) {
+        if (!(std >= 0f)) throw new IllegalArgumentException("gaussianNoise: standard deviation must be ≥ 0, got " + std);
+        if (!training || std == 0f) return a;
+        float[] out = new float[a.numel()];
+        rng.fillGaussian(out, 0, out.length, 0f, std);
+        Elementwise.axpy(1f, a.data(), out, out.length);
+        return Tensor.fromOp("gaussianNoise", out, a.shape(), g -> Elementwise.axpy(1f, g, a.gradBuffer(), g.length), a);
+    }
+}

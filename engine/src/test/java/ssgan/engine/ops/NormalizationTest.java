@@ -1,0 +1,121 @@
+package ssgan.engine.ops;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import ssgan.engine.testing.Approx;
+import ssgan.engine.testing.GradCheck;
+import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Tensor;
+
+class NormalizationTest {
+    /** Per-channel mean and biased variance of [n, c, hw] in double. */
+    private static double[][] moments(float[] x, int n, int c, int hw) {
+        double[] mean = new double[c], var = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            for (int img = 0; img < n; img++) for (int i = 0; i < hw; i++) mean[ch] += x[(img * c + ch) * hw + i];
+            mean[ch] /= (double) n * hw;
+            for (int img = 0; img < n; img++) for (int i = 0; i < hw; i++) {
+                double d = x[(img * c + ch) * hw + i] - mean[ch];
+                var[ch] += d * d;
+            }
+            var[ch] /= (double) n * hw;
+        }
+        return new double[][] {mean, var};
+    }
+
+    @Test
+    void trainingNormalisesWithBatchStatisticsAndUpdatesRunningOnes() {
+        Rng rng = new Rng(11);
+        int[][] shapes = {{4, 3, 5, 5}, {7, 17}, {3, 5, 33}, {2, 19, 4, 4}, {5, 2, 1, 1}};
+        for (int[] shape : shapes) {
+            int n = shape[0], c = shape[1], hw = Arrays.stream(shape).skip(2).reduce(1, (a, b) -> a * b);
+            Tensor gamma = Tensor.rand(rng, c), beta = Tensor.randn(rng, c);
+            float[] runningMean = new float[c], runningVar = new float[c];
+            Arrays.fill(runningVar, 1f);
+            double[] expectMean = new double[c], expectVar = new double[c];
+            Arrays.fill(expectVar, 1);
+            for (int step = 0; step < 4; step++) {
+                Tensor x = Tensor.randn(rng, shape);
+                for (int i = 0; i < x.numel(); i++) x.data()[i] = x.data()[i] * 3 + 50;   // large mean: tests the variance's precision
+                Tensor y = Normalization.batchNorm(x, gamma, beta, runningMean, runningVar, true, 0.2f, 1e-3f);
+                double[][] m = moments(x.data(), n, c, hw);
+                double[] expected = new double[x.numel()];
+                for (int img = 0; img < n; img++) for (int ch = 0; ch < c; ch++) for (int i = 0; i < hw; i++) {
+                    int k = (img * c + ch) * hw + i;
+                    expected[k] = gamma.data()[ch] * (x.data()[k] - m[0][ch]) / Math.sqrt(m[1][ch] + 1e-3) + beta.data()[ch];
+                }
+                Approx.assertClose("y " + Arrays.toString(shape), expected, y.data(), 1e-4, 2e-4);
+                double count = (double) n * hw;
+                for (int ch = 0; ch < c; ch++) {
+                    expectMean[ch] = 0.8 * expectMean[ch] + 0.2 * m[0][ch];
+                    expectVar[ch] = 0.8 * expectVar[ch] + 0.2 * m[1][ch] * count / (count - 1);
+                }
+            }
+            Approx.assertClose("running mean " + Arrays.toString(shape), expectMean, runningMean, 1e-5, 1e-5);
+            Approx.assertClose("running var " + Arrays.toString(shape), expectVar, runningVar, 1e-4, 1e-5);
+        }
+    }
+
+    @Test
+    void evalUsesRunningStatisticsAndLeavesThemAlone() {
+        Rng rng = new Rng(12);
+        Tensor x = Tensor.randn(rng, 6, 4, 3, 3);
+        float[] runningMean = {0.5f, -1f, 2f, 0f}, runningVar = {1f, 4f, 0.25f, 9f};
+        Tensor y = Normalization.batchNorm(x, null, null, runningMean.clone(), runningVar.clone(), false, 0.1f, 0f);
+        double[] expected = new double[x.numel()];
+        for (int k = 0; k < expected.length; k++) {
+            int ch = (k / 9) % 4;
+            expected[k] = (x.data()[k] - runningMean[ch]) / Math.sqrt(runningVar[ch]);
+        }
+        Approx.assertClose("eval", expected, y.data(), 1e-5, 1e-5);
+
+        float[] rm = runningMean.clone(), rv = runningVar.clone();
+        Normalization.batchNorm(x, null, null, rm, rv, false, 0.1f, 0f);
+        Approx.assertClose("eval keeps running mean", runningMean, rm, 0, 0);
+        Approx.assertClose("eval keeps running var", runningVar, rv, 0, 0);
+        // Training on the same input gives a different (batch-normalised) output: zero mean per channel.
+        Tensor yTrain = Normalization.batchNorm(x, null, null, rm, rv, true, 0.1f, 0f);
+        double[][] m = moments(yTrain.data(), 6, 4, 9);
+        for (int ch = 0; ch < 4; ch++) {
+            assertTrue(Math.abs(m[0][ch]) < 1e-5 && Math.abs(m[1][ch] - 1) < 1e-4, "train output channel " + ch + " is standardised");
+        }
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        Rng rng = new Rng(13);
+        for (int[] shape : new int[][] {{3, 4, 5, 5}, {6, 5}, {2, 3, 4, 4}}) {
+            int c = shape[1];
+            Tensor x = Tensor.randn(rng, shape).requiresGrad(true);
+            Tensor gamma = Tensor.rand(rng, c).requiresGrad(true), beta = Tensor.randn(rng, c).requiresGrad(true);
+            float[] rm = new float[c], rv = new float[c];
+            Arrays.fill(rv, 1f);
+            GradCheck check = GradCheck.standard().withStep(1e-3).withTolerance(2e-2, 2e-2);
+            check.check("batchNorm train " + Arrays.toString(shape),
+                    in -> Normalization.batchNorm(in[0], in[1], in[2], null, null, true, 0.1f, 1e-5f), x, gamma, beta);
+            for (int i = 0; i < c; i++) {
+                rm[i] = rng.nextFloat();
+                rv[i] = 0.5f + rng.nextFloat();
+            }
+            check.check("batchNorm eval " + Arrays.toString(shape),
+                    in -> Normalization.batchNorm(in[0], in[1], in[2], rm, rv, false, 0.1f, 1e-5f), x, gamma, beta);
+        }
+        Tensor x = Tensor.randn(rng, 4, 3, 2, 2).requiresGrad(true);
+        GradCheck.standard().withStep(1e-3).withTolerance(2e-2, 2e-2)
+                .check("batchNorm without affine", in -> Normalization.batchNorm(in[0], null, null, null, null, true, 0.1f, 1e-5f), x);
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        Rng rng = new Rng(14);
+        Tensor x = Tensor.randn(rng, 4, 3, 2, 2);
+        assertThrows(IllegalArgumentException.class, () -> Normalization.batchNorm(x, Tensor.ones(4), null, null, null, true, 0.1f, 1e-5f));
+        assertThrows(IllegalArgumentException.class, () -> Normalization.batchNorm(x, null, null, new float[2], new float[3], true, 0.1f, 1e-5f));
+        assertThrows(IllegalArgumentException.class, () -> Normalization.batchNorm(x, null, null, null, null, false, 0.1f, 1e-5f));
+        assertThrows(IllegalArgumentException.class, () -> Normalization.batchNorm(Tensor.randn(rng, 1, 3), null, null, null, null, true, 0.1f, 1e-5f));
+        assertThrows(IllegalArgumentException.class, () -> Normalization.batchNorm(Tensor.randn(rng, 5), null, null, null, null, true, 0.1f, 1e-5f));
+    }
+}
