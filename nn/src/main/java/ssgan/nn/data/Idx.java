@@ -111,12 +111,19 @@ public final class Idx {
             throw new IdxFormatException(file, "file is " + fileSize + " bytes but its header " + Arrays.toString(dims) + " needs " + (headerBytes + numel)
                     + (fileSize < headerBytes + numel ? "; it is truncated" : "; it has trailing bytes") + " (wrong or damaged file?)");
         }
-        byte[] data = gzip ? readGrowing(in, (int) numel) : in.readNBytes((int) numel);
+        byte[] data = gzip ? readGrowing(in, (int) numel) : readExactly(in, (int) numel);
         if (data.length < numel) {
             throw new IdxFormatException(file, "truncated: header " + Arrays.toString(dims) + " needs " + numel + " data bytes, found " + data.length);
         }
         if (in.read() != -1) throw new IdxFormatException(file, "has data after the " + numel + " bytes its header " + Arrays.toString(dims) + " describes");
         return new IdxArray(dims, data);
+    }
+
+    /** Reads up to {@code n} bytes into one array of that size (the raw file's length was checked first). */
+    private static byte[] readExactly(InputStream in, int n) throws IOException {
+        byte[] buf = new byte[n];
+        int len = in.readNBytes(buf, 0, n);
+        return len == n ? buf : Arrays.copyOf(buf, len);
     }
 
     /**

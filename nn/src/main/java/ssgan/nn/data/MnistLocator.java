@@ -10,6 +10,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -191,6 +192,12 @@ public final class MnistLocator {
 
     private void moveVerified(Mnist.File f, Path tmp, String targetName) throws IOException {
         Mnist.checkDigest(tmp, f, Idx.sha256OfContent(tmp));
+        try {
+            // Temporary files are private (rw-------); data in a cache is for every user: rw-r--r--.
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the defaults are fine
+        }
         try {
             Files.move(tmp, cacheFolder.resolve(targetName), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
