@@ -1,6 +1,8 @@
 package ssgan.app.model;
 
 import static ssgan.engine.ops.Activations.relu;
+import static ssgan.engine.ops.Arithmetic.addScalar;
+import static ssgan.engine.ops.Arithmetic.mulScalar;
 
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
@@ -14,7 +16,9 @@ import ssgan.nn.layers.WeightNormLinear;
  * suffice; it is off in eval mode.
  *
  * <p>As in the paper's code, the hidden layers' scales g are fixed by the data-dependent initialisation
- * and not trained (only the output layer's is).
+ * and not trained (only the output layer's is), and the network sees pixels in [0, 1]: images arrive in
+ * [-1, 1] (the generator's tanh range) and are mapped back first, so the input noise has the paper's
+ * strength relative to the data.
  */
 public final class MlpDiscriminator extends Discriminator {
     static final int[] HIDDEN = {1000, 500, 250, 250, 250};
@@ -44,7 +48,8 @@ public final class MlpDiscriminator extends Discriminator {
 
     @Override
     public Output classify(Tensor images) {
-        Tensor h = inputNoise.forward(images.reshape(images.size(0), 28 * 28));
+        Tensor pixels = addScalar(mulScalar(images.reshape(images.size(0), 28 * 28), 0.5f), 0.5f);
+        Tensor h = inputNoise.forward(pixels);
         Tensor features = null;
         for (int i = 0; i < hidden.length; i++) {
             h = relu(hidden[i].forward(h));

@@ -3,6 +3,7 @@ package ssgan.app.model;
 import static ssgan.engine.ops.Activations.softplus;
 import static ssgan.engine.ops.Activations.tanh;
 
+import java.util.Arrays;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.layers.BatchNorm1d;
@@ -12,7 +13,8 @@ import ssgan.nn.layers.WeightNormLinear;
 /**
  * The paper's MNIST generator: z ~ U(0,1)^100 → 500 → 500 (each linear, batch norm, softplus) →
  * weight-normalised linear to 784 pixels, tanh (the paper used a sigmoid on [0,1] data; our data is
- * scaled to [-1,1]).
+ * scaled to [-1,1]). As in the paper's code the output layer is not initialised from data: its scales
+ * start at 1, so each pixel's weight vector has unit length.
  */
 public final class MlpGenerator extends Generator {
     static final int NOISE = 100;
@@ -29,6 +31,7 @@ public final class MlpGenerator extends Generator {
         fc2 = registerModule("fc2", new Linear(500, 500, false, rng.split()));
         bn2 = registerModule("bn2", new BatchNorm1d(500));
         out = registerModule("out", new WeightNormLinear(500, 28 * 28, rng.split()));
+        Arrays.fill(out.weightG().data(), 1f);
     }
 
     @Override

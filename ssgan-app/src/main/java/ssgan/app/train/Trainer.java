@@ -200,7 +200,7 @@ public final class Trainer {
         return outcome;
     }
 
-    /** Data-dependent initialisation of the weight-normalised layers, on 500 training images (as the paper). */
+    /** Data-dependent initialisation of the discriminator's weight-normalised layers on 500 training images, as in the paper. */
     private void initialise() {
         int n = Math.min(500, data.train().size());
         int pixels = data.train().imageSize();
@@ -209,10 +209,6 @@ public final class Trainer {
         Tensor batch = Tensor.wrap(images, n, 1, data.train().height(), data.train().width());
         boolean anyWeightNorm = disc.namedModules().values().stream().anyMatch(m -> m instanceof WeightNorm.DataDependentInit);
         if (anyWeightNorm) WeightNorm.initialize(disc, batch);
-        try (var scope = GradMode.noGrad()) {
-            boolean genWeightNorm = gen.namedModules().values().stream().anyMatch(m -> m instanceof WeightNorm.DataDependentInit);
-            if (genWeightNorm) WeightNorm.initialize(gen, gen.noise(n, new Rng(config.seed() ^ 0x1F)));
-        }
         if (average != null) {
             // Start the average at the initialised weights, not at the random ones.
             Map<String, Tensor> params = disc.namedParameters();
