@@ -7,7 +7,9 @@ import ssgan.engine.parallel.Parallel;
  * channel's sums run in one thread in a fixed order, so results do not depend on timing.
  */
 public final class BatchNormKernels {
-    private static final BatchNormKernel KERNEL = Simd.choose(VectorBatchNorm::new, ScalarBatchNorm::new);
+    // A lambda, not VectorBatchNorm::new: linking a constructor reference loads the class, and with it the
+    // Vector API, even when Simd picks the scalar side (NoClassDefFoundError without the incubator module).
+    private static final BatchNormKernel KERNEL = Simd.choose(() -> new VectorBatchNorm(), ScalarBatchNorm::new);
     /** At least this many values per parallel chunk: below it a fork costs more than it saves. */
     private static final int MIN_CHUNK_VALUES = 1 << 14;
 

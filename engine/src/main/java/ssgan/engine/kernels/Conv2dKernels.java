@@ -25,7 +25,7 @@ public final class Conv2dKernels {
     static final int COLUMN_BUDGET = 1 << 20;
 
     // Workspace slots: the column matrix and the channel-major output (or output gradient) of one group.
-    private static final int COL = 0, CHANNEL_MAJOR = 1;
+    private static final int COL = Workspace.CONV_COLUMNS, CHANNEL_MAJOR = Workspace.CONV_CHANNEL_MAJOR;
 
     private Conv2dKernels() {}
 

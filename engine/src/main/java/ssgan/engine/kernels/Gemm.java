@@ -5,7 +5,7 @@ package ssgan.engine.kernels;
  * Vector API is available, else {@link ScalarGemm}. See {@link GemmKernel} for the argument convention.
  */
 public final class Gemm {
-    private static final GemmKernel KERNEL = Simd.choose(VectorGemm::new, ScalarGemm::new);
+    private static final GemmKernel KERNEL = Simd.choose(() -> new VectorGemm(), ScalarGemm::new);
 
     private Gemm() {}
 

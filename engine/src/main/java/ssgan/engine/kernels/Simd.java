@@ -25,7 +25,11 @@ public final class Simd {
         return present;
     }
 
-    /** The Vector API implementation when enabled, else the scalar one. The other class is never loaded. */
+    /**
+     * The Vector API implementation when enabled, else the scalar one. Pass lambdas
+     * ({@code () -> new VectorX()}), not constructor references: a {@code VectorX::new} reference may
+     * load the class, and with it the missing module, even when the scalar one is chosen.
+     */
     public static <T> T choose(Supplier<? extends T> vector, Supplier<? extends T> scalar) {
         return ENABLED ? vector.get() : scalar.get();
     }

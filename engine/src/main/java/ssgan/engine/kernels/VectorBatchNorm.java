@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * Planes smaller than a vector (2×2, 3×3 maps) go to the scalar loops.
  *
- * <p>The mean and variance come from one pass of sums shifted by the channel's first value:
+ * <p>The mean and variance come from sums shifted by the channel's first value:
  * {@code var = E[(x − s)²] − E[x − s]²} is exact algebra, and with s a sample of the channel the two terms
  * are of the size of the variance, so the subtraction does not cancel away float precision (plain
  * {@code E[x²] − E[x]²} would, when the mean is large against the spread).
@@ -35,32 +35,84 @@ public final class VectorBatchNorm implements BatchNormKernel {
             scalar.moments(x, n, c, hw, c0, c1, mean, var);
             return;
         }
-        int bound = S.loopBound(hw);
+        // Memory order: images outer, channels inner; each channel keeps 2·L lane sums in the workspace.
+        int channels = c1 - c0, bound = S.loopBound(hw);
+        FloatVector tail = tailWeights(hw);
+        float[] lanes = Workspace.get(Workspace.BATCH_NORM, 2 * L * channels);
+        java.util.Arrays.fill(lanes, 0, 2 * L * channels, 0f);
+        for (int img = 0; img < n; img++) {
+            for (int ch = c0; ch < c1; ch++) {
+                accumulateShifted(x, (img * c + ch) * hw, bound, hw, tail, FloatVector.broadcast(S, x[ch * hw]), lanes, 2 * L * (ch - c0));
+            }
+        }
         double count = (double) n * hw;
         for (int ch = c0; ch < c1; ch++) {
-            float shift = x[ch * hw];
-            FloatVector vShift = FloatVector.broadcast(S, shift);
-            FloatVector vSum = FloatVector.zero(S), vSquares = FloatVector.zero(S);
-            float tailSum = 0f, tailSquares = 0f;
-            for (int img = 0; img < n; img++) {
-                int base = (img * c + ch) * hw;
-                int i = 0;
-                for (; i < bound; i += L) {
-                    FloatVector d = FloatVector.fromArray(S, x, base + i).sub(vShift);
-                    vSum = vSum.add(d);
-                    vSquares = d.fma(d, vSquares);
-                }
-                for (; i < hw; i++) {
-                    float d = x[base + i] - shift;
-                    tailSum += d;
-                    tailSquares += d * d;
-                }
+            int at = 2 * L * (ch - c0);
+            double sum = 0, squares = 0;
+            for (int j = 0; j < L; j++) {
+                sum += lanes[at + j];
+                squares += lanes[at + L + j];
             }
-            double meanShifted = (vSum.reduceLanes(VectorOperators.ADD) + (double) tailSum) / count;
-            double meanSquares = (vSquares.reduceLanes(VectorOperators.ADD) + (double) tailSquares) / count;
-            mean[ch] = (float) (shift + meanShifted);
-            var[ch] = (float) Math.max(0, meanSquares - meanShifted * meanShifted);
+            double meanShifted = sum / count;
+            mean[ch] = (float) (x[ch * hw] + meanShifted);
+            var[ch] = (float) Math.max(0, squares / count - meanShifted * meanShifted);
         }
+    }
+
+    // The reductions walk memory in order (images outer, channels inner) and keep each channel's per-lane
+    // partial sums in a small array, loaded and stored once per plane; the lanes are added up once per
+    // channel at the end. A horizontal reduction per plane would cost more than a 7×7 plane itself, and
+    // a channel-outer loop reads memory in 196-byte pieces 25 KB apart, which the prefetcher does not follow.
+
+    /**
+     * For the last, partial vector of a plane of {@code len ≥ L} values: the vector is read unmasked so
+     * that it ends at the plane's end, overlapping the previous one, and multiplied by these weights,
+     * 0 on the overlapping lanes and 1 on the new ones. (Masked loads are slow on JDK 17.)
+     */
+    private static FloatVector tailWeights(int len) {
+        float[] w = new float[L];
+        int fresh = len - S.loopBound(len);
+        for (int j = L - fresh; j < L; j++) w[j] = 1f;
+        return FloatVector.fromArray(S, w, 0);
+    }
+
+    /**
+     * lanes[at, at+L) += x − shift and lanes[at+L, at+2L) += (x − shift)² over one plane of {@code len}
+     * values ({@code bound} of them in whole vectors, the rest through {@link #tailWeights}).
+     */
+    private static void accumulateShifted(float[] x, int base, int bound, int len, FloatVector tail,
+                                          FloatVector shift, float[] lanes, int at) {
+        FloatVector sum = FloatVector.fromArray(S, lanes, at), squares = FloatVector.fromArray(S, lanes, at + L);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(S, x, base + i).sub(shift);
+            sum = sum.add(d);
+            squares = d.fma(d, squares);
+        }
+        if (bound < len) {
+            FloatVector d = FloatVector.fromArray(S, x, base + len - L).sub(shift).mul(tail);
+            sum = sum.add(d);
+            squares = d.fma(d, squares);
+        }
+        sum.intoArray(lanes, at);
+        squares.intoArray(lanes, at + L);
+    }
+
+    /** lanes[at, at+L) += dy and lanes[at+L, at+2L) += dy·(x − center) over one plane, tail as in accumulateShifted. */
+    private static void accumulateGradient(float[] dy, float[] x, int base, int bound, int len, FloatVector tail,
+                                           FloatVector center, float[] lanes, int at) {
+        FloatVector sum = FloatVector.fromArray(S, lanes, at), dot = FloatVector.fromArray(S, lanes, at + L);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, base + i);
+            sum = sum.add(g);
+            dot = g.fma(FloatVector.fromArray(S, x, base + i).sub(center), dot);
+        }
+        if (bound < len) {
+            FloatVector g = FloatVector.fromArray(S, dy, base + len - L).mul(tail);
+            sum = sum.add(g);
+            dot = g.fma(FloatVector.fromArray(S, x, base + len - L).sub(center), dot);
+        }
+        sum.intoArray(lanes, at);
+        dot.intoArray(lanes, at + L);
     }
 
     /** hw = 1: two passes down the rows, vectorised across channels, summing into mean and var. */
@@ -113,17 +165,20 @@ public final class VectorBatchNorm implements BatchNormKernel {
             scalar.scaleShift(x, n, c, hw, c0, c1, scale, shift, y);
             return;
         }
+        // The last, partial vector of a plane is recomputed from an overlapping position: the lanes it
+        // shares with the previous vector get the same values again.
         int bound = S.loopBound(hw);
         for (int img = 0; img < n; img++) {
             for (int ch = c0; ch < c1; ch++) {
                 int base = (img * c + ch) * hw;
-                float s = scale[ch], t = shift[ch];
-                FloatVector vs = FloatVector.broadcast(S, s), vt = FloatVector.broadcast(S, t);
-                int i = 0;
-                for (; i < bound; i += L) {
+                FloatVector vs = FloatVector.broadcast(S, scale[ch]), vt = FloatVector.broadcast(S, shift[ch]);
+                for (int i = 0; i < bound; i += L) {
                     FloatVector.fromArray(S, x, base + i).fma(vs, vt).intoArray(y, base + i);
                 }
-                for (; i < hw; i++) y[base + i] = x[base + i] * s + t;
+                if (bound < hw) {
+                    int i = base + hw - L;
+                    FloatVector.fromArray(S, x, i).fma(vs, vt).intoArray(y, i);
+                }
             }
         }
     }
@@ -139,27 +194,24 @@ public final class VectorBatchNorm implements BatchNormKernel {
             scalar.gradientSums(dy, x, n, c, hw, c0, c1, center, sumDy, sumDyCentered);
             return;
         }
-        int bound = S.loopBound(hw);
-        for (int ch = c0; ch < c1; ch++) {
-            float m = center[ch];
-            FloatVector vm = FloatVector.broadcast(S, m);
-            FloatVector vs = FloatVector.zero(S), vsc = FloatVector.zero(S);
-            float ts = 0f, tsc = 0f;
-            for (int img = 0; img < n; img++) {
-                int base = (img * c + ch) * hw;
-                int i = 0;
-                for (; i < bound; i += L) {
-                    FloatVector g = FloatVector.fromArray(S, dy, base + i);
-                    vs = vs.add(g);
-                    vsc = g.fma(FloatVector.fromArray(S, x, base + i).sub(vm), vsc);
-                }
-                for (; i < hw; i++) {
-                    ts += dy[base + i];
-                    tsc += dy[base + i] * (x[base + i] - m);
-                }
+        int channels = c1 - c0, bound = S.loopBound(hw);
+        FloatVector tail = tailWeights(hw);
+        float[] lanes = Workspace.get(Workspace.BATCH_NORM, 2 * L * channels);
+        java.util.Arrays.fill(lanes, 0, 2 * L * channels, 0f);
+        for (int img = 0; img < n; img++) {
+            for (int ch = c0; ch < c1; ch++) {
+                accumulateGradient(dy, x, (img * c + ch) * hw, bound, hw, tail, FloatVector.broadcast(S, center[ch]), lanes, 2 * L * (ch - c0));
             }
-            sumDy[ch] = vs.reduceLanes(VectorOperators.ADD) + ts;
-            sumDyCentered[ch] = vsc.reduceLanes(VectorOperators.ADD) + tsc;
+        }
+        for (int ch = c0; ch < c1; ch++) {
+            int at = 2 * L * (ch - c0);
+            double s = 0, sc = 0;
+            for (int j = 0; j < L; j++) {
+                s += lanes[at + j];
+                sc += lanes[at + L + j];
+            }
+            sumDy[ch] = (float) s;
+            sumDyCentered[ch] = (float) sc;
         }
     }
 
@@ -209,27 +261,32 @@ public final class VectorBatchNorm implements BatchNormKernel {
             scalar.combine(dy, x, n, c, hw, c0, c1, a, b, k, dx, accumulate);
             return;
         }
+        // Partial last vectors are handled from an overlapping position, as in scaleShift; when adding
+        // into dx, the contribution is multiplied by the tail weights so shared lanes are not added twice.
         int bound = S.loopBound(hw);
+        FloatVector tail = tailWeights(hw);
         for (int img = 0; img < n; img++) {
             for (int ch = c0; ch < c1; ch++) {
                 int base = (img * c + ch) * hw;
-                float ac = a[ch], bc = b[ch], kc = k[ch];
-                FloatVector va = FloatVector.broadcast(S, ac), vb = FloatVector.broadcast(S, bc), vk = FloatVector.broadcast(S, kc);
-                int i = 0;
+                FloatVector va = FloatVector.broadcast(S, a[ch]), vb = FloatVector.broadcast(S, b[ch]), vk = FloatVector.broadcast(S, k[ch]);
                 if (accumulate) {
-                    for (; i < bound; i += L) {
-                        FloatVector v = va.fma(FloatVector.fromArray(S, dy, base + i), vb.fma(FloatVector.fromArray(S, x, base + i), vk));
-                        v.add(FloatVector.fromArray(S, dx, base + i)).intoArray(dx, base + i);
+                    for (int i = base; i < base + bound; i += L) {
+                        FloatVector v = va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk));
+                        v.add(FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
+                    }
+                    if (bound < hw) {
+                        int i = base + hw - L;
+                        FloatVector v = va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk));
+                        v.fma(tail, FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
                     }
                 } else {
-                    for (; i < bound; i += L) {
-                        va.fma(FloatVector.fromArray(S, dy, base + i), vb.fma(FloatVector.fromArray(S, x, base + i), vk))
-                                .intoArray(dx, base + i);
+                    for (int i = base; i < base + bound; i += L) {
+                        va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk)).intoArray(dx, i);
                     }
-                }
-                for (; i < hw; i++) {
-                    float v = ac * dy[base + i] + bc * x[base + i] + kc;
-                    dx[base + i] = accumulate ? dx[base + i] + v : v;
+                    if (bound < hw) {
+                        int i = base + hw - L;
+                        va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk)).intoArray(dx, i);
+                    }
                 }
             }
         }

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The hot element-wise kernels with the Vector API: one {@code SPECIES_PREFERRED} vector (16 floats on
  * AVX-512) per step, the scalar twin for the tail. Kernels that are not hot (the backward of the
- * transcendentals, pow, clamp) are inherited unchanged from {@link ScalarElementwise}; so is
+ * transcendentals, log, sqrt, abs, pow, clamp) are inherited unchanged from {@link ScalarElementwise}; so is
  * {@code binaryChannels}, which runs {@code binaryScalar} on each block, i.e. the vector loop below.
  *
  * <p>The operator of a lanewise call must be a constant where the JIT sees it, or the call is not
@@ -25,21 +25,6 @@ public final class VectorElementwise extends ScalarElementwise {
             case SUB -> a.lanewise(VectorOperators.SUB, b);
             case MUL -> a.lanewise(VectorOperators.MUL, b);
             case DIV -> a.lanewise(VectorOperators.DIV, b);
-        };
-    }
-
-    static FloatVector apply(UnaryOp op, FloatVector x) {
-        return switch (op) {
-            case EXP -> x.lanewise(VectorOperators.EXP);
-            case LOG -> x.lanewise(VectorOperators.LOG);
-            case SQRT -> x.lanewise(VectorOperators.SQRT);
-            case ABS -> x.lanewise(VectorOperators.ABS);
-            case TANH -> x.lanewise(VectorOperators.TANH);
-            case SIGMOID -> {
-                FloatVector one = FloatVector.broadcast(S, 1f);
-                yield one.div(one.add(x.neg().lanewise(VectorOperators.EXP)));
-            }
-            case SOFTPLUS -> x.max(0f).add(x.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
         };
     }
 
@@ -106,12 +91,58 @@ public final class VectorElementwise extends ScalarElementwise {
         super.leakyReluBackward(x, slope, g, gradIn, i, to);
     }
 
+    /**
+     * The functions networks apply to whole activations (exp for softmax, tanh, sigmoid, softplus) get a
+     * vector loop each; log, sqrt and abs stay scalar. One loop per function, with its operators written
+     * as constants: a shared loop taking the operator as a parameter is compiled once for all operators,
+     * and a non-constant operator turns every vector operation into slow, allocating fallback code.
+     */
     @Override
     public void unary(UnaryOp op, float[] x, float[] out, int from, int to) {
+        int done = switch (op) {
+            case EXP -> exp(x, out, from, to);
+            case TANH -> tanh(x, out, from, to);
+            case SIGMOID -> sigmoid(x, out, from, to);
+            case SOFTPLUS -> softplus(x, out, from, to);
+            case LOG, SQRT, ABS -> from;
+        };
+        super.unary(op, x, out, done, to); // the scalar tail (or all of it)
+    }
+
+    private static int exp(float[] x, float[] out, int from, int to) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            apply(op, FloatVector.fromArray(S, x, i)).intoArray(out, i);
+            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
         }
-        super.unary(op, x, out, i, to);
+        return i;
+    }
+
+    private static int tanh(float[] x, float[] out, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+        }
+        return i;
+    }
+
+    /** 1 / (1 + e^−x): for x → −∞, e^−x overflows to +∞ and the result is a correct 0. */
+    private static int sigmoid(float[] x, float[] out, int from, int to) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            one.div(one.add(v.neg().lanewise(VectorOperators.EXP))).intoArray(out, i);
+        }
+        return i;
+    }
+
+    /** max(x, 0) + log1p(e^−|x|): e^−|x| ≤ 1, so nothing overflows. */
+    private static int softplus(float[] x, float[] out, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(out, i);
+        }
+        return i;
     }
 }

@@ -15,16 +15,17 @@ import ssgan.engine.parallel.Parallel;
  * <pre>
  * for jc in n, step NC:                      an NC-column strip of op(B) and C
  *   for pc in k, step KC:                    a KC-long slice of the k summation
- *     pack op(B)[pc.., jc..] into B slivers  KC × NR each, row after row        (stays in L2 / L3)
+ *     pack op(B)[pc.., jc..] into B slivers  KC × NR each, k-row after k-row   (stays in L2 / L3)
  *     for ic in m, step MC:
- *       pack op(A)[ic.., pc..] into A slivers  KC × MR each, column after column (stays in L2)
+ *       pack op(A)[ic.., pc..] into A slivers  MR × KC each, row after row       (stays in L2)
  *       for each B sliver:                   (stays in L1 while it meets every A sliver)
  *         for each A sliver:
  *           micro-kernel: C[MR × NR] (+)= A sliver · B sliver
  * </pre>
  * The micro-kernel keeps the whole MR × NR tile of C in registers for the KC steps of its loop; each step
  * loads one row of NR floats of B (two vectors), broadcasts MR single floats of A, and issues MR·2
- * independent fused multiply-adds: enough independent chains to keep both FMA pipes busy.
+ * independent fused multiply-adds: more independent chains (16) than the FMA pipes need to stay busy
+ * (2 pipes × 4 cycles latency), yet few enough that accumulators, B and A fit the 32 vector registers.
  * Packing copies the slivers into the exact order the micro-kernel reads them, so its loads are
  * sequential whatever the transpose flags and leading dimensions; edge slivers are padded with zeros.
  *
@@ -34,30 +35,44 @@ import ssgan.engine.parallel.Parallel;
  * summed in the same order (KC slices in turn, each slice sequential in k) whatever the piece it falls
  * in, so the output is bitwise the same for any thread count.
  *
- * <p>Small problems skip all this: they run an unpacked loop on one thread (see {@link #gemm}).
+ * <h2>Small and thin problems</h2>
+ * Packing pays only when each packed value is reused often. Tiny problems (under 32³ multiply-adds) and
+ * thin ones (fewer than MR rows, e.g. a linear layer on a batch of one) run unpacked vector loops
+ * instead: rows of B scaled and added into rows of C, or, when B is transposed, dot products; these split
+ * over columns when large. Below 160³ multiply-adds everything stays on the calling thread.
  */
 public final class VectorGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     /** Micro-tile: MR rows × NR columns of C held in 2·MR vector registers. */
-    static final int MR = 6;
+    static final int MR = 8;
     static final int NR = 2 * L;
-    /** Cache blocks: a KC×NR B sliver (32 KiB at 16 lanes) fits L1; an MC×KC A block (120 KiB) fits L2. */
+    /**
+     * Cache blocks, for 16 lanes: a KC×NR B sliver (32 KiB) and an A sliver (8 KiB) fit the 48 KiB L1;
+     * an MC×KC A block (160 KiB) fits the 1 MiB L2 beside the KC×NC B panel (up to 2 MiB, L2 or L3).
+     * Measured here: 8 rows beat 6 (fewer loads per FMA); 12 rows ran at half speed; KC from 192 to
+     * 384 measured alike within the noise of a shared machine.
+     */
     static final int KC = 256;
     static final int MC = 20 * MR;
     static final int NC = 64 * NR;
 
     /** Below this many multiply-adds packing does not pay: unpacked loops, one thread. */
     private static final long SMALL_WORK = 32L * 32 * 32;
-    /** Below this many multiply-adds a second thread costs more than it saves. */
-    private static final long PARALLEL_WORK = 64L * 64 * 64;
+    /**
+     * Below this many multiply-adds a second thread costs more than it saves: handing a chunk to a pool
+     * worker was measured at 7 µs at best and far more when the worker had gone to sleep, while 160³
+     * multiply-adds take about 45 µs on one core.
+     */
+    private static final long PARALLEL_WORK = 160L * 160 * 160;
 
     /** Each thread's packing buffers, grown on demand and then reused by every call. */
     private static final class Workspace {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        final int[] rowStarts = new int[L];
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -124,7 +139,7 @@ public final class VectorGemm implements GemmKernel {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;  // later k slices add onto the earlier ones
-                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, ws.rowStarts);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
@@ -132,18 +147,8 @@ public final class VectorGemm implements GemmKernel {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                microKernel(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, add);
-                            } else {  // edge tile: compute the full padded tile aside, keep its valid part
-                                microKernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, false);
-                                for (int r = 0; r < mr; r++) {
-                                    for (int j = 0; j < nr; j++) {
-                                        int at = ci + r * ldc + j;
-                                        c[at] = add ? c[at] + tile[r * NR + j] : tile[r * NR + j];
-                                    }
-                                }
-                            }
+                            microKernel(kc, ap, ir * kc, bp, jr * kc, tile);
+                            storeTile(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
                         }
                     }
                 }
@@ -152,66 +157,84 @@ public final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * C[MR×NR] (+)= A sliver · B sliver. The sliver of A holds, for each p, MR values of column p;
-     * the sliver of B holds, for each p, NR values of row p. The 12 accumulators never leave registers.
+     * tile[MR×NR] = A sliver · B sliver. The A sliver is MR rows of kc values, one after the other;
+     * the B sliver holds, for each p, NR values of row p. The 16 accumulators never leave registers.
+     * (Writing to a small tile rather than into C keeps this method small enough for the JIT to compile
+     * every vector operation into a machine instruction; the copy into C costs little next to 2·kc·MR·NR flops.)
      */
-    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi,
-                                    float[] c, int ci, int ldc, boolean add) {
+    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+        int a0 = ai, a1 = ai + kc, a2 = ai + 2 * kc, a3 = ai + 3 * kc;  // where each of the MR rows starts
+        int a4 = ai + 4 * kc, a5 = ai + 5 * kc, a6 = ai + 6 * kc, a7 = ai + 7 * kc;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a;
-            a = FloatVector.broadcast(S, ap[ai]);     c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ai + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bq = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bq);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bq + L);
+            FloatVector ar;  // one element of A, in every lane
+            ar = FloatVector.broadcast(S, ap[a0 + p]); c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(S, ap[a1 + p]); c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(S, ap[a2 + p]); c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(S, ap[a3 + p]); c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(S, ap[a4 + p]); c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(S, ap[a5 + p]); c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
+            ar = FloatVector.broadcast(S, ap[a6 + p]); c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
+            ar = FloatVector.broadcast(S, ap[a7 + p]); c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
         }
-        storeRow(c00, c01, c, ci, add);
-        storeRow(c10, c11, c, ci + ldc, add);
-        storeRow(c20, c21, c, ci + 2 * ldc, add);
-        storeRow(c30, c31, c, ci + 3 * ldc, add);
-        storeRow(c40, c41, c, ci + 4 * ldc, add);
-        storeRow(c50, c51, c, ci + 5 * ldc, add);
+        c00.intoArray(tile, 0);          c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);     c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);     c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);     c71.intoArray(tile, 7 * NR + L);
     }
 
-    private static void storeRow(FloatVector v0, FloatVector v1, float[] c, int ci, boolean add) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(S, c, ci));
-            v1 = v1.add(FloatVector.fromArray(S, c, ci + L));
+    /** C[mr×nr] = tile, or C += tile when {@code add}; vector rows for full tiles, scalar for the edges. */
+    private static void storeTile(float[] tile, int mr, int nr, float[] c, int ci, int ldc, boolean add) {
+        for (int r = 0; r < mr; r++, ci += ldc) {
+            int j = 0;
+            if (nr == NR) {
+                for (; j < NR; j += L) {
+                    FloatVector t = FloatVector.fromArray(S, tile, r * NR + j);
+                    if (add) t = t.add(FloatVector.fromArray(S, c, ci + j));
+                    t.intoArray(c, ci + j);
+                }
+            }
+            for (; j < nr; j++) c[ci + j] = add ? c[ci + j] + tile[r * NR + j] : tile[r * NR + j];
         }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
     }
 
-    /** Packs op(A)[ic..ic+mc, pc..pc+kc] as slivers of MR rows: dst[s·kc·MR + p·MR + r]; missing rows are 0. */
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc] as slivers of MR rows, each row kc long: dst[s·MR·kc + r·kc + p]; missing rows are 0. */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] dst) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int base = ir * kc;
             for (int r = 0; r < MR; r++) {
-                int i = ic + ir + r;
+                int i = ic + ir + r, row = ir * kc + r * kc;
                 if (r >= mr) {
-                    for (int p = 0; p < kc; p++) dst[base + p * MR + r] = 0f;
+                    java.util.Arrays.fill(dst, row, row + kc, 0f);
                 } else if (transA) {  // op(A)[i, p] = a[p·lda + i]
-                    for (int p = 0; p < kc; p++) dst[base + p * MR + r] = a[aOff + (pc + p) * lda + i];
+                    for (int p = 0; p < kc; p++) dst[row + p] = a[aOff + (pc + p) * lda + i];
                 } else {              // op(A)[i, p] = a[i·lda + p]: one contiguous row
-                    int src = aOff + i * lda + pc;
-                    for (int p = 0; p < kc; p++) dst[base + p * MR + r] = a[src + p];
+                    System.arraycopy(a, aOff + i * lda + pc, dst, row, kc);
                 }
             }
         }
     }
 
-    /** Packs op(B)[pc..pc+kc, jc..jc+nc] as slivers of NR columns: dst[s·kc·NR + p·NR + j]; missing columns are 0. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] dst) {
+    /**
+     * Packs op(B)[pc..pc+kc, jc..jc+nc] as slivers of NR columns: dst[s·kc·NR + p·NR + j]; missing columns
+     * are 0. {@code rowStarts} is scratch for the gather offsets of a transposed B.
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] dst, int[] rowStarts) {
+        for (int j = 0; j < L; j++) rowStarts[j] = j * ldb;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
@@ -223,11 +246,20 @@ public final class VectorGemm implements GemmKernel {
                 }
                 continue;
             }
-            for (int j = 0; j < NR; j++) {
+            if (transB && nr == NR) {  // op(B)[p, j] = b[j·ldb + p]: gather one element from each of L stored rows
+                                       // (measured ~15% faster than scalar copies for a 64×256×784 A·Bᵀ)
+                int src = bOff + (jc + jr) * ldb + pc;
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromArray(S, b, src + p, rowStarts, 0).intoArray(dst, base + p * NR);
+                    FloatVector.fromArray(S, b, src + L * ldb + p, rowStarts, 0).intoArray(dst, base + p * NR + L);
+                }
+                continue;
+            }
+            for (int j = 0; j < NR; j++) {  // an edge sliver: the columns there are, then zeros
                 int col = jc + jr + j;
                 if (j >= nr) {
                     for (int p = 0; p < kc; p++) dst[base + p * NR + j] = 0f;
-                } else if (transB) {  // op(B)[p, j] = b[j·ldb + p]: one contiguous row of the stored B
+                } else if (transB) {
                     int src = bOff + col * ldb + pc;
                     for (int p = 0; p < kc; p++) dst[base + p * NR + j] = b[src + p];
                 } else {

@@ -8,6 +8,8 @@ package ssgan.engine.kernels;
  */
 final class Workspace {
     static final int SLOTS = 4;
+    /** Slot numbers: convolution column matrix, convolution channel-major buffer, batch-norm lane sums. */
+    static final int CONV_COLUMNS = 0, CONV_CHANNEL_MAJOR = 1, BATCH_NORM = 2;
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 
     private Workspace() {}

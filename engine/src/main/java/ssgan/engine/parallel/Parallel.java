@@ -22,6 +22,8 @@ public final class Parallel {
 
     private static volatile int threads = Integer.getInteger("ssgan.threads", Runtime.getRuntime().availableProcessors());
     private static volatile ForkJoinPool pool;
+    /** Set while the calling thread runs its own chunk, so a parallel-for inside it runs sequentially too. */
+    private static final ThreadLocal<Boolean> IN_CHUNK = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private Parallel() {}
 
@@ -63,10 +65,13 @@ public final class Parallel {
             tasks[c] = p.submit(() -> body.run(chunk, start(n, k, chunk), start(n, k, chunk + 1)));
         }
         Throwable failure = null;
+        IN_CHUNK.set(Boolean.TRUE);
         try {
             body.run(0, 0, start(n, k, 1));
         } catch (RuntimeException | Error e) {
             failure = e;
+        } finally {
+            IN_CHUNK.set(Boolean.FALSE);
         }
         for (int c = 1; c < k; c++) {
             try {
@@ -92,7 +97,7 @@ public final class Parallel {
     }
 
     private static boolean inWorker() {
-        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+        return IN_CHUNK.get() || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
     }
 
     private static ForkJoinPool pool() {

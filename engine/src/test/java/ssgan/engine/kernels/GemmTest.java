@@ -132,7 +132,7 @@ class GemmTest {
         // Exact micro-tiles, one past them, a single row or column, more than one k slice (KC = 256),
         // few rows with many columns (unpacked path, split across threads).
         int[][] shapes = {{6, 32, 256}, {12, 64, 257}, {13, 65, 1}, {1, 1, 1}, {1, 100, 300}, {100, 1, 300},
-                {5, 1000, 3}, {7, 33, 520}, {3, 2, 600}};
+                {5, 1000, 3}, {5, 3000, 300}, {7, 33, 520}, {3, 2, 600}};
         Rng rng = new Rng(99);
         for (int[] s : shapes) {
             for (boolean transA : BOOLS) {
@@ -181,8 +181,8 @@ class GemmTest {
                 problems.add(new Problem(rng, transA, transB, 257, 129, 300, true));
             }
         }
-        problems.add(new Problem(rng, false, false, 5, 700, 90, false));    // unpacked, split over columns
-        problems.add(new Problem(rng, false, true, 4, 700, 90, false));     // unpacked dot products
+        problems.add(new Problem(rng, false, false, 5, 3000, 300, false));  // unpacked, split over columns
+        problems.add(new Problem(rng, false, true, 4, 3000, 400, false));   // unpacked dot products, split
         problems.add(new Problem(rng, false, false, 7, 2100, 300, false));  // several NC strips on one thread
         GemmKernel kernel = new VectorGemm();
         try {

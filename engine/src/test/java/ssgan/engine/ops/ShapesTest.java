@@ -1,0 +1,106 @@
+package ssgan.engine.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static ssgan.engine.ops.TestTensors.uniform;
+
+import org.junit.jupiter.api.Test;
+import ssgan.engine.kernels.NaiveBroadcast;
+import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Shape;
+import ssgan.engine.tensor.Tensor;
+import ssgan.engine.testing.GradCheck;
+
+class ShapesTest {
+    private final Rng rng = new Rng(21);
+
+    @Test
+    void permuteAndTransposeMoveEveryElementToItsPlace() {
+        int[] shape = {2, 3, 5, 4};
+        int[] perm = {2, 0, 3, 1};
+        Tensor x = uniform(rng, -1, 1, shape);
+        Tensor y = Shapes.permute(x, perm);
+        assertArrayEquals(new int[] {5, 2, 4, 3}, y.shape());
+        for (int i = 0; i < y.numel(); i++) {
+            int[] out = NaiveBroadcast.unravel(i, y.shape());
+            int[] in = new int[4];
+            for (int d = 0; d < 4; d++) in[perm[d]] = out[d];
+            assertEquals(x.get(in), y.data()[i]);
+        }
+        GradCheck.standard().check("permute", t -> Shapes.permute(t[0], perm), x);
+
+        Tensor m = uniform(rng, -1, 1, 3, 17);
+        Tensor t = Shapes.transpose(m, 0, -1);
+        assertArrayEquals(new int[] {17, 3}, t.shape());
+        for (int i = 0; i < 3; i++) for (int j = 0; j < 17; j++) assertEquals(m.get(i, j), t.get(j, i));
+        GradCheck.standard().check("transpose", in -> Shapes.transpose(in[0], 0, 1), m);
+        assertThrows(IllegalArgumentException.class, () -> Shapes.permute(x, 0, 0, 1, 2));
+    }
+
+    @Test
+    void flattenMergesTrailingDimsAndPassesGradient() {
+        Tensor x = uniform(rng, -1, 1, 2, 3, 4);
+        assertArrayEquals(new int[] {2, 12}, Shapes.flatten(x, 1).shape());
+        assertArrayEquals(new int[] {24}, Shapes.flatten(x, 0).shape());
+        assertArrayEquals(new int[] {2, 3, 4}, Shapes.flatten(x, -1).shape());
+        GradCheck.standard().check("flatten", in -> Shapes.flatten(in[0], 1), x);
+    }
+
+    @Test
+    void concatSplitAndNarrowAreInversesAlongEveryDim() {
+        for (int dim : new int[] {0, 1, 2, -1}) {
+            int d = dim < 0 ? dim + 3 : dim;
+            int[] s1 = {2, 3, 4};
+            int[] s2 = s1.clone();
+            s2[d] = 1;
+            int[] s3 = s1.clone();
+            s3[d] = 5;
+            Tensor a = uniform(rng, -1, 1, s1);
+            Tensor b = uniform(rng, -1, 1, s2);
+            Tensor c = uniform(rng, -1, 1, s3);
+            Tensor cat = Shapes.concat(dim, a, b, c);
+            assertEquals(s1[d] + 1 + 5, cat.size(d));
+            Tensor[] parts = Shapes.split(cat, dim, s1[d], 1, 5);
+            assertArrayEquals(a.data(), parts[0].data());
+            assertArrayEquals(b.data(), parts[1].data());
+            assertArrayEquals(c.data(), parts[2].data());
+            assertArrayEquals(b.data(), Shapes.narrow(cat, dim, s1[d], 1).data());
+            GradCheck.standard().check("concat dim " + dim, in -> Shapes.concat(dim, in[0], in[1], in[2]), a, b, c);
+            GradCheck.standard().check("narrow dim " + dim, in -> Shapes.narrow(in[0], dim, 1, 1), a);
+            GradCheck.standard().check("split dim " + dim, in -> Shapes.split(in[0], dim, 2, 1, 1, s1[d] + 2)[3], cat.copy().requiresGrad(true));
+        }
+    }
+
+    @Test
+    void splitWithOneSizeCutsEqualPiecesAndTheRest() {
+        Tensor x = Tensor.arange(7);
+        Tensor[] p = Shapes.split(x, 0, 3);
+        assertEquals(3, p.length);
+        assertArrayEquals(new float[] {6}, p[2].data());
+        var e = assertThrows(IllegalArgumentException.class, () -> Shapes.split(x, 0, 3, 3));
+        assertTrue(e.getMessage().contains("split") && e.getMessage().contains("[7]"), e.getMessage());
+    }
+
+    @Test
+    void concatRejectsMismatchedShapesNamingThem() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Shapes.concat(0, Tensor.zeros(2, 3), Tensor.zeros(2, 4)));
+        assertTrue(e.getMessage().contains("concat") && e.getMessage().contains("[2, 3]") && e.getMessage().contains("[2, 4]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Shapes.narrow(Tensor.zeros(2, 3), 1, 2, 2));
+    }
+
+    @Test
+    void indexSelectGathersRowsAndRepeatedRowsSumTheirGradients() {
+        Tensor x = uniform(rng, -1, 1, 5, 3);
+        int[] rows = {4, 0, 4, 2};
+        Tensor y = Shapes.indexSelect(x, rows);
+        assertArrayEquals(new int[] {4, 3}, y.shape());
+        for (int j = 0; j < rows.length; j++) for (int c = 0; c < 3; c++) assertEquals(x.get(rows[j], c), y.get(j, c));
+        Reductions.sum(y).backward();
+        assertArrayEquals(new float[] {1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 2, 2, 2}, x.gradData());
+        GradCheck.standard().check("indexSelect", in -> Shapes.indexSelect(in[0], rows), x);
+        var e = assertThrows(IllegalArgumentException.class, () -> Shapes.indexSelect(x, new int[] {5}));
+        assertTrue(e.getMessage().contains("indexSelect") && e.getMessage().contains(Shape.str(5, 3)), e.getMessage());
+    }
+}
