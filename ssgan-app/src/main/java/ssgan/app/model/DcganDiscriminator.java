@@ -40,6 +40,11 @@ public final class DcganDiscriminator extends Discriminator {
     }
 
     @Override
+    public boolean usesBatchStatistics() {
+        return true;
+    }
+
+    @Override
     public Output classify(Tensor images) {
         Tensor h = images;
         Tensor features = null;

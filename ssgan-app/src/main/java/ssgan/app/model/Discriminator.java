@@ -14,6 +14,13 @@ public abstract class Discriminator extends Module {
     /** Logits and features for images [N, 1, 28, 28] in [-1, 1]. */
     public abstract Output classify(Tensor images);
 
+    /**
+     * True when an image's output depends on the other images of its batch (batch norm in training
+     * mode). When false, the trainer may classify several batches as one larger batch, which is the
+     * same computation done faster.
+     */
+    public abstract boolean usesBatchStatistics();
+
     /** The class logits alone. */
     @Override
     public Tensor forward(Tensor images) {

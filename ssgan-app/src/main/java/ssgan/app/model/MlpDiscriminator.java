@@ -47,6 +47,11 @@ public final class MlpDiscriminator extends Discriminator {
     }
 
     @Override
+    public boolean usesBatchStatistics() {
+        return false;
+    }
+
+    @Override
     public Output classify(Tensor images) {
         Tensor pixels = addScalar(mulScalar(images.reshape(images.size(0), 28 * 28), 0.5f), 0.5f);
         Tensor h = inputNoise.forward(pixels);

@@ -7,6 +7,7 @@ import java.util.List;
 import ssgan.app.model.Discriminator;
 import ssgan.app.model.Generator;
 import ssgan.engine.autograd.GradMode;
+import ssgan.engine.ops.Shapes;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.optim.Adam;
@@ -55,8 +56,9 @@ public final class SsganStep {
         try (var scope = GradMode.noGrad()) {
             fake = gen.forward(gen.noise(batch, noiseRng));
         }
-        Tensor supervised = SsganLosses.supervised(disc.classify(labelledImages).logits(), labels, labelSmoothing);
-        Tensor unsupervised = SsganLosses.unsupervised(disc.classify(unlabelledImages).logits(), disc.classify(fake).logits());
+        Tensor[] logits = classifyEach(labelledImages, unlabelledImages, fake);
+        Tensor supervised = SsganLosses.supervised(logits[0], labels, labelSmoothing);
+        Tensor unsupervised = SsganLosses.unsupervised(logits[1], logits[2]);
         Tensor discLoss = add(supervised, mulScalar(unsupervised, unsupervisedWeight));
         discOptimizer.zeroGrad();
         discLoss.backward();
@@ -81,6 +83,18 @@ public final class SsganStep {
         }
         genOptimizer.step();
         return new Losses(supervised.item(), unsupervised.item(), genLoss.item());
+    }
+
+    /** The logits of each batch: in one pass over their concatenation when the discriminator allows it. */
+    private Tensor[] classifyEach(Tensor... batches) {
+        Tensor[] logits = new Tensor[batches.length];
+        if (disc.usesBatchStatistics()) {
+            for (int i = 0; i < batches.length; i++) logits[i] = disc.classify(batches[i]).logits();
+            return logits;
+        }
+        int[] sizes = new int[batches.length];
+        for (int i = 0; i < batches.length; i++) sizes[i] = batches[i].size(0);
+        return Shapes.split(disc.classify(Shapes.concat(0, batches)).logits(), 0, sizes);
     }
 
     private static void setRequiresGrad(List<Tensor> parameters, boolean value) {
