@@ -5,12 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ssgan.engine.autograd.GradMode;
+import ssgan.engine.kernels.Reduce;
 import ssgan.engine.ops.Arithmetic;
-import ssgan.engine.ops.Pointwise;
-import ssgan.engine.ops.Reductions;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.Module;
+import ssgan.engine.parallel.Parallel;
 
 /**
  * Weight normalisation (Salimans &amp; Kingma 2016): a layer's weight is re-parameterised per output unit
@@ -46,9 +46,32 @@ public final class WeightNorm {
 
     /** ‖v‖ per output unit, shaped {@code [out, 1, ...]} like {@code weight_g}. */
     public static Tensor norms(Tensor v) {
-        int[] dims = new int[v.dim() - 1];
-        for (int d = 1; d < v.dim(); d++) dims[d - 1] = d;
-        return Pointwise.sqrt(Reductions.sum(Arithmetic.mul(v, v), true, dims));
+        return rowNorms(v).reshape(gShape(v.shape()));
+    }
+
+    /**
+     * ‖v_r‖ for each row r of v viewed as {@code [out, rest]}: one fused op, because the chain
+     * sqrt(sum(v·v)) would make three passes over the whole weight, forward and backward, every step.
+     * Backward: ∂‖v_r‖/∂v_r = v_r / ‖v_r‖.
+     */
+    public static Tensor rowNorms(Tensor v) {
+        int rows = v.size(0);
+        int cols = v.numel() / Math.max(1, rows);
+        float[] vd = v.data();
+        float[] norms = new float[rows];
+        Parallel.forRange(rows, 16, (chunk, from, to) -> {
+            for (int r = from; r < to; r++) norms[r] = (float) Math.sqrt(Reduce.sumOfSquares(vd, r * cols, cols));
+        });
+        return Tensor.fromOp("weightNorm.rowNorms", norms, new int[] {rows}, g -> {
+            float[] dv = v.gradBuffer();
+            Parallel.forRange(rows, 16, (chunk, from, to) -> {
+                for (int r = from; r < to; r++) {
+                    float a = norms[r] > 0 ? g[r] / norms[r] : 0f;
+                    int off = r * cols;
+                    for (int j = 0; j < cols; j++) dv[off + j] += a * vd[off + j];
+                }
+            });
+        }, v);
     }
 
     /** The shape of {@code weight_g} for a weight of shape {@code vShape}: {@code [out, 1, ..., 1]}. */

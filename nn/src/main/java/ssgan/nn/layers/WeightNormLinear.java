@@ -1,5 +1,6 @@
 package ssgan.nn.layers;
 
+import ssgan.engine.ops.Arithmetic;
 import ssgan.engine.ops.MatMul;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
@@ -35,7 +36,10 @@ public final class WeightNormLinear extends Module implements WeightNorm.DataDep
             Tensor unitRows = WeightNorm.weight(Tensor.ones(g.shape()), v.detach());
             WeightNorm.setFromStatistics(MatMul.linear(input.detach(), unitRows, null), g, bias);
         }
-        return MatMul.linear(input, weight(), bias);
+        // y = (x·vᵀ) · g/‖v‖ + b: scaling the outputs is the same as scaling the weight rows, and costs
+        // one pass over v (the norms) instead of building g·v/‖v‖ as a new weight at every forward.
+        Tensor scale = Arithmetic.div(g.reshape(g.size(0)), WeightNorm.rowNorms(v));
+        return Arithmetic.add(Arithmetic.mul(MatMul.linear(input, v, null), scale), bias);
     }
 
     /** The effective weight {@code g · v / ‖v‖} (recomputed, differentiable). */

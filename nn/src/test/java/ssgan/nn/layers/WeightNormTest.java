@@ -145,4 +145,21 @@ class WeightNormTest {
         Tensor img = Tensor.randn(rng, 2, 2, 5, 5).requiresGrad(true);
         GradCheck.standard().check("WeightNormConv2d", in -> conv.forward(in[0]), img, conv.weightG(), conv.weightV(), conv.bias());
     }
+
+    @Test
+    void rowNormsMatchADoubleReferenceAndHaveTheRightGradient() {
+        Rng rng = new Rng(21);
+        for (int[] shape : new int[][] {{1, 1}, {3, 17}, {5, 33}, {4, 2, 3, 3}}) {
+            Tensor v = Tensor.randn(rng, shape).requiresGrad(true);
+            int rows = shape[0], cols = v.numel() / rows;
+            double[] expected = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                double s = 0;
+                for (int j = 0; j < cols; j++) s += (double) v.data()[r * cols + j] * v.data()[r * cols + j];
+                expected[r] = Math.sqrt(s);
+            }
+            Approx.assertClose("rowNorms", expected, WeightNorm.rowNorms(v).data(), 1e-6, 1e-7);
+            GradCheck.standard().check("rowNorms", in -> WeightNorm.rowNorms(in[0]), v);
+        }
+    }
 }

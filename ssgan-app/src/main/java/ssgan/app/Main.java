@@ -1,0 +1,101 @@
+package ssgan.app;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import ssgan.app.cli.SsganCommand;
+
+/**
+ * Entry point of {@code java -jar ssgan-app.jar}.
+ *
+ * <p>The engine's fast kernels need the incubator module {@code jdk.incubator.vector}, which the JVM only
+ * loads when started with {@code --add-modules}. A jar's manifest cannot ask for that, so when the module
+ * is missing this launcher starts the same JVM once more with the flag and the same arguments, and passes
+ * the child's output, exit code and termination signals through. The user types no flag.
+ */
+public final class Main {
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String RELAUNCHED = "SSGAN_RELAUNCHED";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        boolean hasVectorApi = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+        if (!hasVectorApi && System.getenv(RELAUNCHED) == null) {
+            Integer code = relaunchWithVectorApi(args);
+            if (code != null) System.exit(code);
+            // Could not relaunch (unusual JVM layout): carry on with the scalar kernels.
+        }
+        System.exit(run(args));
+    }
+
+    /** Runs the command line in this JVM and returns the exit code (used by tests too). */
+    public static int run(String... args) {
+        return SsganCommand.commandLine().execute(args);
+    }
+
+    private static Integer relaunchWithVectorApi(String[] args) {
+        String java = ProcessHandle.current().info().command().orElse(null);
+        String classPath = ownClassPath();
+        if (java == null || classPath == null) return null;
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.add("--add-modules=" + VECTOR_MODULE);
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(classPath);
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        pb.environment().put(RELAUNCHED, "1");
+        try {
+            Process child = pb.start();
+            // Ctrl-C reaches the child directly (same process group); a plain kill of this launcher is
+            // forwarded, and we wait so the child can save its checkpoint before we exit.
+            Thread forward = new Thread(() -> {
+                if (child.isAlive()) {
+                    child.destroy();
+                    try {
+                        child.waitFor();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(forward);
+            int code = child.waitFor();
+            try {
+                Runtime.getRuntime().removeShutdownHook(forward);
+            } catch (IllegalStateException shuttingDown) {
+                // already exiting: the hook does the waiting
+            }
+            return code;
+        } catch (Exception e) {
+            System.err.println("ssgan: could not restart the JVM with " + VECTOR_MODULE + " (" + e.getMessage() + "); using scalar kernels");
+            return null;
+        }
+    }
+
+    private static String ownClassPath() {
+        try {
+            File location = new File(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            String cp = System.getProperty("java.class.path");
+            return location.isFile() ? location.getPath() : (cp == null || cp.isEmpty() ? location.getPath() : cp);
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    /** Used in help and logs. */
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static CommandLine commandLine() {
+        return SsganCommand.commandLine();
+    }
+}

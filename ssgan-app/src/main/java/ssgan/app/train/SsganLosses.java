@@ -1,0 +1,47 @@
+package ssgan.app.train;
+
+import static ssgan.engine.ops.Activations.softplus;
+import static ssgan.engine.ops.Arithmetic.add;
+import static ssgan.engine.ops.Arithmetic.neg;
+import static ssgan.engine.ops.Reductions.logSumExp;
+import static ssgan.engine.ops.Reductions.mean;
+
+import ssgan.engine.ops.Losses;
+import ssgan.engine.tensor.Tensor;
+
+/**
+ * The three losses of the semi-supervised GAN (Salimans et al. 2016, section 5).
+ *
+ * <p>The discriminator outputs K = 10 class logits l_1..l_K. A (K+1)-th class, "generated", has its logit
+ * fixed at 0, so with Z(x) = Σ_k exp(l_k(x)):
+ * <pre>
+ *   p(real | x) = D(x) = Z / (Z + 1)        and        log Z = logsumexp(l)
+ *   −log D(x)       = log(1 + 1/Z) = softplus(−logsumexp(l))
+ *   −log(1 − D(x))  = log(1 + Z)   = softplus( logsumexp(l))
+ * </pre>
+ * Everything is written with logsumexp and softplus, so no exp ever overflows.
+ */
+public final class SsganLosses {
+    private SsganLosses() {}
+
+    /** Cross-entropy over the 10 real classes on the labelled batch (optionally label-smoothed). */
+    public static Tensor supervised(Tensor logitsLabelled, int[] labels, float labelSmoothing) {
+        return Losses.crossEntropy(logitsLabelled, labels, labelSmoothing);
+    }
+
+    /** −E_real log D(x) − E_fake log(1 − D(G(z))): real images should look real, generated ones fake. */
+    public static Tensor unsupervised(Tensor logitsReal, Tensor logitsFake) {
+        Tensor real = mean(softplus(neg(logSumExp(logitsReal, 1, false))));
+        Tensor fake = mean(softplus(logSumExp(logitsFake, 1, false)));
+        return add(real, fake);
+    }
+
+    /**
+     * Feature matching, the generator's loss: the squared distance between the mean features of a real
+     * batch and of a generated batch, averaged over features. The real side is a fixed target.
+     */
+    public static Tensor featureMatching(Tensor featuresReal, Tensor featuresFake) {
+        Tensor target = mean(featuresReal.detach(), false, 0);
+        return Losses.mse(mean(featuresFake, false, 0), target);
+    }
+}

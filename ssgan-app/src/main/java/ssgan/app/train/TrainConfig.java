@@ -1,0 +1,54 @@
+package ssgan.app.train;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every setting of a training run; written into {@code summary.json} and the checkpoint metadata. */
+public record TrainConfig(
+        Architecture arch,
+        int labels,
+        long seed,
+        int epochs,
+        int batchSize,
+        float lr,
+        float beta1,
+        float adamEpsilon,
+        Path dataDir,
+        Path outDir,
+        int threads,
+        int evalEvery,
+        int featureLayer,
+        float labelSmoothing,
+        float unsupervisedWeight,
+        float weightDecay,
+        float emaRate,
+        boolean resume,
+        double maxMinutes,
+        double targetAccuracy,
+        int decayStartEpoch) {
+
+    /** Key/value pairs for logs, metadata and the summary. */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("arch", arch.name().toLowerCase());
+        m.put("labels", Integer.toString(labels));
+        m.put("seed", Long.toString(seed));
+        m.put("epochs", Integer.toString(epochs));
+        m.put("batch_size", Integer.toString(batchSize));
+        m.put("lr", Float.toString(lr));
+        m.put("beta1", Float.toString(beta1));
+        m.put("adam_epsilon", Float.toString(adamEpsilon));
+        m.put("threads", Integer.toString(threads));
+        m.put("eval_every", Integer.toString(evalEvery));
+        m.put("feature_layer", Integer.toString(featureLayer));
+        m.put("label_smoothing", Float.toString(labelSmoothing));
+        m.put("unsupervised_weight", Float.toString(unsupervisedWeight));
+        m.put("weight_decay", Float.toString(weightDecay));
+        m.put("ema", Float.toString(emaRate));
+        m.put("max_minutes", Double.toString(maxMinutes));
+        m.put("target_accuracy", Double.toString(targetAccuracy));
+        m.put("decay_start_epoch", Integer.toString(decayStartEpoch));
+        return m;
+    }
+}

@@ -1,0 +1,353 @@
+package ssgan.app.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import ssgan.app.model.Discriminator;
+import ssgan.app.model.Generator;
+import ssgan.app.model.Models;
+import ssgan.app.report.MetricsCsv;
+import ssgan.app.report.Plots;
+import ssgan.app.report.Progress;
+import ssgan.app.report.SampleGrid;
+import ssgan.app.report.Summary;
+import ssgan.engine.autograd.GradMode;
+import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Tensor;
+import ssgan.nn.Module;
+import ssgan.nn.data.DataLoader;
+import ssgan.nn.data.Dataset;
+import ssgan.nn.data.Mnist;
+import ssgan.nn.data.SemiSupervisedSplit;
+import ssgan.nn.io.TrainingState;
+import ssgan.nn.layers.GaussianNoise;
+import ssgan.nn.layers.WeightNorm;
+import ssgan.nn.optim.Adam;
+import ssgan.nn.optim.LrSchedule;
+
+/**
+ * Runs a whole training: builds the models and data, repeats {@link SsganStep}, and at every evaluation
+ * measures test accuracy, writes metrics, plots, samples and checkpoints. Everything random comes from
+ * seeded generators whose states are checkpointed, so {@code --resume} continues exactly.
+ */
+public final class Trainer {
+    /** How a run ended. */
+    public enum Outcome { COMPLETED, TARGET_REACHED, TIME_LIMIT, INTERRUPTED, DIVERGED }
+
+    private static final int SAMPLES = 100;
+    private static final double[] MILESTONES = {0.95, 0.98, 0.99};
+
+    private final TrainConfig config;
+    private final Mnist.Splits data;
+    private final Progress progress;
+    private final Path out;
+
+    private final Discriminator disc;
+    private final Generator gen;
+    private final Adam discOptimizer;
+    private final Adam genOptimizer;
+    private final ParameterAverage average;
+    private final Rng noiseRng;
+    private final DataLoader labelled;
+    private final DataLoader unlabelled;
+    private final DataLoader unlabelled2;
+    private final SsganStep step;
+    private final LrSchedule schedule;
+    private final Tensor fixedNoise;
+
+    private long iteration;
+    private double elapsedBefore;   // seconds spent in earlier runs of a resumed training
+    private double elapsedSeconds;  // total so far, this run included
+    private double bestAccuracy = -1;
+    private double lastAccuracy = Double.NaN;
+    private final Map<Double, Double> secondsToReach = new LinkedHashMap<>();
+    private SsganStep.Losses lastLosses = new SsganStep.Losses(Float.NaN, Float.NaN, Float.NaN);
+
+    private volatile boolean stopRequested;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public Trainer(TrainConfig config, Mnist.Splits data, Progress progress) {
+        this.config = config;
+        this.data = data;
+        this.progress = progress;
+        this.out = config.outDir();
+
+        Rng root = new Rng(config.seed());
+        disc = Models.discriminator(config.arch(), config.featureLayer(), root.split());
+        gen = Models.generator(config.arch(), root.split());
+        noiseRng = root.split();
+        fixedNoise = gen.noise(SAMPLES, root.split());
+
+        Adam.Options adam = Adam.Options.defaults()
+                .withLr(config.lr())
+                .withBetas(config.beta1(), 0.999f)
+                .withEps(config.adamEpsilon(), Adam.Epsilon.INSIDE_SQRT)
+                .withWeightDecay(config.weightDecay());
+        discOptimizer = new Adam(trainable(disc), adam);
+        genOptimizer = new Adam(trainable(gen), adam.withWeightDecay(0f));
+        average = config.emaRate() > 0 ? new ParameterAverage(trainable(disc), config.emaRate()) : null;
+
+        SemiSupervisedSplit split = SemiSupervisedSplit.balanced(data.train(), config.labels(), config.seed());
+        DataLoader.Layout layout = DataLoader.Layout.NCHW;
+        labelled = DataLoader.cycling(split.labelled(), config.batchSize(), layout, root.nextLong());
+        // The paper's code uses all 60,000 training images as unlabelled data, the labelled ones included.
+        unlabelled = DataLoader.epochs(data.train(), config.batchSize(), layout, root.nextLong());
+        unlabelled2 = DataLoader.epochs(data.train(), config.batchSize(), layout, root.nextLong());
+        step = new SsganStep(disc, gen, discOptimizer, genOptimizer, noiseRng, config.labelSmoothing(), config.unsupervisedWeight());
+        schedule = config.decayStartEpoch() < config.epochs()
+                ? LrSchedule.linearDecay(config.lr(), config.decayStartEpoch(), config.epochs())
+                : LrSchedule.constant(config.lr());
+    }
+
+    private static Map<String, Tensor> trainable(Module m) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        m.namedParameters().forEach((k, v) -> {
+            if (v.requiresGrad()) out.put(k, v);
+        });
+        return out;
+    }
+
+    public Discriminator discriminator() {
+        return disc;
+    }
+
+    /** Asks the loop to stop after the current iteration and waits (bounded) until it has saved {@code last}. */
+    public void requestStop() {
+        stopRequested = true;
+        try {
+            stopped.await(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public Outcome run() throws IOException {
+        try {
+            return loop();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private Outcome loop() throws IOException {
+        Path last = out.resolve("last.safetensors");
+        if (config.resume()) {
+            resume(last, out.resolve("last.state.safetensors"));
+        } else {
+            initialise();
+        }
+        Files.createDirectories(out.resolve("samples"));
+        int perEpoch = unlabelled.batchesPerEpoch();
+        long total = (long) config.epochs() * perEpoch;
+        long start = System.nanoTime();
+        Outcome outcome = Outcome.COMPLETED;
+        try (MetricsCsv csv = MetricsCsv.open(out.resolve("metrics.csv"), config.resume())) {
+            progress.start(total, iteration);
+            while (iteration < total) {
+                int epoch = (int) (iteration / perEpoch);
+                float lr = schedule.lr(epoch);
+                discOptimizer.setLr(lr);
+                genOptimizer.setLr(lr);
+
+                DataLoader.Batch lab = labelled.next();
+                Tensor labImages = lab.images();
+                int[] labLabels = lab.labels().clone();
+                Tensor unl = unlabelled.next().images();
+                Tensor unl2 = unlabelled2.next().images();
+                SsganStep.Losses losses = step.run(labImages, labLabels, unl, unl2);
+                if (!losses.finite()) {
+                    progress.log(String.format(Locale.ROOT,
+                            "stopped: a loss became %s at iteration %d (supervised %s, unsupervised %s, generator %s); "
+                                    + "the last good checkpoint is %s", "non-finite", iteration + 1, losses.supervised(),
+                            losses.unsupervised(), losses.generator(), last));
+                    outcome = Outcome.DIVERGED;
+                    break;
+                }
+                if (average != null) average.update();
+                lastLosses = losses;
+                iteration++;
+                double elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
+                elapsedSeconds = elapsed;
+                progress.step(iteration, epoch, losses, lastAccuracy);
+
+                boolean evalNow = iteration % config.evalEvery() == 0 || iteration == total;
+                if (evalNow) {
+                    evaluateAndRecord(csv, epoch, elapsed);
+                    if (config.targetAccuracy() > 0 && lastAccuracy >= config.targetAccuracy()) {
+                        outcome = Outcome.TARGET_REACHED;
+                        break;
+                    }
+                }
+                if (config.maxMinutes() > 0 && elapsed >= config.maxMinutes() * 60) {
+                    outcome = Outcome.TIME_LIMIT;
+                    break;
+                }
+                if (stopRequested) {
+                    outcome = Outcome.INTERRUPTED;
+                    break;
+                }
+            }
+            elapsedSeconds = elapsedBefore + (System.nanoTime() - start) / 1e9;
+            progress.finish();
+            if (outcome != Outcome.DIVERGED) saveLast(last);
+            writeSummary(outcome);
+        }
+        return outcome;
+    }
+
+    /** Data-dependent initialisation of the discriminator's weight-normalised layers on 500 training images, as in the paper. */
+    private void initialise() {
+        int n = Math.min(500, data.train().size());
+        int pixels = data.train().imageSize();
+        float[] images = new float[n * pixels];
+        System.arraycopy(data.train().images(), 0, images, 0, images.length);
+        Tensor batch = Tensor.wrap(images, n, 1, data.train().height(), data.train().width());
+        boolean anyWeightNorm = disc.namedModules().values().stream().anyMatch(m -> m instanceof WeightNorm.DataDependentInit);
+        if (anyWeightNorm) WeightNorm.initialize(disc, batch);
+        if (average != null) {
+            // Start the average at the initialised weights, not at the random ones.
+            Map<String, Tensor> params = disc.namedParameters();
+            average.averages().forEach((k, a) -> System.arraycopy(params.get(k).data(), 0, a.data(), 0, a.numel()));
+        }
+    }
+
+    private void evaluateAndRecord(MetricsCsv csv, int epoch, double elapsed) throws IOException {
+        if (average != null) average.swapIn();
+        Evaluator.Result result;
+        try {
+            result = Evaluator.evaluate(disc, data.test());
+        } finally {
+            if (average != null) average.swapOut();
+        }
+        lastAccuracy = result.accuracy();
+        for (double m : MILESTONES) {
+            if (lastAccuracy >= m && !secondsToReach.containsKey(m)) secondsToReach.put(m, elapsed);
+        }
+        csv.append(new MetricsCsv.Row(iteration, epoch, elapsed, lastLosses.supervised(), lastLosses.unsupervised(),
+                lastLosses.generator(), lastAccuracy));
+        progress.log(String.format(Locale.ROOT, "iter %7d  epoch %3d  %7.1fs  loss sup %.4f unsup %.4f gen %.4f  test acc %.2f%% (%d errors)",
+                iteration, epoch, elapsed, lastLosses.supervised(), lastLosses.unsupervised(), lastLosses.generator(),
+                100 * lastAccuracy, result.errors()));
+        writeSamples(out.resolve("samples").resolve(String.format(Locale.ROOT, "iter-%07d.png", iteration)));
+        Plots.draw(MetricsCsv.read(out.resolve("metrics.csv")), out);
+        if (lastAccuracy > bestAccuracy) {
+            bestAccuracy = lastAccuracy;
+            Checkpoint.save(out.resolve("best.safetensors"), disc, gen, average, metadata());
+        }
+        saveLast(out.resolve("last.safetensors"));
+        writeSummary(null);
+    }
+
+    private void writeSamples(Path file) throws IOException {
+        boolean wasTraining = gen.isTraining();
+        gen.eval();
+        try (var scope = GradMode.noGrad()) {
+            Tensor images = gen.forward(fixedNoise);
+            SampleGrid.write(images.data(), SAMPLES, 10, file);
+        } finally {
+            gen.train(wasTraining);
+        }
+    }
+
+    private Map<String, String> metadata() {
+        Map<String, String> m = new LinkedHashMap<>(config.describe());
+        m.put("iteration", Long.toString(iteration));
+        m.put("test_accuracy", Double.toString(lastAccuracy));
+        return m;
+    }
+
+    // ---- resume -----------------------------------------------------------------------------------
+
+    private void saveLast(Path modelFile) throws IOException {
+        Checkpoint.save(modelFile, disc, gen, average, metadata());
+        TrainingState state = new TrainingState();
+        discOptimizer.state().forEach((k, v) -> state.putTensor("optD." + k, v));
+        genOptimizer.state().forEach((k, v) -> state.putTensor("optG." + k, v));
+        state.putLong("iteration", iteration);
+        state.putDouble("elapsed_seconds", elapsedSeconds);
+        state.putDouble("best_accuracy", bestAccuracy);
+        state.putDouble("last_accuracy", lastAccuracy);
+        secondsToReach.forEach((m, s) -> state.putDouble("reached_" + m, s));
+        state.putLong("rng.noise", noiseRng.state());
+        noiseLayers(disc).forEach((name, layer) -> state.putLong("rng.disc." + name, layer.rng().state()));
+        state.putAll(labelled.position().toMap("loader.labelled."));
+        state.putAll(unlabelled.position().toMap("loader.unlabelled."));
+        state.putAll(unlabelled2.position().toMap("loader.unlabelled2."));
+        state.putAll(config.describe());
+        state.save(out.resolve("last.state.safetensors"));
+    }
+
+    private void resume(Path modelFile, Path stateFile) throws IOException {
+        if (!Files.exists(modelFile) || !Files.exists(stateFile)) {
+            throw new IOException("--resume: no checkpoint to resume in " + out + " (expected " + modelFile.getFileName()
+                    + " and " + stateFile.getFileName() + "); start without --resume");
+        }
+        var loaded = ssgan.nn.io.SafeTensors.load(modelFile);
+        String arch = loaded.metadata().get("arch");
+        if (arch != null && !arch.equalsIgnoreCase(config.arch().name())) {
+            throw new IOException("--resume: the checkpoint in " + out + " is a " + arch + " model, but --arch is " + config.arch().name().toLowerCase());
+        }
+        Checkpoint.restore(disc, loaded.tensors(), Checkpoint.DISC);
+        Checkpoint.restore(gen, loaded.tensors(), Checkpoint.GEN);
+        if (average != null) {
+            Map<String, Tensor> avg = Checkpoint.part(loaded.tensors(), Checkpoint.DISC_EMA);
+            average.averages().forEach((k, a) -> {
+                Tensor saved = avg.get(k);
+                if (saved != null) System.arraycopy(saved.data(), 0, a.data(), 0, a.numel());
+            });
+        }
+        TrainingState state = TrainingState.load(stateFile);
+        discOptimizer.loadState(Checkpoint.part(state.tensors(), "optD."));
+        genOptimizer.loadState(Checkpoint.part(state.tensors(), "optG."));
+        iteration = state.getLong("iteration");
+        elapsedBefore = state.getDouble("elapsed_seconds");
+        elapsedSeconds = elapsedBefore;
+        bestAccuracy = state.getDouble("best_accuracy");
+        lastAccuracy = state.getDouble("last_accuracy");
+        for (double m : MILESTONES) {
+            if (state.has("reached_" + m)) secondsToReach.put(m, state.getDouble("reached_" + m));
+        }
+        noiseRng.setState(state.getLong("rng.noise"));
+        noiseLayers(disc).forEach((name, layer) -> layer.rng().setState(state.getLong("rng.disc." + name)));
+        labelled.restore(DataLoader.Position.fromMap(state.values(), "loader.labelled."));
+        unlabelled.restore(DataLoader.Position.fromMap(state.values(), "loader.unlabelled."));
+        unlabelled2.restore(DataLoader.Position.fromMap(state.values(), "loader.unlabelled2."));
+        progress.log(String.format(Locale.ROOT, "resumed from %s at iteration %d", modelFile, iteration));
+    }
+
+    private static Map<String, GaussianNoise> noiseLayers(Module m) {
+        Map<String, GaussianNoise> out = new LinkedHashMap<>();
+        m.namedModules().forEach((name, child) -> {
+            if (child instanceof GaussianNoise g) out.put(name, g);
+        });
+        return out;
+    }
+
+    // ---- summary ----------------------------------------------------------------------------------
+
+    private void writeSummary(Outcome outcome) throws IOException {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("settings", new LinkedHashMap<>(config.describe()));
+        s.put("seed", config.seed());
+        s.put("status", outcome == null ? "running" : outcome.name().toLowerCase());
+        s.put("iterations", iteration);
+        s.put("elapsed_seconds", round(elapsedSeconds));
+        s.put("final_accuracy", Double.isNaN(lastAccuracy) ? null : lastAccuracy);
+        s.put("best_accuracy", bestAccuracy < 0 ? null : bestAccuracy);
+        for (double m : MILESTONES) {
+            Double t = secondsToReach.get(m);
+            s.put(String.format(Locale.ROOT, "seconds_to_%d", Math.round(m * 100)), t == null ? null : round(t));
+        }
+        s.put("iterations_per_second", elapsedSeconds > 0 ? round(iteration / elapsedSeconds) : null);
+        Summary.write(out.resolve("summary.json"), s);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

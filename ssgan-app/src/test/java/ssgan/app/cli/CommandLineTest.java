@@ -1,0 +1,75 @@
+package ssgan.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CommandLineTest {
+    private record Result(int code, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cl = SsganCommand.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        int code = cl.execute(args);
+        return new Result(code, err.toString());
+    }
+
+    @Test
+    void labelsMustBeAPositiveMultipleOfTen() {
+        Result r = run("train", "--labels", "25", "--out", "target/never");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--labels must be a positive multiple of 10"), r.err());
+        assertFalse(r.err().contains("Exception"), "no stack trace for a user mistake: " + r.err());
+        assertEquals(2, run("train", "--labels", "0").code());
+        assertEquals(2, run("train", "--labels", "70000").code());
+    }
+
+    @Test
+    void unknownArchitectureIsAOneLineUsageError() {
+        Result r = run("train", "--arch", "resnet");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown architecture 'resnet'"), r.err());
+        assertTrue(r.err().contains("Usage"), "picocli prints the usage: " + r.err());
+    }
+
+    @Test
+    void malformedNumbersAndUnknownOptionsAreRejected() {
+        assertEquals(2, run("train", "--epochs", "many").code());
+        assertEquals(2, run("train", "--no-such-option").code());
+        assertEquals(2, run("train", "--target-accuracy", "99").code(), "accuracy is a fraction");
+        assertEquals(2, run("train", "--feature-layer", "9").code());
+    }
+
+    @Test
+    void unwritableOutputFailsBeforeTraining(@TempDir Path tmp) throws Exception {
+        Path file = Files.createFile(tmp.resolve("a-file"));
+        Result r = run("train", "--out", file.resolve("sub").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("cannot write to the output folder"), r.err());
+    }
+
+    @Test
+    void missingCheckpointIsAClearError() {
+        Result r = run("evaluate", "--checkpoint", "no/such/file.safetensors");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("does not exist"), r.err());
+        assertEquals(2, run("sample", "--checkpoint", "no/such/file.safetensors").code());
+    }
+
+    @Test
+    void helpAndVersionSucceed() {
+        assertEquals(0, run("--help").code());
+        assertEquals(0, run("--version").code());
+        assertEquals(0, run("train", "--help").code());
+    }
+}

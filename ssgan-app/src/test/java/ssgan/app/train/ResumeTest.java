@@ -1,0 +1,87 @@
+package ssgan.app.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ssgan.app.report.MetricsCsv;
+import ssgan.app.report.Progress;
+import ssgan.engine.parallel.Parallel;
+import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Tensor;
+import ssgan.nn.data.Dataset;
+import ssgan.nn.data.Mnist;
+import ssgan.nn.io.SafeTensors;
+
+/** A run stopped and resumed ends bitwise where an uninterrupted run ends (same seed, one thread). */
+class ResumeTest {
+    private final int threadsBefore = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(threadsBefore);
+    }
+
+    static Mnist.Splits syntheticDigits(int train, int test, long seed) {
+        return new Mnist.Splits(dataset("train", train, seed), dataset("test", test, seed + 1));
+    }
+
+    private static Dataset dataset(String name, int n, long seed) {
+        Rng rng = new Rng(seed);
+        float[] images = new float[n * 784];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 10;
+            // A faint class-dependent stripe on noise, so there is something to learn.
+            for (int p = 0; p < 784; p++) {
+                float stripe = (p / 28) / 3 == labels[i] ? 0.8f : -0.8f;
+                images[i * 784 + p] = Math.max(-1f, Math.min(1f, stripe + 0.3f * (float) rng.nextGaussian()));
+            }
+        }
+        return new Dataset(name, images, labels, 28, 28, 10);
+    }
+
+    static TrainConfig config(Path out, int epochs, boolean resume) {
+        return new TrainConfig(Architecture.MLP, 20, 3, epochs, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
+                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 1000);
+    }
+
+    private static Progress quiet() {
+        return new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
+    }
+
+    @Test
+    void resumedRunMatchesUninterruptedRun(@TempDir Path tmp) throws Exception {
+        Parallel.setThreads(1);
+        Mnist.Splits data = syntheticDigits(200, 50, 11);
+
+        Path straight = tmp.resolve("straight");
+        assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(straight, 4, false), data, quiet()).run());
+
+        Path split = tmp.resolve("split");
+        new Trainer(config(split, 2, false), data, quiet()).run();
+        assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(split, 4, true), data, quiet()).run());
+
+        List<MetricsCsv.Row> rowsA = MetricsCsv.read(straight.resolve("metrics.csv"));
+        System.out.println(java.nio.file.Files.readString(straight.resolve("metrics.csv")) + java.nio.file.Files.readString(split.resolve("metrics.csv")));
+        List<MetricsCsv.Row> rowsB = MetricsCsv.read(split.resolve("metrics.csv"));
+        assertEquals(rowsA.size(), rowsB.size(), "the resumed run appends to the same metrics file");
+        for (int i = 0; i < rowsA.size(); i++) {
+            assertEquals(rowsA.get(i).lossSupervised(), rowsB.get(i).lossSupervised(), "row " + i);
+            assertEquals(rowsA.get(i).lossGenerator(), rowsB.get(i).lossGenerator(), "row " + i);
+            assertEquals(rowsA.get(i).testAccuracy(), rowsB.get(i).testAccuracy(), "row " + i);
+        }
+        Map<String, Tensor> a = SafeTensors.load(straight.resolve("last.safetensors")).tensors();
+        Map<String, Tensor> b = SafeTensors.load(split.resolve("last.safetensors")).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        a.forEach((k, t) -> assertArrayEquals(t.data(), b.get(k).data(), "tensor " + k + " differs after resume"));
+
+    }
+}
