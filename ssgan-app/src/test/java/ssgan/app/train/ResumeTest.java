@@ -70,7 +70,6 @@ class ResumeTest {
         assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(split, 4, true), data, quiet()).run());
 
         List<MetricsCsv.Row> rowsA = MetricsCsv.read(straight.resolve("metrics.csv"));
-        System.out.println(java.nio.file.Files.readString(straight.resolve("metrics.csv")) + java.nio.file.Files.readString(split.resolve("metrics.csv")));
         List<MetricsCsv.Row> rowsB = MetricsCsv.read(split.resolve("metrics.csv"));
         assertEquals(rowsA.size(), rowsB.size(), "the resumed run appends to the same metrics file");
         for (int i = 0; i < rowsA.size(); i++) {
