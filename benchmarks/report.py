@@ -17,16 +17,26 @@ Adding a benchmark: put one entry in FLOPS, keyed by "ClassName.method" (the las
 JMH's benchmark name), whose value is a function from the row's @Param values (a dict of strings)
 to the number of floating-point operations one call performs. For example a convolution:
     "ConvBenchmark.forward": lambda p: 2 * n * cout * oh * ow * cin * kh * kw  (from p[...])
-Give the benchmark a `threads` @Param if it should be compared with the peak. Rows without an
-entry are still listed, without GFLOP/s.
+Give the benchmark a `threads` @Param to compare it with that thread count's peak; rows without
+one run on all threads and are compared with the all-thread peak. Rows without a FLOPS entry are
+still listed, without GFLOP/s.
 """
 import json
 import sys
 
 # flops per call, keyed by "ClassName.method"; p holds the row's @Param values as strings.
+# The SSGAN layers of ConvBenchmark (batch 100): 2·N·Cout·OH·OW·Cin·KH·KW for a conv, and for a
+# transposed conv the same count of the convolution it transposes; backward (dx and dw) is twice that.
+# The same numbers as SsganLayer.flops in the Java sources.
+CONV_FORWARD = {
+    "d1": 62_720_000, "d2": 722_534_400, "d3": 1_474_560_000, "d4": 471_859_200,
+    "g1": 327_680_000, "g2": 2_621_440_000, "g3": 2_621_440_000, "g4": 81_920_000,
+}
+
 FLOPS = {
     "PeakBenchmark.fma": lambda p: int(p["flopsPerThread"]) * int(p["threads"]),
     "GemmBenchmark.gemm": lambda p: 2 * int(p["size"]) ** 3,  # m = n = k = size
+    "ConvBenchmark.run": lambda p: CONV_FORWARD[p["layer"]] * (2 if p["pass"] == "backward" else 1),
 }
 
 PEAK = "PeakBenchmark.fma"
@@ -80,7 +90,8 @@ def main(path):
         metric = r["primaryMetric"]
         time = f"{metric['score']:.4g} ± {metric['scoreError']:.2g} {metric['scoreUnit']}"
         mean, best = gflops(r), gflops(r, best=True)
-        peak_mean, peak_best = peaks.get(params.get("threads"), (None, None))
+        all_threads = max(peaks, key=int) if peaks else None
+        peak_mean, peak_best = peaks.get(params.get("threads", all_threads), (None, None))
         shown = ", ".join(f"{k}={v}" for k, v in params.items() if k != "flopsPerThread")
         print(f"| {name} | {shown} | {time} | {number(mean)} | {number(best)} "
               f"| {percent(mean, peak_mean)} | {percent(best, peak_best)} |")
