@@ -269,7 +269,7 @@ public final class MnistLocator {
     }
 
     /** The executable {@code name} (or {@code name.cmd} on Windows) in a PATH folder, or null. */
-    static Path findOnPath(String name) {
+    public static Path findOnPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) return null;
         for (String dir : path.split(File.pathSeparator)) {
