@@ -59,27 +59,30 @@ public class BatchNormBenchmark {
         k = new float[c];
     }
 
+    // The same calls as Normalization.batchNorm in training: both passes in one parallel-for, the
+    // per-channel coefficients worked out in between.
+
     @Benchmark
     public float forward() {
-        BatchNormKernels.moments(x, n, c, hw, mean, var);
-        for (int ch = 0; ch < c; ch++) {
-            scale[ch] = (float) (1 / Math.sqrt(var[ch] + 1e-5));
-            shift[ch] = -mean[ch] * scale[ch];
-        }
-        BatchNormKernels.scaleShift(x, n, c, hw, scale, shift, y);
+        BatchNormKernels.normalize(x, n, c, hw, mean, var, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                scale[ch] = (float) (1 / Math.sqrt(var[ch] + 1e-5));
+                shift[ch] = -mean[ch] * scale[ch];
+            }
+        }, scale, shift, y);
         return y[0];
     }
 
     @Benchmark
     public float backward() {
-        BatchNormKernels.gradientSums(dy, x, n, c, hw, mean, sumDy, sumDyCentered);
         float count = n * hw;
-        for (int ch = 0; ch < c; ch++) {
-            a[ch] = scale[ch];
-            b[ch] = -scale[ch] * scale[ch] * sumDyCentered[ch] * scale[ch] / count;
-            k[ch] = -a[ch] * sumDy[ch] / count - b[ch] * mean[ch];
-        }
-        BatchNormKernels.combine(dy, x, n, c, hw, a, b, k, dx, false);
+        BatchNormKernels.gradient(dy, x, n, c, hw, mean, sumDy, sumDyCentered, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                a[ch] = scale[ch];
+                b[ch] = -scale[ch] * scale[ch] * sumDyCentered[ch] * scale[ch] / count;
+                k[ch] = -a[ch] * sumDy[ch] / count - b[ch] * mean[ch];
+            }
+        }, a, b, k, dx, false);
         return dx[0];
     }
 

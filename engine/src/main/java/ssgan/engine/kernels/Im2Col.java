@@ -18,6 +18,9 @@ import ssgan.engine.parallel.Parallel;
  * <p>Where each kernel tap reads from does not depend on the channel or the image, so it is worked out
  * once per call as a table ({@link #tapOffsets}); the loops then only follow the table, which keeps them
  * cheap even for the 2×2 and 4×4 maps of the small layers, where per-row bookkeeping would dominate.
+ * (Measured, single thread, on the SSGAN layers: copying whole row runs with strided loops instead of the
+ * table is up to 2.5× slower on the 2×2–4×4 maps and no faster on the larger ones; reading each
+ * (channel, image) plane once for all its taps instead of tap row by tap row made no difference.)
  */
 public final class Im2Col {
     private Im2Col() {}

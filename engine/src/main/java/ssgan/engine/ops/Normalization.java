@@ -48,11 +48,23 @@ public final class Normalization {
             throw new IllegalArgumentException(op + ": need eps >= 0 and momentum in [0, 1], got eps " + eps + ", momentum " + momentum);
         }
 
-        float[] mean = new float[c], invStd = new float[c];
+        // y = x·scale + shift per channel, with scale = γ/σ and shift = β − μ·scale.
+        float[] mean = new float[c], invStd = new float[c], scale = new float[c], shift = new float[c];
+        float[] y = new float[x.numel()];
+        BatchNormKernels.Coefficients scaleAndShift = (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                scale[ch] = (gamma == null ? 1f : gamma.data()[ch]) * invStd[ch];
+                shift[ch] = (beta == null ? 0f : beta.data()[ch]) - mean[ch] * scale[ch];
+            }
+        };
         if (training) {
             float[] var = new float[c];
-            BatchNormKernels.moments(x.data(), n, c, hw, mean, var);
-            for (int ch = 0; ch < c; ch++) invStd[ch] = (float) (1 / Math.sqrt(var[ch] + (double) eps));
+            // Statistics, coefficients and normalisation in one parallel-for over channels; invStd is
+            // worked out per thread for its channels, just before it is used.
+            BatchNormKernels.normalize(x.data(), n, c, hw, mean, var, (c0, c1) -> {
+                for (int ch = c0; ch < c1; ch++) invStd[ch] = (float) (1 / Math.sqrt(var[ch] + (double) eps));
+                scaleAndShift.compute(c0, c1);
+            }, scale, shift, y);
             if (runningMean != null && runningVar != null) {
                 double unbiased = (double) count / (count - 1);
                 for (int ch = 0; ch < c; ch++) {
@@ -65,23 +77,30 @@ public final class Normalization {
                 mean[ch] = runningMean[ch];
                 invStd[ch] = (float) (1 / Math.sqrt(runningVar[ch] + (double) eps));
             }
+            scaleAndShift.compute(0, c);
+            BatchNormKernels.scaleShift(x.data(), n, c, hw, scale, shift, y);
         }
-
-        // y = x·scale + shift per channel, with scale = γ/σ and shift = β − μ·scale.
-        float[] scale = new float[c], shift = new float[c];
-        for (int ch = 0; ch < c; ch++) {
-            scale[ch] = (gamma == null ? 1f : gamma.data()[ch]) * invStd[ch];
-            shift[ch] = (beta == null ? 0f : beta.data()[ch]) - mean[ch] * scale[ch];
-        }
-        float[] y = new float[x.numel()];
-        BatchNormKernels.scaleShift(x.data(), n, c, hw, scale, shift, y);
 
         return Tensor.fromOp(op, y, shape, dy -> {
             boolean wantX = x.requiresGrad();
             boolean wantGamma = gamma != null && gamma.requiresGrad(), wantBeta = beta != null && beta.requiresGrad();
             // Σ dy and Σ dy·(x − μ) per channel give dγ, dβ and, in training, the correction terms of dx.
             float[] sumDy = new float[c], sumDyCentered = new float[c];
-            if (wantGamma || wantBeta || (wantX && training)) {
+            // dx = a·dy + b·x + k per channel: the analytic formula expanded around x.
+            float[] a = scale, b = new float[c], k = new float[c];
+            boolean addToDx = x.gradData() != null;
+            if (wantX && training) {
+                // Sums, coefficients and dx in one parallel-for over channels, as in the forward.
+                BatchNormKernels.gradient(dy, x.data(), n, c, hw, mean, sumDy, sumDyCentered, (c0, c1) -> {
+                    for (int ch = c0; ch < c1; ch++) {
+                        double meanDy = sumDy[ch] / (double) count;
+                        double meanDyXhat = sumDyCentered[ch] * (double) invStd[ch] / count;
+                        double bc = -(double) scale[ch] * invStd[ch] * meanDyXhat;   // −γ/σ · x̂-coefficient / σ
+                        b[ch] = (float) bc;
+                        k[ch] = (float) (-scale[ch] * meanDy - bc * mean[ch]);
+                    }
+                }, a, b, k, x.gradBuffer(), addToDx);
+            } else if (wantGamma || wantBeta) {
                 BatchNormKernels.gradientSums(dy, x.data(), n, c, hw, mean, sumDy, sumDyCentered);
             }
             if (wantGamma) {
@@ -92,19 +111,8 @@ public final class Normalization {
                 float[] db = beta.gradBuffer();
                 for (int ch = 0; ch < c; ch++) db[ch] += sumDy[ch];
             }
-            if (wantX) {
-                // dx = a·dy + b·x + k per channel: the analytic formula expanded around x.
-                float[] a = scale, b = new float[c], k = new float[c];
-                if (training) {
-                    for (int ch = 0; ch < c; ch++) {
-                        double meanDy = sumDy[ch] / (double) count;
-                        double meanDyXhat = sumDyCentered[ch] * (double) invStd[ch] / count;
-                        double bc = -(double) scale[ch] * invStd[ch] * meanDyXhat;   // −γ/σ · x̂-coefficient / σ
-                        b[ch] = (float) bc;
-                        k[ch] = (float) (-scale[ch] * meanDy - bc * mean[ch]);
-                    }
-                }
-                boolean addToDx = x.gradData() != null;
+            if (wantX && !training) {
+                // Eval mode: μ and σ are constants, dx = γ/σ · dy (b and k stay zero).
                 BatchNormKernels.combine(dy, x.data(), n, c, hw, a, b, k, x.gradBuffer(), addToDx);
             }
         }, inputs(x, gamma, beta));
