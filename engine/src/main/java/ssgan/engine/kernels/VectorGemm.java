@@ -29,8 +29,11 @@ import ssgan.engine.parallel.Parallel;
  * sequential whatever the transpose flags and leading dimensions; edge slivers are padded with zeros.
  *
  * <h2>Threads and determinism</h2>
- * The larger of m and n is cut into contiguous pieces (whole MR rows or NR columns), one per thread,
- * and each thread runs the scheme above on its piece with its own packing buffers. Every C element is
+ * m or n is cut into contiguous pieces (whole MR rows or NR columns), one per thread, and each thread
+ * runs the scheme above on its piece with its own packing buffers; the operand not cut is packed by
+ * every thread, so the cut goes through the one that is costlier to pack (see {@code splitRows}).
+ * (Sharing one packed B between the threads was tried: with the panel packed by the other core and
+ * two hand-offs per panel it ran slower on every shape of the MLP.) Every C element is
  * summed in the same order (KC slices in turn, each slice sequential in k) whatever the piece it falls
  * in, so the output is bitwise the same for any thread count.
  *
@@ -103,7 +106,7 @@ public final class VectorGemm implements GemmKernel {
     private static void packedParallel(boolean transA, boolean transB, int m, int n, int k,
                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                        float[] c, int cOff, int ldc, boolean accumulate, long work) {
-        boolean splitRows = m >= n;
+        boolean splitRows = splitRows(transA, transB, m, n);
         int units = splitRows ? ceilDiv(m, MR) : ceilDiv(n, NR);
         if (work < PARALLEL_WORK || Parallel.chunks(units, 1) == 1) {
             packed(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
@@ -120,6 +123,20 @@ public final class VectorGemm implements GemmKernel {
                         b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, accumulate);
             }
         });
+    }
+
+    /**
+     * Whether the threads take pieces of the rows (each then packs all of op(B)) or of the columns (each
+     * packs all of op(A)). Packing a transposed operand reads it with strides, several times slower than
+     * copying rows, so the transposed one is the one to split; otherwise the larger dimension, as long
+     * as it gives every thread a piece.
+     */
+    private static boolean splitRows(boolean transA, boolean transB, int m, int n) {
+        int enough = 2 * Parallel.threads();
+        boolean rowsSplit = ceilDiv(m, MR) >= enough, columnsSplit = ceilDiv(n, NR) >= enough;
+        if (transA != transB && rowsSplit && columnsSplit) return transA;
+        if (rowsSplit != columnsSplit) return rowsSplit;
+        return m >= n;
     }
 
     /** The blocked loops of the class comment, on the calling thread. */
