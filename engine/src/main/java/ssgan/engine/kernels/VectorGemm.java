@@ -232,13 +232,20 @@ public final class VectorGemm implements GemmKernel {
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] dst) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
+            if (transA) {  // op(A)[i, p] = a[p·lda + i]: read the sliver's mr columns one stored row at a time
+                int sliver = ir * kc;
+                if (mr < MR) java.util.Arrays.fill(dst, sliver + mr * kc, sliver + MR * kc, 0f);
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    for (int r = 0; r < mr; r++) dst[sliver + r * kc + p] = a[src + r];
+                }
+                continue;
+            }
             for (int r = 0; r < MR; r++) {
                 int i = ic + ir + r, row = ir * kc + r * kc;
                 if (r >= mr) {
                     java.util.Arrays.fill(dst, row, row + kc, 0f);
-                } else if (transA) {  // op(A)[i, p] = a[p·lda + i]
-                    for (int p = 0; p < kc; p++) dst[row + p] = a[aOff + (pc + p) * lda + i];
-                } else {              // op(A)[i, p] = a[i·lda + p]: one contiguous row
+                } else {  // op(A)[i, p] = a[i·lda + p]: one contiguous row
                     System.arraycopy(a, aOff + i * lda + pc, dst, row, kc);
                 }
             }
