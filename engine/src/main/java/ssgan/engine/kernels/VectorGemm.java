@@ -29,8 +29,11 @@ import ssgan.engine.parallel.Parallel;
  * sequential whatever the transpose flags and leading dimensions; edge slivers are padded with zeros.
  *
  * <h2>Threads and determinism</h2>
- * The larger of m and n is cut into contiguous pieces (whole MR rows or NR columns), one per thread,
- * and each thread runs the scheme above on its piece with its own packing buffers. Every C element is
+ * m or n is cut into contiguous pieces (whole MR rows or NR columns), one per thread, and each thread
+ * runs the scheme above on its piece with its own packing buffers; the operand not cut is packed by
+ * every thread, so the cut goes through the one that is costlier to pack (see {@code splitRows}).
+ * (Sharing one packed B between the threads was tried: with the panel packed by the other core and
+ * two hand-offs per panel it ran slower on every shape of the MLP.) Every C element is
  * summed in the same order (KC slices in turn, each slice sequential in k) whatever the piece it falls
  * in, so the output is bitwise the same for any thread count.
  *
@@ -103,7 +106,7 @@ public final class VectorGemm implements GemmKernel {
     private static void packedParallel(boolean transA, boolean transB, int m, int n, int k,
                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                        float[] c, int cOff, int ldc, boolean accumulate, long work) {
-        boolean splitRows = m >= n;
+        boolean splitRows = splitRows(transA, transB, m, n);
         int units = splitRows ? ceilDiv(m, MR) : ceilDiv(n, NR);
         if (work < PARALLEL_WORK || Parallel.chunks(units, 1) == 1) {
             packed(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
@@ -120,6 +123,20 @@ public final class VectorGemm implements GemmKernel {
                         b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, accumulate);
             }
         });
+    }
+
+    /**
+     * Whether the threads take pieces of the rows (each then packs all of op(B)) or of the columns (each
+     * packs all of op(A)). Packing a transposed operand reads it with strides, several times slower than
+     * copying rows, so the transposed one is the one to split; otherwise the larger dimension, as long
+     * as it gives every thread a piece.
+     */
+    private static boolean splitRows(boolean transA, boolean transB, int m, int n) {
+        int enough = 2 * Parallel.threads();
+        boolean rowsSplit = ceilDiv(m, MR) >= enough, columnsSplit = ceilDiv(n, NR) >= enough;
+        if (transA != transB && rowsSplit && columnsSplit) return transA;
+        if (rowsSplit != columnsSplit) return rowsSplit;
+        return m >= n;
     }
 
     /** The blocked loops of the class comment, on the calling thread. */
@@ -215,13 +232,20 @@ public final class VectorGemm implements GemmKernel {
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] dst) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
+            if (transA) {  // op(A)[i, p] = a[p·lda + i]: read the sliver's mr columns one stored row at a time
+                int sliver = ir * kc;
+                if (mr < MR) java.util.Arrays.fill(dst, sliver + mr * kc, sliver + MR * kc, 0f);
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    for (int r = 0; r < mr; r++) dst[sliver + r * kc + p] = a[src + r];
+                }
+                continue;
+            }
             for (int r = 0; r < MR; r++) {
                 int i = ic + ir + r, row = ir * kc + r * kc;
                 if (r >= mr) {
                     java.util.Arrays.fill(dst, row, row + kc, 0f);
-                } else if (transA) {  // op(A)[i, p] = a[p·lda + i]
-                    for (int p = 0; p < kc; p++) dst[row + p] = a[aOff + (pc + p) * lda + i];
-                } else {              // op(A)[i, p] = a[i·lda + p]: one contiguous row
+                } else {  // op(A)[i, p] = a[i·lda + p]: one contiguous row
                     System.arraycopy(a, aOff + i * lda + pc, dst, row, kc);
                 }
             }

@@ -184,6 +184,7 @@ class GemmTest {
         problems.add(new Problem(rng, false, false, 5, 3000, 300, false));  // unpacked, split over columns
         problems.add(new Problem(rng, false, true, 4, 3000, 400, false));   // unpacked dot products, split
         problems.add(new Problem(rng, false, false, 7, 2100, 300, false));  // several NC strips on one thread
+        problems.add(new Problem(rng, true, true, 41, 2100, 300, true));    // shared B panels, several NC strips
         GemmKernel kernel = new VectorGemm();
         try {
             for (Problem problem : problems) {
