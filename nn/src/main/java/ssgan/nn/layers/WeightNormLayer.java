@@ -1,0 +1,78 @@
+package ssgan.nn.layers;
+
+import ssgan.engine.ops.Arithmetic;
+import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Tensor;
+import ssgan.nn.Module;
+import ssgan.nn.init.Init;
+
+/**
+ * What {@link WeightNormLinear} and {@link WeightNormConv2d} share: the parameters {@code weight_g},
+ * {@code weight_v} and {@code bias}, the forward pass, and the data-dependent initialisation.
+ *
+ * <p>The forward pass never builds the weight g·v/‖v‖. It applies the layer with the raw direction v
+ * and scales each output unit (channel) by g/‖v‖ afterwards, which is the same thing: one pass over v
+ * (the norms) per forward instead of a new weight array, and the same in backward.
+ */
+abstract class WeightNormLayer extends Module implements WeightNorm.DataDependentInit {
+    private final Tensor g;
+    private final Tensor v;
+    private final Tensor bias;
+    private boolean initPending;
+
+    /** {@code vShape} is the weight's shape, output units first; v and bias start as PyTorch's defaults, g = ‖v‖. */
+    WeightNormLayer(int[] vShape, Rng rng) {
+        int units = vShape[0];
+        g = registerParameter("weight_g", Tensor.zeros(WeightNorm.gShape(vShape)));
+        v = registerParameter("weight_v", Tensor.zeros(vShape));
+        bias = registerParameter("bias", Tensor.zeros(units));
+        Init.pytorchDefault(v, bias, rng);
+        System.arraycopy(WeightNorm.rowNorms(v.detach()).data(), 0, g.data(), 0, units);
+    }
+
+    /** The layer applied with weight {@code v} and no bias: units along dimension 1 of the result. */
+    protected abstract Tensor applyDirection(Tensor input, Tensor direction);
+
+    /** The shape that broadcasts one value per output unit over the layer's output ([units] or [1, units, 1, 1]). */
+    protected abstract int[] perUnitShape(int units);
+
+    @Override
+    public Tensor forward(Tensor input) {
+        int units = v.size(0);
+        if (initPending) {
+            initPending = false;
+            Tensor unitNorm = Arithmetic.div(applyDirection(input.detach(), v.detach()),
+                    WeightNorm.rowNorms(v.detach()).reshape(perUnitShape(units)));
+            WeightNorm.setFromStatistics(unitNorm, g, bias);
+        }
+        Tensor scale = Arithmetic.div(g.reshape(units), WeightNorm.rowNorms(v)).reshape(perUnitShape(units));
+        return Arithmetic.add(Arithmetic.mul(applyDirection(input, v), scale), bias.reshape(perUnitShape(units)));
+    }
+
+    /** The effective weight {@code g · v / ‖v‖} (recomputed, differentiable), e.g. to export it. */
+    public Tensor weight() {
+        return WeightNorm.weight(g, v);
+    }
+
+    public Tensor weightG() {
+        return g;
+    }
+
+    public Tensor weightV() {
+        return v;
+    }
+
+    public Tensor bias() {
+        return bias;
+    }
+
+    @Override
+    public void armDataDependentInit() {
+        initPending = true;
+    }
+
+    @Override
+    public boolean dataDependentInitPending() {
+        return initPending;
+    }
+}
