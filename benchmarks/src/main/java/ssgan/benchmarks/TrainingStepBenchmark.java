@@ -1,7 +1,5 @@
 package ssgan.benchmarks;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,21 +12,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import ssgan.app.model.Discriminator;
-import ssgan.app.model.Generator;
-import ssgan.app.model.Models;
-import ssgan.app.train.Architecture;
 import ssgan.app.train.SsganStep;
-import ssgan.engine.tensor.Rng;
-import ssgan.engine.tensor.Tensor;
-import ssgan.nn.Module;
-import ssgan.nn.layers.WeightNorm;
-import ssgan.nn.optim.Adam;
 
 /**
  * One whole training iteration ({@link SsganStep#run}: discriminator step, then generator step) on
- * synthetic images of MNIST's shape, on all threads. The batch sizes are those of the PyTorch reference
- * ({@code benchmarks/pytorch_step.py} runs the same iteration): 100 for the MLP, 50 for the DCGAN.
+ * synthetic images of MNIST's shape, on all threads; see {@link TrainingStepFixture} for the set-up and
+ * {@link StepProfile} for where the time goes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,49 +29,15 @@ public class TrainingStepBenchmark {
     @Param({"mlp", "dcgan"})
     String arch;
 
-    private SsganStep step;
-    private Tensor labelled;
-    private int[] labels;
-    private Tensor unlabelled;
-    private Tensor unlabelled2;
+    private TrainingStepFixture fixture;
 
     @Setup
     public void setUp() {
-        Architecture architecture = Architecture.valueOf(arch.toUpperCase());
-        int batch = architecture == Architecture.MLP ? 100 : 50;
-        Rng rng = new Rng(42);
-        Discriminator disc = Models.discriminator(architecture, Models.defaultFeatureLayer(architecture), rng.split());
-        Generator gen = Models.generator(architecture, rng.split());
-        labelled = images(rng, batch);
-        unlabelled = images(rng, batch);
-        unlabelled2 = images(rng, batch);
-        labels = new int[batch];
-        for (int i = 0; i < batch; i++) labels[i] = i % 10;
-        if (architecture == Architecture.MLP) WeightNorm.initialize(disc, images(rng, 500));
-
-        Adam.Options options = Adam.Options.defaults().withLr(3e-4f).withBetas(0.5f, 0.999f);
-        step = new SsganStep(disc, gen, new Adam(trainable(disc), options), new Adam(trainable(gen), options),
-                rng.split(), 0f, 0.5f);
-    }
-
-    /** Uniform pixels in [-1, 1], the range the trainer feeds. */
-    private static Tensor images(Rng rng, int n) {
-        Tensor t = Tensor.rand(rng, n, 1, 28, 28);
-        float[] d = t.data();
-        for (int i = 0; i < d.length; i++) d[i] = 2 * d[i] - 1;
-        return t;
-    }
-
-    private static Map<String, Tensor> trainable(Module m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        m.namedParameters().forEach((name, p) -> {
-            if (p.requiresGrad()) out.put(name, p);
-        });
-        return out;
+        fixture = new TrainingStepFixture(arch);
     }
 
     @Benchmark
     public SsganStep.Losses trainingStep() {
-        return step.run(labelled, labels, unlabelled, unlabelled2);
+        return fixture.run();
     }
 }

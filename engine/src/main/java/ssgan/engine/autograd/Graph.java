@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -25,7 +26,11 @@ public final class Graph {
             Tensor t = order.get(i);
             Node node = t.node();
             float[] grad = t.gradData();
-            if (grad != null) node.backward().apply(grad);
+            if (grad != null) {
+                long start = OpProfile.start();
+                node.backward().apply(grad);
+                OpProfile.record(node.op(), true, start);
+            }
             t.releaseGraph();
         }
     }

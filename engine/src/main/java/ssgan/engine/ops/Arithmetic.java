@@ -21,8 +21,12 @@ public final class Arithmetic {
         float[] out = new float[Shape.numel(shape)];
         Broadcast.apply(BinaryOp.ADD, a.data(), a.shape(), b.data(), b.shape(), out, shape, false);
         return Tensor.fromOp("add", out, shape, g -> {
-            // d(a+b)/da = d(a+b)/db = 1
-            if (a.requiresGrad()) Broadcast.sumInto(g, shape, a.gradBuffer(), a.shape());
+            // d(a+b)/da = d(a+b)/db = 1; g itself can go to a (not also to b) when no broadcast happened.
+            if (a.requiresGrad() && Arrays.equals(a.shape(), shape)) {
+                a.passGradient(g);
+            } else if (a.requiresGrad()) {
+                Broadcast.sumInto(g, shape, a.gradBuffer(), a.shape());
+            }
             if (b.requiresGrad()) Broadcast.sumInto(g, shape, b.gradBuffer(), b.shape());
         }, a, b);
     }
@@ -80,7 +84,7 @@ public final class Arithmetic {
     public static Tensor addScalar(Tensor a, float s) {
         float[] out = new float[a.numel()];
         Elementwise.binaryScalar(BinaryOp.ADD, a.data(), s, out, out.length, false);
-        return Tensor.fromOp("addScalar", out, a.shape(), g -> Elementwise.axpy(1f, g, a.gradBuffer(), g.length), a);
+        return Tensor.fromOp("addScalar", out, a.shape(), a::passGradient, a);
     }
 
     private static Tensor scaled(String name, Tensor a, float s) {

@@ -2,6 +2,7 @@ package ssgan.engine.ops;
 
 import ssgan.engine.kernels.Conv2dKernels;
 import ssgan.engine.kernels.ConvGeometry;
+import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Tensor;
 
@@ -20,8 +21,10 @@ public final class Convolution {
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
         ConvGeometry g = conv2dGeometry(x, w, bias, spec);
+        long start = OpProfile.start();
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
         Conv2dKernels.forward(x.data(), w.data(), bias == null ? null : bias.data(), g, y, false);
+        OpProfile.record("conv2d", false, start);
         int[] outShape = {g.batch(), g.outChannels(), g.outH(), g.outW()};
         return Tensor.fromOp("conv2d", y, outShape, dy -> {
             // Input and weight gradients share one pass over the batch (one reordering of dy per group).
@@ -44,8 +47,10 @@ public final class Convolution {
      */
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvTranspose2dSpec spec) {
         ConvGeometry g = convTranspose2dGeometry(x, w, bias, spec);
+        long start = OpProfile.start();
         float[] y = new float[g.batch() * g.channels() * g.imagePlane()];
         Conv2dKernels.transposedForward(x.data(), w.data(), bias == null ? null : bias.data(), g, y);
+        OpProfile.record("convTranspose2d", false, start);
         int[] outShape = {g.batch(), g.channels(), g.height(), g.width()};
         return Tensor.fromOp("convTranspose2d", y, outShape, dy -> {
             boolean addToDx = x.gradData() != null;

@@ -4,6 +4,7 @@ import ssgan.engine.kernels.BinaryOp;
 import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.kernels.Gemm;
 import ssgan.engine.kernels.Reduce;
+import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Tensor;
 
@@ -35,10 +36,12 @@ public final class MatMul {
         int n = bs[bs.length - 1];
         float[] x = a.data();
         float[] y = b.data();
+        long start = OpProfile.start();
         float[] out = new float[batch * m * n];
         for (int i = 0; i < batch; i++) {
             Gemm.gemm(false, false, m, n, k, x, i * m * k, k, y, i * k * n, n, out, i * m * n, n, false);
         }
+        OpProfile.record("matmul", false, start);
         int[] outShape = as.length == 3 ? new int[] {batch, m, n} : new int[] {m, n};
         return Tensor.fromOp("matmul", out, outShape, g -> {
             for (int i = 0; i < batch; i++) {
@@ -72,9 +75,11 @@ public final class MatMul {
         int rows = in == 0 ? 0 : x.numel() / in;
         float[] xd = x.data();
         float[] wd = weight.data();
+        long start = OpProfile.start();
         float[] out = new float[rows * outFeatures];
         Gemm.gemm(false, true, rows, outFeatures, in, xd, 0, in, wd, 0, in, out, 0, outFeatures, false);
         if (bias != null) Elementwise.binaryRows(BinaryOp.ADD, out, bias.data(), out, rows, outFeatures, false);
+        OpProfile.record("linear", false, start);
         int[] outShape = xs.clone();
         outShape[xs.length - 1] = outFeatures;
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};

@@ -1,6 +1,7 @@
 package ssgan.engine.ops;
 
 import ssgan.engine.kernels.BatchNormKernels;
+import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Tensor;
 
@@ -48,6 +49,7 @@ public final class Normalization {
             throw new IllegalArgumentException(op + ": need eps >= 0 and momentum in [0, 1], got eps " + eps + ", momentum " + momentum);
         }
 
+        long start = OpProfile.start();
         // y = x·scale + shift per channel, with scale = γ/σ and shift = β − μ·scale.
         float[] mean = new float[c], invStd = new float[c], scale = new float[c], shift = new float[c];
         float[] y = new float[x.numel()];
@@ -80,6 +82,7 @@ public final class Normalization {
             scaleAndShift.compute(0, c);
             BatchNormKernels.scaleShift(x.data(), n, c, hw, scale, shift, y);
         }
+        OpProfile.record(op, false, start);
 
         return Tensor.fromOp(op, y, shape, dy -> {
             boolean wantX = x.requiresGrad();
@@ -116,6 +119,51 @@ public final class Normalization {
                 BatchNormKernels.combine(dy, x.data(), n, c, hw, a, b, k, x.gradBuffer(), addToDx);
             }
         }, inputs(x, gamma, beta));
+    }
+
+    /**
+     * {@code y = x · scale[c] + shift[c]} per channel c (dimension 1) of x {@code [N, C]}, {@code [N, C, L]}
+     * or {@code [N, C, H, W]}: the last step of batch norm on its own, and the output scaling of a
+     * weight-normalised layer. One pass forward and one backward, where {@code mul} then {@code add}
+     * with broadcasting would make two passes forward and four backward:
+     * {@code dx = scale·dy}, {@code dscale = Σ dy·x}, {@code dshift = Σ dy} (sums over all but dimension 1).
+     * {@code shift} may be null.
+     */
+    public static Tensor channelAffine(Tensor x, Tensor scale, Tensor shift) {
+        String op = "channelAffine";
+        int[] shape = x.shape();
+        if (x.dim() < 2) {
+            throw new IllegalArgumentException(op + ": input must be [N, C], [N, C, L] or [N, C, H, W], got " + Shape.str(shape));
+        }
+        int n = shape[0], c = shape[1], hw = c == 0 || n == 0 ? 0 : x.numel() / (n * c);
+        if (scale == null) throw new IllegalArgumentException(op + ": scale is required (use an add for a shift alone)");
+        checkChannels(op, "scale", scale, c, shape);
+        checkChannels(op, "shift", shift, c, shape);
+        long start = OpProfile.start();
+        float[] y = new float[x.numel()];
+        float[] shiftData = shift == null ? new float[c] : shift.data();
+        BatchNormKernels.scaleShift(x.data(), n, c, hw, scale.data(), shiftData, y);
+        OpProfile.record(op, false, start);
+        return Tensor.fromOp(op, y, shape, dy -> {
+            boolean wantScale = scale.requiresGrad(), wantShift = shift != null && shift.requiresGrad();
+            float[] sumDy = new float[c], sumDyX = new float[c], zeros = new float[c];
+            if (x.requiresGrad()) {
+                boolean addToDx = x.gradData() != null;      // a fresh buffer is all zeros: overwrite it
+                // dx = scale·dy + 0·x + 0, with the sums for dscale and dshift in the same parallel pass.
+                BatchNormKernels.gradient(dy, x.data(), n, c, hw, zeros, sumDy, sumDyX, (c0, c1) -> { },
+                        scale.data(), zeros, zeros, x.gradBuffer(), addToDx);
+            } else if (wantScale || wantShift) {
+                BatchNormKernels.gradientSums(dy, x.data(), n, c, hw, zeros, sumDy, sumDyX);
+            }
+            if (wantScale) {
+                float[] ds = scale.gradBuffer();
+                for (int ch = 0; ch < c; ch++) ds[ch] += sumDyX[ch];
+            }
+            if (wantShift) {
+                float[] db = shift.gradBuffer();
+                for (int ch = 0; ch < c; ch++) db[ch] += sumDy[ch];
+            }
+        }, shift == null ? new Tensor[] {x, scale} : new Tensor[] {x, scale, shift});
     }
 
     private static void checkChannels(String op, String name, Tensor t, int c, int[] xShape) {

@@ -35,6 +35,6 @@ public final class Stochastic {
         float[] out = new float[a.numel()];
         rng.fillGaussian(out, 0, out.length, 0f, std);
         Elementwise.axpy(1f, a.data(), out, out.length);
-        return Tensor.fromOp("gaussianNoise", out, a.shape(), g -> Elementwise.axpy(1f, g, a.gradBuffer(), g.length), a);
+        return Tensor.fromOp("gaussianNoise", out, a.shape(), a::passGradient, a);
     }
 }

@@ -235,6 +235,20 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Adds {@code g} into this tensor's gradient like {@link #accumulateGrad}, but keeps {@code g} itself
+     * as the buffer when there is none yet. For backward rules that pass their output's gradient through
+     * unchanged (x + noise, x + constant): the output drops that array once its rule has run, so handing
+     * it on saves a zeroed allocation and a pass over it. Give a given array to one tensor only.
+     */
+    public void passGradient(float[] g) {
+        if (grad == null && g.length == data.length) {
+            grad = g;
+        } else {
+            accumulateGrad(g);
+        }
+    }
+
     /** Sets the gradient to zero (keeps the buffer, so no allocation happens in a training loop). */
     public void zeroGrad() {
         if (grad != null) Arrays.fill(grad, 0f);

@@ -9,6 +9,7 @@ import ssgan.engine.ops.Activations;
 import ssgan.engine.ops.Arithmetic;
 import ssgan.engine.ops.Losses;
 import ssgan.engine.ops.MatMul;
+import ssgan.engine.ops.Normalization;
 import ssgan.engine.ops.Pointwise;
 import ssgan.engine.ops.Reductions;
 import ssgan.engine.ops.Stochastic;
@@ -89,6 +90,12 @@ public final class ColdWarmProbe {
         c.put("crossEntropy", in -> unary(in.leaf(in.x), t -> Losses.crossEntropy(t, in.labels, 0.1f)));
         c.put("mse", in -> binary(in.leaf(in.x), in.leaf(in.y), Losses::mse));
         c.put("linear", in -> binary(in.leaf(in.x), in.leaf(in.y), (a, w) -> MatMul.linear(a, w, null)));
+        c.put("channelAffine", in -> {
+            Tensor x = in.leaf(in.x), scale = in.leaf(in.bias);
+            Tensor out = Normalization.channelAffine(x, scale.reshape(in.cols), null);
+            out.backward(upstream(out));
+            return concat(out.data(), x.grad().data(), scale.grad().data());
+        });
         c.put("gaussianNoise", in -> unary(in.leaf(in.x), t -> Stochastic.gaussianNoise(t, 0.3f, true, new Rng(11))));
         c.put("fillGaussian", in -> {
             float[] a = new float[in.x.length];

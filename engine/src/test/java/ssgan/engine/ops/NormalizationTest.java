@@ -109,6 +109,30 @@ class NormalizationTest {
     }
 
     @Test
+    void channelAffineMatchesBroadcastArithmeticAndItsGradients() {
+        Rng rng = new Rng(15);
+        for (int[] shape : new int[][] {{1, 1}, {3, 17}, {5, 33}, {2, 3, 1}, {2, 5, 3, 3}, {3, 4, 5, 7}, {2, 19, 6, 6}}) {
+            int c = shape[1];
+            int[] perChannel = new int[shape.length];
+            Arrays.fill(perChannel, 1);
+            perChannel[1] = c;
+            Tensor x = Tensor.randn(rng, shape).requiresGrad(true);
+            Tensor scale = Tensor.randn(rng, c).requiresGrad(true), shift = Tensor.randn(rng, c).requiresGrad(true);
+            Tensor expected = Arithmetic.add(Arithmetic.mul(x, scale.reshape(perChannel)), shift.reshape(perChannel));
+            Approx.assertClose("channelAffine " + Arrays.toString(shape), expected.data(),
+                    Normalization.channelAffine(x, scale, shift).data(), 1e-6, 1e-6);
+            GradCheck check = GradCheck.standard().withStep(1e-3).withTolerance(2e-2, 2e-2);
+            check.check("channelAffine " + Arrays.toString(shape),
+                    in -> Normalization.channelAffine(in[0], in[1], in[2]), x, scale, shift);
+            check.check("channelAffine without shift " + Arrays.toString(shape),
+                    in -> Normalization.channelAffine(in[0], in[1], null), x, scale);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> Normalization.channelAffine(Tensor.randn(rng, 2, 3), Tensor.ones(4), null));
+        assertThrows(IllegalArgumentException.class, () -> Normalization.channelAffine(Tensor.randn(rng, 5), Tensor.ones(5), null));
+    }
+
+    @Test
     void badArgumentsAreRejected() {
         Rng rng = new Rng(14);
         Tensor x = Tensor.randn(rng, 4, 3, 2, 2);

@@ -1,6 +1,7 @@
 package ssgan.nn.layers;
 
 import ssgan.engine.ops.Arithmetic;
+import ssgan.engine.ops.Normalization;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.Module;
@@ -45,8 +46,8 @@ abstract class WeightNormLayer extends Module implements WeightNorm.DataDependen
                     WeightNorm.rowNorms(v.detach()).reshape(perUnitShape(units)));
             WeightNorm.setFromStatistics(unitNorm, g, bias);
         }
-        Tensor scale = Arithmetic.div(g.reshape(units), WeightNorm.rowNorms(v)).reshape(perUnitShape(units));
-        return Arithmetic.add(Arithmetic.mul(applyDirection(input, v), scale), bias.reshape(perUnitShape(units)));
+        Tensor scale = Arithmetic.div(g.reshape(units), WeightNorm.rowNorms(v));
+        return Normalization.channelAffine(applyDirection(input, v), scale, bias);
     }
 
     /** The effective weight {@code g · v / ‖v‖} (recomputed, differentiable), e.g. to export it. */

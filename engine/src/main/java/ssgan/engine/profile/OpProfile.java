@@ -1,0 +1,61 @@
+package ssgan.engine.profile;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A simple profile of where the time goes: wall time per op, forward and backward, summed while switched
+ * on. Every backward rule is timed (by {@link ssgan.engine.autograd.Graph}); of the forwards, only the
+ * heavy ops time themselves (convolutions, batch norm, matrix products), so the rest of a step is
+ * "other". Off by default, when it costs one branch per op.
+ *
+ * <p>Ops are issued from one thread (the kernels parallelise inside), so the timings are wall times of
+ * whole ops, including their parallel parts.
+ */
+public final class OpProfile {
+    /** Forward and backward nanoseconds of one op. */
+    public record Times(long forwardNanos, long backwardNanos) {
+        public long totalNanos() {
+            return forwardNanos + backwardNanos;
+        }
+    }
+
+    private static volatile boolean enabled;
+    private static final Map<String, long[]> NANOS = new TreeMap<>();
+
+    private OpProfile() {}
+
+    /** Starts (or stops) collecting; collected times are kept until {@link #reset}. */
+    public static void enable(boolean on) {
+        enabled = on;
+    }
+
+    /** A start mark for {@link #record}: the current time when profiling, else 0 (no clock read). */
+    public static long start() {
+        return enabled ? System.nanoTime() : 0;
+    }
+
+    /** Adds the time since {@code start} to {@code op}'s forward or backward total. */
+    public static void record(String op, boolean backward, long start) {
+        if (!enabled) return;
+        long elapsed = System.nanoTime() - start;
+        synchronized (NANOS) {
+            NANOS.computeIfAbsent(op, k -> new long[2])[backward ? 1 : 0] += elapsed;
+        }
+    }
+
+    /** The totals so far, by op name. */
+    public static Map<String, Times> snapshot() {
+        Map<String, Times> out = new TreeMap<>();
+        synchronized (NANOS) {
+            NANOS.forEach((op, t) -> out.put(op, new Times(t[0], t[1])));
+        }
+        return out;
+    }
+
+    public static void reset() {
+        synchronized (NANOS) {
+            NANOS.clear();
+        }
+    }
+}
