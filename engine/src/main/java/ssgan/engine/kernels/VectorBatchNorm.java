@@ -83,11 +83,25 @@ public final class VectorBatchNorm implements BatchNormKernel {
     private static void accumulateShifted(float[] x, int base, int bound, int len, FloatVector tail,
                                           FloatVector shift, float[] lanes, int at) {
         FloatVector sum = FloatVector.fromArray(S, lanes, at), squares = FloatVector.fromArray(S, lanes, at + L);
-        for (int i = 0; i < bound; i += L) {
+        // Two sets of accumulators, even and odd vectors, halve the chains of dependent adds: a plane is
+        // only a few vectors long, so the latency of one chain, not the loads, would set the pace.
+        FloatVector sum2 = FloatVector.zero(S), squares2 = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L < bound; i += 2 * L) {
+            FloatVector d = FloatVector.fromArray(S, x, base + i).sub(shift);
+            FloatVector e = FloatVector.fromArray(S, x, base + i + L).sub(shift);
+            sum = sum.add(d);
+            squares = d.fma(d, squares);
+            sum2 = sum2.add(e);
+            squares2 = e.fma(e, squares2);
+        }
+        if (i < bound) {
             FloatVector d = FloatVector.fromArray(S, x, base + i).sub(shift);
             sum = sum.add(d);
             squares = d.fma(d, squares);
         }
+        sum = sum.add(sum2);
+        squares = squares.add(squares2);
         if (bound < len) {
             FloatVector d = FloatVector.fromArray(S, x, base + len - L).sub(shift).mul(tail);
             sum = sum.add(d);
@@ -101,11 +115,23 @@ public final class VectorBatchNorm implements BatchNormKernel {
     private static void accumulateGradient(float[] dy, float[] x, int base, int bound, int len, FloatVector tail,
                                            FloatVector center, float[] lanes, int at) {
         FloatVector sum = FloatVector.fromArray(S, lanes, at), dot = FloatVector.fromArray(S, lanes, at + L);
-        for (int i = 0; i < bound; i += L) {
+        FloatVector sum2 = FloatVector.zero(S), dot2 = FloatVector.zero(S);   // even and odd vectors, as above
+        int i = 0;
+        for (; i + L < bound; i += 2 * L) {
+            FloatVector g = FloatVector.fromArray(S, dy, base + i);
+            FloatVector h = FloatVector.fromArray(S, dy, base + i + L);
+            sum = sum.add(g);
+            dot = g.fma(FloatVector.fromArray(S, x, base + i).sub(center), dot);
+            sum2 = sum2.add(h);
+            dot2 = h.fma(FloatVector.fromArray(S, x, base + i + L).sub(center), dot2);
+        }
+        if (i < bound) {
             FloatVector g = FloatVector.fromArray(S, dy, base + i);
             sum = sum.add(g);
             dot = g.fma(FloatVector.fromArray(S, x, base + i).sub(center), dot);
         }
+        sum = sum.add(sum2);
+        dot = dot.add(dot2);
         if (bound < len) {
             FloatVector g = FloatVector.fromArray(S, dy, base + len - L).mul(tail);
             sum = sum.add(g);
