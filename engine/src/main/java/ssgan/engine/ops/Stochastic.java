@@ -33,8 +33,7 @@ public final class Stochastic {
         if (!(std >= 0f)) throw new IllegalArgumentException("gaussianNoise: standard deviation must be ≥ 0, got " + std);
         if (!training || std == 0f) return a;
         float[] out = new float[a.numel()];
-        rng.fillGaussian(out, 0, out.length, 0f, std);
-        Elementwise.axpy(1f, a.data(), out, out.length);
+        rng.addGaussian(a.data(), out, std);
         return Tensor.fromOp("gaussianNoise", out, a.shape(), a::passGradient, a);
     }
 }

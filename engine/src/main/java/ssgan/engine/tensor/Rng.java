@@ -70,6 +70,17 @@ public final class Rng {
         Gaussian.fill(nextLong(), a, off, len, mean, std);
     }
 
+    /**
+     * {@code out[j] = x[j] + N(0, std²)} for every j of {@code x}: what {@link #fillGaussian} into
+     * {@code out} followed by adding x gives, bit for bit, in one pass. Takes one {@link #nextLong}.
+     */
+    public void addGaussian(float[] x, float[] out, float std) {
+        if (out.length != x.length) {
+            throw new IllegalArgumentException("addGaussian: output of " + out.length + " values for an input of " + x.length);
+        }
+        Gaussian.addTo(nextLong(), x, out, x.length, std);
+    }
+
     /** Fills {@code a[off, off+len)} uniformly in [lo, hi). */
     public void fillUniform(float[] a, int off, int len, float lo, float hi) {
         float scale = hi - lo;

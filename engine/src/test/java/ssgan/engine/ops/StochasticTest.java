@@ -41,6 +41,17 @@ class StochasticTest {
     }
 
     @Test
+    void gaussianNoiseIsTheInputPlusTheSamplesOfFillGaussianBitForBit() {
+        for (int n : new int[] {1, 3, 17, 33, 40_000, 100_003}) {
+            Tensor x = TestTensors.uniform(new Rng(n), -2, 2, n);
+            float[] noise = new float[n];
+            new Rng(8).fillGaussian(noise, 0, n, 0f, 0.3f);
+            float[] y = Stochastic.gaussianNoise(x, 0.3f, true, new Rng(8)).data();
+            for (int i = 0; i < n; i++) assertEquals(x.data()[i] + noise[i], y[i], "element " + i + " of " + n);
+        }
+    }
+
+    @Test
     void gaussianNoiseIsTheIdentityInEvaluationAndHasTheRightSpreadInTraining() {
         Tensor x = Tensor.full(3f, 40_000).requiresGrad(true);
         assertSame(x, Stochastic.gaussianNoise(x, 0.5f, false, new Rng(3)));
