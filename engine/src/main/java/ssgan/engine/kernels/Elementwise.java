@@ -57,8 +57,8 @@ public final class Elementwise {
         Parallel.forRange(n, GRAIN, (chunk, s, e) -> KERNEL.leakyRelu(x, slope, out, s, e));
     }
 
-    public static void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int n) {
-        Parallel.forRange(n, GRAIN, (chunk, s, e) -> KERNEL.leakyReluBackward(x, slope, g, gradIn, s, e));
+    public static void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int n, boolean accumulate) {
+        Parallel.forRange(n, GRAIN, (chunk, s, e) -> KERNEL.leakyReluBackward(x, slope, g, gradIn, s, e, accumulate));
     }
 
     public static void unary(UnaryOp op, float[] x, float[] out, int n) {

@@ -33,8 +33,8 @@ public interface ElementwiseKernel {
     /** {@code out[i] = x[i] > 0 ? x[i] : slope·x[i]}; slope 0 is the ReLU. */
     void leakyRelu(float[] x, float slope, float[] out, int from, int to);
 
-    /** {@code gradIn[i] += x[i] > 0 ? g[i] : slope·g[i]}. */
-    void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int from, int to);
+    /** {@code gradIn[i] (+)= x[i] > 0 ? g[i] : slope·g[i]}: added with {@code accumulate}, else written. */
+    void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int from, int to, boolean accumulate);
 
     /** {@code out[i] = f(x[i])}. {@code out} may be {@code x} itself. */
     void unary(UnaryOp op, float[] x, float[] out, int from, int to);

@@ -47,8 +47,11 @@ public class ScalarElementwise implements ElementwiseKernel {
     }
 
     @Override
-    public void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int from, int to) {
-        for (int i = from; i < to; i++) gradIn[i] += x[i] > 0 ? g[i] : slope * g[i];
+    public void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int from, int to, boolean accumulate) {
+        for (int i = from; i < to; i++) {
+            float d = x[i] > 0 ? g[i] : slope * g[i];
+            gradIn[i] = accumulate ? gradIn[i] + d : d;
+        }
     }
 
     @Override

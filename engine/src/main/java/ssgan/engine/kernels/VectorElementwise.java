@@ -81,14 +81,16 @@ public final class VectorElementwise extends ScalarElementwise {
     }
 
     @Override
-    public void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int from, int to) {
+    public void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int from, int to, boolean accumulate) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             VectorMask<Float> positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
             FloatVector gv = FloatVector.fromArray(S, g, i);
-            gv.mul(slope).blend(gv, positive).add(FloatVector.fromArray(S, gradIn, i)).intoArray(gradIn, i);
+            FloatVector d = gv.mul(slope).blend(gv, positive);
+            if (accumulate) d = d.add(FloatVector.fromArray(S, gradIn, i));
+            d.intoArray(gradIn, i);
         }
-        super.leakyReluBackward(x, slope, g, gradIn, i, to);
+        super.leakyReluBackward(x, slope, g, gradIn, i, to, accumulate);
     }
 
     /**

@@ -35,6 +35,9 @@ public final class Activations {
         float[] x = a.data();
         float[] out = new float[x.length];
         Elementwise.leakyRelu(x, slope, out, x.length);
-        return Tensor.fromOp(name, out, a.shape(), g -> Elementwise.leakyReluBackward(x, slope, g, a.gradBuffer(), g.length), a);
+        return Tensor.fromOp(name, out, a.shape(), g -> {
+            boolean accumulate = a.gradData() != null;   // a fresh buffer is all zeros: write, do not add
+            Elementwise.leakyReluBackward(x, slope, g, a.gradBuffer(), g.length, accumulate);
+        }, a);
     }
 }

@@ -133,8 +133,12 @@ class ElementwiseKernelTest {
                 k.leakyRelu(x, slope, out, 0, n);
                 assertClose("leakyRelu " + slope + " n=" + n, y, out, 1e-6, 1e-7);
                 float[] grad = prior.clone();
-                k.leakyReluBackward(x, slope, g, grad, 0, n);
+                k.leakyReluBackward(x, slope, g, grad, 0, n, true);
                 assertClose("leakyRelu backward " + slope + " n=" + n, dx, grad, 1e-6, 1e-7);
+                float[] written = prior.clone();   // without accumulate, what was there is overwritten
+                k.leakyReluBackward(x, slope, g, written, 0, n, false);
+                for (int i = 0; i < n; i++) dx[i] -= prior[i];
+                assertClose("leakyRelu backward, written " + slope + " n=" + n, dx, written, 1e-6, 1e-7);
             }
         }
     }

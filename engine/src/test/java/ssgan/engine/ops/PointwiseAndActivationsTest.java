@@ -54,6 +54,16 @@ class PointwiseAndActivationsTest {
     }
 
     @Test
+    void gradientsAddUpWhenAnActivationsInputIsUsedTwice() {
+        // The second use finds x's gradient already there: the backward must add to it, not overwrite it.
+        Tensor x = awayFromZero(rng, new int[] {3, 17});
+        GradCheck.standard().check("leakyRelu(x) + 3x",
+                in -> Arithmetic.add(Activations.leakyRelu(in[0], 0.2f), Arithmetic.mulScalar(in[0], 3f)), x);
+        GradCheck.standard().check("3x + relu(x)",
+                in -> Arithmetic.add(Arithmetic.mulScalar(in[0], 3f), Activations.relu(in[0])), x);
+    }
+
+    @Test
     void softplusIsFiniteAndExactForLargeMagnitudes() {
         Tensor x = Tensor.of(new float[] {100, -100, 1e4f, -1e4f, 88.8f}, 5).requiresGrad(true);
         Tensor y = Activations.softplus(x);
