@@ -18,6 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorElementwise extends ScalarElementwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
         return switch (op) {
@@ -111,6 +112,61 @@ public final class VectorElementwise extends ScalarElementwise {
             case SQRT, ABS -> from;
         };
         super.unary(op, x, out, done, to); // the scalar tail (or all of it)
+    }
+
+    /**
+     * The backward passes of the same functions, {@code gradIn += f'·g}, one loop each for the same reason;
+     * each does the scalar twin's float operations in the same order, except softplus, whose derivative
+     * is the vector sigmoid.
+     */
+    @Override
+    public void unaryBackward(UnaryOp op, float[] x, float[] y, float[] g, float[] gradIn, int from, int to) {
+        int done = switch (op) {
+            case EXP -> expBackward(y, g, gradIn, from, to);
+            case TANH -> tanhBackward(y, g, gradIn, from, to);
+            case SIGMOID -> sigmoidBackward(y, g, gradIn, from, to);
+            case SOFTPLUS -> softplusBackward(x, g, gradIn, from, to);
+            case LOG, SQRT, ABS -> from;
+        };
+        super.unaryBackward(op, x, y, g, gradIn, done, to);
+    }
+
+    private static int expBackward(float[] y, float[] g, float[] gradIn, int from, int to) {   // y·g
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector d = FloatVector.fromArray(S, y, i).mul(FloatVector.fromArray(S, g, i));
+            d.add(FloatVector.fromArray(S, gradIn, i)).intoArray(gradIn, i);
+        }
+        return i;
+    }
+
+    private static int tanhBackward(float[] y, float[] g, float[] gradIn, int from, int to) {   // (1 − y²)·g
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector yv = FloatVector.fromArray(S, y, i);
+            FloatVector d = ONE.sub(yv.mul(yv)).mul(FloatVector.fromArray(S, g, i));
+            d.add(FloatVector.fromArray(S, gradIn, i)).intoArray(gradIn, i);
+        }
+        return i;
+    }
+
+    private static int sigmoidBackward(float[] y, float[] g, float[] gradIn, int from, int to) {   // y(1 − y)·g
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector yv = FloatVector.fromArray(S, y, i);
+            FloatVector d = yv.mul(ONE.sub(yv)).mul(FloatVector.fromArray(S, g, i));
+            d.add(FloatVector.fromArray(S, gradIn, i)).intoArray(gradIn, i);
+        }
+        return i;
+    }
+
+    private static int softplusBackward(float[] x, float[] g, float[] gradIn, int from, int to) {   // sigmoid(x)·g
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector d = VectorMath.sigmoid(FloatVector.fromArray(S, x, i)).mul(FloatVector.fromArray(S, g, i));
+            d.add(FloatVector.fromArray(S, gradIn, i)).intoArray(gradIn, i);
+        }
+        return i;
     }
 
     private static int exp(float[] x, float[] out, int from, int to) {
