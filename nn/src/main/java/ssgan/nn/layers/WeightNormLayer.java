@@ -1,5 +1,6 @@
 package ssgan.nn.layers;
 
+import java.util.function.Consumer;
 import ssgan.engine.ops.Arithmetic;
 import ssgan.engine.ops.Normalization;
 import ssgan.engine.tensor.Rng;
@@ -61,6 +62,16 @@ abstract class WeightNormLayer extends Module implements WeightNorm.DataDependen
 
     public Tensor weightV() {
         return v;
+    }
+
+    /**
+     * Redraws the direction v with {@code init} (which fills the tensor it is given) and sets g = ‖v‖, so
+     * the layer's weight is v again. The scale of v matters even though only its direction is used: an
+     * Adam step moves v by about the learning rate, so a smaller v turns faster.
+     */
+    public void initDirection(Consumer<Tensor> init) {
+        init.accept(v);
+        System.arraycopy(WeightNorm.rowNorms(v.detach()).data(), 0, g.data(), 0, v.size(0));
     }
 
     public Tensor bias() {

@@ -14,6 +14,7 @@ import ssgan.engine.tensor.Tensor;
 import ssgan.engine.testing.Approx;
 import ssgan.engine.testing.GradCheck;
 import ssgan.nn.Module;
+import ssgan.nn.init.Init;
 
 class WeightNormTest {
     /** Per-unit (dimension 1) mean and standard deviation of [N, units, ...] in double. */
@@ -72,6 +73,16 @@ class WeightNormTest {
     void startsEqualToItsPlainWeightBecauseGIsTheNormOfV() {
         WeightNormConv2d conv = new WeightNormConv2d(3, 5, 3, Conv2dSpec.same(1), new Rng(3));
         Approx.assertClose("w = v initially", conv.weightV().data(), conv.weight().data(), 1e-5, 1e-7);
+    }
+
+    @Test
+    void redrawingTheDirectionKeepsTheWeightEqualToIt() {
+        WeightNormLinear lin = new WeightNormLinear(40, 30, new Rng(8));
+        lin.initDirection(v -> Init.normal(v, 0f, 0.1f, new Rng(9)));
+        double sq = 0;
+        for (float x : lin.weightV().data()) sq += x * x;
+        assertEquals(0.1, Math.sqrt(sq / lin.weightV().numel()), 0.01, "v was redrawn with std 0.1");
+        Approx.assertClose("w = v after the redraw", lin.weightV().data(), lin.weight().data(), 1e-5, 1e-7);
     }
 
     @Test

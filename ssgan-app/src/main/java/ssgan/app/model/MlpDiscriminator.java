@@ -6,6 +6,7 @@ import static ssgan.engine.ops.Arithmetic.mulScalar;
 
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
+import ssgan.nn.init.Init;
 import ssgan.nn.layers.GaussianNoise;
 import ssgan.nn.layers.WeightNormLinear;
 
@@ -38,12 +39,25 @@ public final class MlpDiscriminator extends Discriminator {
         inputNoise = registerModule("noise0", new GaussianNoise(0.3f, rng.split()));
         int in = 28 * 28;
         for (int i = 0; i < HIDDEN.length; i++) {
-            hidden[i] = registerModule("fc" + (i + 1), new WeightNormLinear(in, HIDDEN[i], rng.split()));
+            hidden[i] = registerModule("fc" + (i + 1), weightNormLayer(in, HIDDEN[i], rng));
             hidden[i].weightG().requiresGrad(false);
             noise[i] = registerModule("noise" + (i + 1), new GaussianNoise(0.5f, rng.split()));
             in = HIDDEN[i];
         }
-        output = registerModule("out", new WeightNormLinear(in, 10, rng.split()));
+        output = registerModule("out", weightNormLayer(in, 10, rng));
+    }
+
+    /**
+     * A weight-normalised layer whose direction is drawn from N(0, 0.1²), as in the paper's code. Only
+     * the direction's scale matters here (g and bias come from the data-dependent initialisation), and it
+     * sets the discriminator's pace: PyTorch's default draw is about five times smaller, so each Adam
+     * step would turn the weights five times as far.
+     */
+    private static WeightNormLinear weightNormLayer(int in, int out, Rng rng) {
+        WeightNormLinear layer = new WeightNormLinear(in, out, rng.split());
+        Rng directionRng = rng.split();
+        layer.initDirection(v -> Init.normal(v, 0f, 0.1f, directionRng));
+        return layer;
     }
 
     @Override
