@@ -80,6 +80,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--target-accuracy", description = "Stop once test accuracy reaches this fraction, e.g. 0.99; 0 = never (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     double targetAccuracy;
 
+    @Option(names = "--collapse-guard", paramLabel = "FACTOR", description = "Roll back to the checkpoint before last, with new noise, "
+            + "when the generator's mean loss over 300 iterations exceeds FACTOR times the median of its means over the last three "
+            + "evaluation intervals (of at least 300 iterations); 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "6")
+    double collapseFactor;
+
     @Override
     public Integer call() throws IOException {
         TrainConfig config = config();
@@ -99,7 +104,7 @@ public final class TrainCommand implements Callable<Integer> {
             // the hook is running: it waits for us
         }
         System.out.println("finished: " + outcome.name().toLowerCase().replace('_', ' ') + "; results in " + outDir.toAbsolutePath());
-        return outcome == Trainer.Outcome.DIVERGED ? 3 : 0;
+        return outcome == Trainer.Outcome.DIVERGED || outcome == Trainer.Outcome.COLLAPSED ? 3 : 0;
     }
 
     TrainConfig config() {
@@ -118,6 +123,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(ema >= 0 && ema <= 1)) throw new UserException("--ema must be in [0, 1], got " + ema);
         if (!(maxMinutes >= 0)) throw new UserException("--max-minutes must be >= 0, got " + maxMinutes);
         if (!(targetAccuracy >= 0 && targetAccuracy <= 1)) throw new UserException("--target-accuracy is a fraction in [0, 1] (e.g. 0.99), got " + targetAccuracy);
+        if (!(collapseFactor == 0 || collapseFactor > 1)) throw new UserException("--collapse-guard must be 0 (off) or above 1, got " + collapseFactor);
         if (decayStart < 0) throw new UserException("--decay-start must be >= 0, got " + decayStart);
         int maxLayer = Models.defaultFeatureLayer(arch);
         int layer = featureLayer == null ? maxLayer : featureLayer;
@@ -125,7 +131,8 @@ public final class TrainCommand implements Callable<Integer> {
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (nThreads < 1) throw new UserException("--threads must be at least 1, got " + nThreads);
         return new TrainConfig(arch, labels, seed, epochs, batchSize, lr, 0.5f, 1e-8f, data, out, nThreads, evalEvery, layer,
-                labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decayStart);
+                labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decayStart,
+                collapseFactor);
     }
 
     /** Creates the output folder and proves it writable before any training starts. */

@@ -23,20 +23,37 @@ public final class MetricsCsv implements AutoCloseable {
     public record Row(long iteration, int epoch, double elapsedSeconds, double lossSupervised,
                       double lossUnsupervised, double lossGenerator, double testAccuracy) {}
 
-    private final BufferedWriter out;
+    private final Path file;
+    private BufferedWriter out;
 
-    private MetricsCsv(BufferedWriter out) {
+    private MetricsCsv(Path file, BufferedWriter out) {
+        this.file = file;
         this.out = out;
     }
 
     /** Opens {@code file} for appending, writing the header if the file is new. */
     public static MetricsCsv open(Path file, boolean append) throws IOException {
         boolean fresh = !append || !Files.exists(file) || Files.size(file) == 0;
-        BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                fresh ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-        MetricsCsv csv = new MetricsCsv(w);
+        MetricsCsv csv = new MetricsCsv(file, writer(file, fresh));
         if (fresh) csv.line(String.join(",", COLUMNS));
         return csv;
+    }
+
+    private static BufferedWriter writer(Path file, boolean fresh) throws IOException {
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                fresh ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    /** Removes the rows after {@code iteration} (a training that went back there abandons them). */
+    public void dropAfter(long iteration) throws IOException {
+        out.close();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> kept = new ArrayList<>(lines.subList(0, 1));  // the header
+        for (String line : lines.subList(1, lines.size())) {
+            if (Long.parseLong(line.substring(0, line.indexOf(','))) <= iteration) kept.add(line);
+        }
+        Files.write(file, kept, StandardCharsets.UTF_8);
+        out = writer(file, false);
     }
 
     public void append(Row r) {

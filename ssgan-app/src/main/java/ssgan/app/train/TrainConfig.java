@@ -26,7 +26,8 @@ public record TrainConfig(
         boolean resume,
         double maxMinutes,
         double targetAccuracy,
-        int decayStartEpoch) {
+        int decayStartEpoch,
+        double collapseFactor) {
 
     /** Key/value pairs for logs, metadata and the summary. */
     public Map<String, String> describe() {
@@ -49,6 +50,7 @@ public record TrainConfig(
         m.put("max_minutes", Double.toString(maxMinutes));
         m.put("target_accuracy", Double.toString(targetAccuracy));
         m.put("decay_start_epoch", Integer.toString(decayStartEpoch));
+        m.put("collapse_guard", Double.toString(collapseFactor));
         return m;
     }
 }

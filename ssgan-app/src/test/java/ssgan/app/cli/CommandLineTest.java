@@ -48,6 +48,9 @@ class CommandLineTest {
         assertEquals(2, run("train", "--no-such-option").code());
         assertEquals(2, run("train", "--target-accuracy", "99").code(), "accuracy is a fraction");
         assertEquals(2, run("train", "--feature-layer", "9").code());
+        Result guard = run("train", "--collapse-guard", "0.5");
+        assertEquals(2, guard.code());
+        assertTrue(guard.err().contains("--collapse-guard must be 0 (off) or above 1"), guard.err());
     }
 
     @Test

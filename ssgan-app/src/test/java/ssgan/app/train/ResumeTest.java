@@ -50,7 +50,7 @@ class ResumeTest {
 
     static TrainConfig config(Path out, int epochs, boolean resume) {
         return new TrainConfig(Architecture.MLP, 20, 3, epochs, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
-                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 1000);
+                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 1000, 6);
     }
 
     private static Progress quiet() {
@@ -82,5 +82,20 @@ class ResumeTest {
         assertEquals(a.keySet(), b.keySet());
         a.forEach((k, t) -> assertArrayEquals(t.data(), b.get(k).data(), "tensor " + k + " differs after resume"));
 
+    }
+
+    @Test
+    void resumeFallsBackToPreviousWhenLastIsIncomplete(@TempDir Path tmp) throws Exception {
+        Parallel.setThreads(1);
+        Mnist.Splits data = syntheticDigits(200, 50, 11);
+        Path out = tmp.resolve("run");
+        new Trainer(config(out, 2, false), data, quiet()).run();
+        // As if stopped between moving last to previous and writing the new last.
+        java.nio.file.Files.delete(out.resolve("last.state.safetensors"));
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        Progress progress = new Progress(new PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8), false);
+        assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(out, 4, true), data, progress).run());
+        String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("previous.safetensors at iteration 15"), text);
     }
 }

@@ -1,0 +1,97 @@
+package ssgan.app.train;
+
+import java.util.Arrays;
+import ssgan.engine.tensor.Tensor;
+import ssgan.nn.io.TrainingState;
+
+/**
+ * Notices the way this game fails. The discriminator learns to tell every generated image apart, its
+ * features of generated images run away from those of real ones, and within a few hundred iterations
+ * the generator's feature-matching loss climbs from about 6 to near 100 and stays there while accuracy
+ * stalls. Which runs fail is chaotic: the same seed on one thread, whose sums differ only in rounding,
+ * did not. So the cure is to go back to an earlier checkpoint and draw new noise.
+ *
+ * <p>The test: the mean loss over the last {@value #WINDOW} iterations is more than {@code factor} times
+ * the baseline, the median of the means of the last {@value #INTERVALS} complete evaluation intervals.
+ * Intervals, because the loss drifts over a run (from about 7 to 3 and back to 6 in the first 6,000
+ * iterations); their median, so that one interval in which the loss rose does not raise the bar.
+ *
+ * <p>The numbers come from traces of the {@code mlp} (seed 1, two threads), where the same kind of rise
+ * sometimes heals by itself within 300 iterations (100-iteration means 6 → 31 → 7) and sometimes does not.
+ * Measured ratios: two collapses, from two points of the run, passed 6 about 240 iterations after the
+ * rise began and peaked at 10 and 16; six rises that healed (one in a seed-2 run, the others after
+ * rollbacks) peaked at 3.3–3.8; otherwise the ratio stayed below 1.7. A window of 100 iterations could
+ * not tell collapses from healing spikes; 300 can.
+ */
+class CollapseGuard {
+    static final int WINDOW = 300;
+    static final int INTERVALS = 3;
+
+    private final double factor;
+    private final float[] window = new float[WINDOW];
+    private long seen;              // losses observed in total; the window holds the last min(seen, WINDOW)
+    private double intervalSum;
+    private long intervalCount;
+    private final double[] intervalMeans = new double[INTERVALS];  // the last complete intervals, NaN where none yet
+
+    /** {@code factor} ≤ 0 turns the guard off. */
+    CollapseGuard(double factor) {
+        this.factor = factor;
+        Arrays.fill(intervalMeans, Double.NaN);
+    }
+
+    void observe(float generatorLoss) {
+        window[(int) (seen % WINDOW)] = generatorLoss;
+        seen++;
+        intervalSum += generatorLoss;
+        intervalCount++;
+    }
+
+    /** Ends an evaluation interval; one of at least {@value #WINDOW} iterations joins the baseline. */
+    void endInterval() {
+        if (intervalCount >= WINDOW) {
+            System.arraycopy(intervalMeans, 0, intervalMeans, 1, INTERVALS - 1);
+            intervalMeans[0] = intervalSum / intervalCount;
+        }
+        intervalSum = 0;
+        intervalCount = 0;
+    }
+
+    /** Whether the recent loss has run away from the baseline. False until there is a baseline and a full window. */
+    boolean collapsed() {
+        double baseline = baseline();
+        return factor > 0 && !Double.isNaN(baseline) && seen >= WINDOW && recentMean() > factor * baseline;
+    }
+
+    double recentMean() {
+        double s = 0;
+        for (float v : window) s += v;
+        return s / WINDOW;
+    }
+
+    /** The median of the last complete intervals' means (of the two, their mean); NaN before the first. */
+    double baseline() {
+        double[] known = Arrays.stream(intervalMeans).filter(m -> !Double.isNaN(m)).sorted().toArray();
+        if (known.length == 0) return Double.NaN;
+        int mid = known.length / 2;
+        return known.length % 2 == 1 ? known[mid] : (known[mid - 1] + known[mid]) / 2;
+    }
+
+    void save(TrainingState state) {
+        state.putTensor("guard.window", Tensor.wrap(window.clone(), WINDOW));
+        state.putLong("guard.seen", seen);
+        state.putDouble("guard.interval_sum", intervalSum);
+        state.putLong("guard.interval_count", intervalCount);
+        for (int i = 0; i < INTERVALS; i++) state.putDouble("guard.interval_mean." + i, intervalMeans[i]);
+    }
+
+    /** Restores what {@link #save} wrote; a state from before the guard existed leaves it fresh. */
+    void restore(TrainingState state) {
+        if (!state.has("guard.seen")) return;
+        System.arraycopy(state.tensor("guard.window").data(), 0, window, 0, WINDOW);
+        seen = state.getLong("guard.seen");
+        intervalSum = state.getDouble("guard.interval_sum");
+        intervalCount = state.getLong("guard.interval_count");
+        for (int i = 0; i < INTERVALS; i++) intervalMeans[i] = state.getDouble("guard.interval_mean." + i);
+    }
+}

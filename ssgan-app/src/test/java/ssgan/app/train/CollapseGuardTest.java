@@ -1,0 +1,135 @@
+package ssgan.app.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import ssgan.engine.tensor.Rng;
+import ssgan.nn.io.TrainingState;
+
+class CollapseGuardTest {
+    private static final int INTERVAL = 600;
+
+    /** A healthy-looking loss: a level that drifts slowly, with noise and single-iteration spikes of 3×. */
+    private static float healthy(Rng rng, long i) {
+        float level = 3f + 2f * (float) Math.sin(i / 5000.0);
+        float spike = rng.nextInt(200) == 0 ? 3f : 1f;
+        return level * spike * (0.6f + 0.8f * rng.nextFloat());
+    }
+
+    @Test
+    void healthyRunNeverTriggers() {
+        CollapseGuard guard = new CollapseGuard(6);
+        Rng rng = new Rng(1);
+        for (long i = 1; i <= 60_000; i++) {
+            guard.observe(healthy(rng, i));
+            assertFalse(guard.collapsed(), "triggered at iteration " + i);
+            if (i % INTERVAL == 0) guard.endInterval();
+        }
+    }
+
+    @Test
+    void runawayLossTriggersWithinAHundredIterations() {
+        CollapseGuard guard = new CollapseGuard(6);
+        Rng rng = new Rng(2);
+        for (long i = 1; i <= 6_000; i++) {
+            guard.observe(healthy(rng, i));
+            if (i % INTERVAL == 0) guard.endInterval();
+        }
+        assertFalse(guard.collapsed());
+        int after = 0;
+        while (!guard.collapsed()) {
+            guard.observe(60f);
+            after++;
+        }
+        // The window of 300 holds losses near 5 (the level at 6,000); 60s pass 6× that once about 135 are new.
+        assertTrue(after > 100 && after < 200, "took " + after + " iterations");
+    }
+
+    /** The two episodes measured with the mlp (see CollapseGuard), as 50-iteration means after a level of 6. */
+    @Test
+    void recoveringSpikeIsToleratedSustainedRiseIsNot() {
+        float[] recovered = {12, 28, 45, 16, 10, 5, 6, 6, 6, 6, 6, 6};   // seed 2, one thread, at 7,600
+        float[] collapsed = {7, 9, 12, 12, 23, 32, 41, 52, 59, 50, 58, 56};  // seed 1, two threads, at 6,200
+        assertFalse(triggers(recovered));
+        assertTrue(triggers(collapsed));
+    }
+
+    private static boolean triggers(float[] blockMeans) {
+        CollapseGuard guard = new CollapseGuard(6);
+        for (int interval = 0; interval < 3; interval++) {
+            for (int i = 0; i < INTERVAL; i++) guard.observe(6f);
+            guard.endInterval();
+        }
+        boolean triggered = false;
+        for (float mean : blockMeans) {
+            for (int i = 0; i < 50; i++) {
+                guard.observe(mean);
+                triggered |= guard.collapsed();
+            }
+        }
+        return triggered;
+    }
+
+    @Test
+    void anIntervalWithARiseDoesNotRaiseTheBaseline() {
+        CollapseGuard guard = new CollapseGuard(6);
+        for (float level : new float[] {5f, 4f, 50f}) {
+            for (int i = 0; i < INTERVAL; i++) guard.observe(level);
+            guard.endInterval();
+        }
+        assertEquals(5.0, guard.baseline(), 1e-9, "the median of 5, 4 and 50");
+        for (int i = 0; i < CollapseGuard.WINDOW; i++) guard.observe(50f);
+        assertTrue(guard.collapsed(), "10× the baseline, although the last interval was at 50 too");
+        for (int i = 0; i < INTERVAL; i++) guard.observe(50f);
+        guard.endInterval();
+        assertEquals(50.0, guard.baseline(), 1e-9, "after two of three intervals at the new level it is the baseline");
+        assertFalse(guard.collapsed());
+    }
+
+    @Test
+    void needsABaselineAndAFullWindowAndCanBeTurnedOff() {
+        CollapseGuard early = new CollapseGuard(6);
+        for (int i = 0; i < 500; i++) early.observe(i < 50 ? 1f : 1000f);
+        assertFalse(early.collapsed(), "no evaluation interval has ended, so there is no baseline");
+
+        CollapseGuard off = new CollapseGuard(0);
+        for (int i = 0; i < INTERVAL; i++) off.observe(1f);
+        off.endInterval();
+        for (int i = 0; i < 200; i++) off.observe(1000f);
+        assertFalse(off.collapsed());
+
+        CollapseGuard shortInterval = new CollapseGuard(6);
+        for (int i = 0; i < 50; i++) shortInterval.observe(1f);
+        shortInterval.endInterval();
+        for (int i = 0; i < 200; i++) shortInterval.observe(1000f);
+        assertFalse(shortInterval.collapsed(), "an interval shorter than the window sets no baseline");
+    }
+
+    @Test
+    void saveAndRestoreContinueExactly() {
+        CollapseGuard a = new CollapseGuard(6);
+        Rng rng = new Rng(3);
+        for (long i = 1; i <= 1_000; i++) {
+            a.observe(healthy(rng, i));
+            if (i % INTERVAL == 0) a.endInterval();
+        }
+        TrainingState state = new TrainingState();
+        a.save(state);
+        CollapseGuard b = new CollapseGuard(6);
+        b.restore(state);
+        for (int i = 0; i < 300; i++) {
+            float loss = 5f + i;
+            a.observe(loss);
+            b.observe(loss);
+            assertEquals(a.recentMean(), b.recentMean());
+            assertEquals(a.collapsed(), b.collapsed());
+            if (i == 199) {
+                a.endInterval();
+                b.endInterval();
+                assertEquals(a.baseline(), b.baseline());
+            }
+        }
+    }
+}
