@@ -2,27 +2,28 @@ package ssgan.engine.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Batch-norm loops on the Vector API, one scheme for every shape.
+ * Batch-norm loops on the Vector API. Two layouts are vectorised:
+ * <ul>
+ *   <li>images ({@code hw ≥} one vector): along each channel plane, accumulators held in registers
+ *       across all planes of the channel;</li>
+ *   <li>feature batches ({@code hw = 1}): across neighbouring channels of a row, the per-channel sums
+ *       kept in the output arrays.</li>
+ * </ul>
+ * Planes smaller than a vector (2×2, 3×3 maps) go to the scalar loops.
  *
- * <p>In NCHW the channels {@code [c0, c1)} of one image are one contiguous run of {@code (c1 − c0)·hw}
- * values (a 2-D {@code [N, F]} batch is the case {@code hw = 1}). So each pass walks that run as a flat
- * array, image after image, and the per-channel numbers it needs are first spread out to one per
- * position of the run ("expanded", once per call, shared by all n images). The alternative, a loop per
- * channel plane, pays its bookkeeping per plane, and the SSGAN's planes are tiny: a 7×7 plane is three
- * vectors and a bit, a 2×2 one a quarter of a vector.
- *
- * <p>The reductions keep one running sum per position of the run, over the images, and add each
- * channel's positions up (in double) at the end. The mean and variance come from sums shifted by the
- * channel's first value: {@code var = E[(x − s)²] − E[x − s]²} is exact algebra, and with s a sample of
- * the channel both terms are of the size of the variance, so the subtraction does not cancel away float
- * precision (plain {@code E[x²] − E[x]²} would, when the mean is large against the spread).
+ * <p>The mean and variance come from sums shifted by the channel's first value:
+ * {@code var = E[(x − s)²] − E[x − s]²} is exact algebra, and with s a sample of the channel the two terms
+ * are of the size of the variance, so the subtraction does not cancel away float precision (plain
+ * {@code E[x²] − E[x]²} would, when the mean is large against the spread).
  */
 public final class VectorBatchNorm implements BatchNormKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private final ScalarBatchNorm scalar = new ScalarBatchNorm();
 
     @Override
     public void moments(float[] x, int n, int c, int hw, int c0, int c1, float[] mean, float[] var) {
@@ -30,45 +31,117 @@ public final class VectorBatchNorm implements BatchNormKernel {
             featureMoments(x, n, c, c0, c1, mean, var);
             return;
         }
-        int len = (c1 - c0) * hw;
-        float[] w = Workspace.get(Workspace.BATCH_NORM, 3 * len);
-        int sums = 0, squares = len, shifts = 2 * len;
-        Arrays.fill(w, 0, 2 * len, 0f);
-        for (int ch = c0; ch < c1; ch++) Arrays.fill(w, shifts + (ch - c0) * hw, shifts + (ch - c0 + 1) * hw, x[ch * hw]);
-        int bound = S.loopBound(len);
+        if (hw < L) {
+            scalar.moments(x, n, c, hw, c0, c1, mean, var);
+            return;
+        }
+        // Memory order: images outer, channels inner; each channel keeps 2·L lane sums in the workspace.
+        int channels = c1 - c0, bound = S.loopBound(hw);
+        FloatVector tail = tailWeights(hw);
+        float[] lanes = Workspace.get(Workspace.BATCH_NORM, 2 * L * channels);
+        java.util.Arrays.fill(lanes, 0, 2 * L * channels, 0f);
         for (int img = 0; img < n; img++) {
-            int base = (img * c + c0) * hw;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector d = FloatVector.fromArray(S, x, base + j).sub(FloatVector.fromArray(S, w, shifts + j));
-                FloatVector.fromArray(S, w, sums + j).add(d).intoArray(w, sums + j);
-                d.fma(d, FloatVector.fromArray(S, w, squares + j)).intoArray(w, squares + j);
-            }
-            for (; j < len; j++) {
-                float d = x[base + j] - w[shifts + j];
-                w[sums + j] += d;
-                w[squares + j] += d * d;
+            for (int ch = c0; ch < c1; ch++) {
+                accumulateShifted(x, (img * c + ch) * hw, bound, hw, tail, FloatVector.broadcast(S, x[ch * hw]), lanes, 2 * L * (ch - c0));
             }
         }
         double count = (double) n * hw;
         for (int ch = c0; ch < c1; ch++) {
-            int at = (ch - c0) * hw;
-            double sum = 0, sq = 0;
-            for (int i = at; i < at + hw; i++) {
-                sum += w[sums + i];
-                sq += w[squares + i];
+            int at = 2 * L * (ch - c0);
+            double sum = 0, squares = 0;
+            for (int j = 0; j < L; j++) {
+                sum += lanes[at + j];
+                squares += lanes[at + L + j];
             }
             double meanShifted = sum / count;
             mean[ch] = (float) (x[ch * hw] + meanShifted);
-            var[ch] = (float) Math.max(0, sq / count - meanShifted * meanShifted);
+            var[ch] = (float) Math.max(0, squares / count - meanShifted * meanShifted);
         }
     }
 
+    // The reductions walk memory in order (images outer, channels inner) and keep each channel's per-lane
+    // partial sums in a small array, loaded and stored once per plane; the lanes are added up once per
+    // channel at the end. A horizontal reduction per plane would cost more than a 7×7 plane itself, and
+    // a channel-outer loop reads memory in 196-byte pieces 25 KB apart, which the prefetcher does not follow.
+
     /**
-     * hw = 1: the mean first, then the centred squares (two passes down the rows, vectorised across
-     * channels). This is the first version of this kernel, kept for feature batches so that the mlp runs
-     * measured with it replay bit for bit; the other passes do the same arithmetic as before for hw = 1.
+     * For the last, partial vector of a plane of {@code len ≥ L} values: the vector is read unmasked so
+     * that it ends at the plane's end, overlapping the previous one, and multiplied by these weights,
+     * 0 on the overlapping lanes and 1 on the new ones. (Masked loads are slow on JDK 17.)
      */
+    private static FloatVector tailWeights(int len) {
+        float[] w = new float[L];
+        int fresh = len - S.loopBound(len);
+        for (int j = L - fresh; j < L; j++) w[j] = 1f;
+        return FloatVector.fromArray(S, w, 0);
+    }
+
+    /**
+     * lanes[at, at+L) += x − shift and lanes[at+L, at+2L) += (x − shift)² over one plane of {@code len}
+     * values ({@code bound} of them in whole vectors, the rest through {@link #tailWeights}).
+     */
+    private static void accumulateShifted(float[] x, int base, int bound, int len, FloatVector tail,
+                                          FloatVector shift, float[] lanes, int at) {
+        FloatVector sum = FloatVector.fromArray(S, lanes, at), squares = FloatVector.fromArray(S, lanes, at + L);
+        // Two sets of accumulators, even and odd vectors, halve the chains of dependent adds: a plane is
+        // only a few vectors long, so the latency of one chain, not the loads, would set the pace.
+        FloatVector sum2 = FloatVector.zero(S), squares2 = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L < bound; i += 2 * L) {
+            FloatVector d = FloatVector.fromArray(S, x, base + i).sub(shift);
+            FloatVector e = FloatVector.fromArray(S, x, base + i + L).sub(shift);
+            sum = sum.add(d);
+            squares = d.fma(d, squares);
+            sum2 = sum2.add(e);
+            squares2 = e.fma(e, squares2);
+        }
+        if (i < bound) {
+            FloatVector d = FloatVector.fromArray(S, x, base + i).sub(shift);
+            sum = sum.add(d);
+            squares = d.fma(d, squares);
+        }
+        sum = sum.add(sum2);
+        squares = squares.add(squares2);
+        if (bound < len) {
+            FloatVector d = FloatVector.fromArray(S, x, base + len - L).sub(shift).mul(tail);
+            sum = sum.add(d);
+            squares = d.fma(d, squares);
+        }
+        sum.intoArray(lanes, at);
+        squares.intoArray(lanes, at + L);
+    }
+
+    /** lanes[at, at+L) += dy and lanes[at+L, at+2L) += dy·(x − center) over one plane, tail as in accumulateShifted. */
+    private static void accumulateGradient(float[] dy, float[] x, int base, int bound, int len, FloatVector tail,
+                                           FloatVector center, float[] lanes, int at) {
+        FloatVector sum = FloatVector.fromArray(S, lanes, at), dot = FloatVector.fromArray(S, lanes, at + L);
+        FloatVector sum2 = FloatVector.zero(S), dot2 = FloatVector.zero(S);   // even and odd vectors, as above
+        int i = 0;
+        for (; i + L < bound; i += 2 * L) {
+            FloatVector g = FloatVector.fromArray(S, dy, base + i);
+            FloatVector h = FloatVector.fromArray(S, dy, base + i + L);
+            sum = sum.add(g);
+            dot = g.fma(FloatVector.fromArray(S, x, base + i).sub(center), dot);
+            sum2 = sum2.add(h);
+            dot2 = h.fma(FloatVector.fromArray(S, x, base + i + L).sub(center), dot2);
+        }
+        if (i < bound) {
+            FloatVector g = FloatVector.fromArray(S, dy, base + i);
+            sum = sum.add(g);
+            dot = g.fma(FloatVector.fromArray(S, x, base + i).sub(center), dot);
+        }
+        sum = sum.add(sum2);
+        dot = dot.add(dot2);
+        if (bound < len) {
+            FloatVector g = FloatVector.fromArray(S, dy, base + len - L).mul(tail);
+            sum = sum.add(g);
+            dot = g.fma(FloatVector.fromArray(S, x, base + len - L).sub(center), dot);
+        }
+        sum.intoArray(lanes, at);
+        dot.intoArray(lanes, at + L);
+    }
+
+    /** hw = 1: two passes down the rows, vectorised across channels, summing into mean and var. */
     private static void featureMoments(float[] x, int n, int c, int c0, int c1, float[] mean, float[] var) {
         Arrays.fill(mean, c0, c1, 0f);
         Arrays.fill(var, c0, c1, 0f);
@@ -100,89 +173,148 @@ public final class VectorBatchNorm implements BatchNormKernel {
 
     @Override
     public void scaleShift(float[] x, int n, int c, int hw, int c0, int c1, float[] scale, float[] shift, float[] y) {
-        int len = (c1 - c0) * hw;
-        float[] w = Workspace.get(Workspace.BATCH_NORM, 2 * len);
-        int s = 0, t = len;
-        expand(scale, c0, c1, hw, w, s);
-        expand(shift, c0, c1, hw, w, t);
-        int bound = S.loopBound(len);
-        for (int img = 0; img < n; img++) {
-            int base = (img * c + c0) * hw;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector.fromArray(S, x, base + j)
-                        .fma(FloatVector.fromArray(S, w, s + j), FloatVector.fromArray(S, w, t + j))
-                        .intoArray(y, base + j);
+        if (hw == 1) {
+            int bound = c0 + S.loopBound(c1 - c0);
+            for (int img = 0; img < n; img++) {
+                int row = img * c;
+                int ch = c0;
+                for (; ch < bound; ch += L) {
+                    FloatVector.fromArray(S, x, row + ch)
+                            .fma(FloatVector.fromArray(S, scale, ch), FloatVector.fromArray(S, shift, ch))
+                            .intoArray(y, row + ch);
+                }
+                for (; ch < c1; ch++) y[row + ch] = x[row + ch] * scale[ch] + shift[ch];
             }
-            for (; j < len; j++) y[base + j] = x[base + j] * w[s + j] + w[t + j];
+            return;
+        }
+        if (hw < L) {
+            scalar.scaleShift(x, n, c, hw, c0, c1, scale, shift, y);
+            return;
+        }
+        // The last, partial vector of a plane is recomputed from an overlapping position: the lanes it
+        // shares with the previous vector get the same values again.
+        int bound = S.loopBound(hw);
+        for (int img = 0; img < n; img++) {
+            for (int ch = c0; ch < c1; ch++) {
+                int base = (img * c + ch) * hw;
+                FloatVector vs = FloatVector.broadcast(S, scale[ch]), vt = FloatVector.broadcast(S, shift[ch]);
+                for (int i = 0; i < bound; i += L) {
+                    FloatVector.fromArray(S, x, base + i).fma(vs, vt).intoArray(y, base + i);
+                }
+                if (bound < hw) {
+                    int i = base + hw - L;
+                    FloatVector.fromArray(S, x, i).fma(vs, vt).intoArray(y, i);
+                }
+            }
         }
     }
 
     @Override
     public void gradientSums(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] center,
                              float[] sumDy, float[] sumDyCentered) {
-        int len = (c1 - c0) * hw;
-        float[] w = Workspace.get(Workspace.BATCH_NORM, 3 * len);
-        int sums = 0, dots = len, centers = 2 * len;
-        Arrays.fill(w, 0, 2 * len, 0f);
-        expand(center, c0, c1, hw, w, centers);
-        int bound = S.loopBound(len);
+        if (hw == 1) {
+            featureGradientSums(dy, x, n, c, c0, c1, center, sumDy, sumDyCentered);
+            return;
+        }
+        if (hw < L) {
+            scalar.gradientSums(dy, x, n, c, hw, c0, c1, center, sumDy, sumDyCentered);
+            return;
+        }
+        int channels = c1 - c0, bound = S.loopBound(hw);
+        FloatVector tail = tailWeights(hw);
+        float[] lanes = Workspace.get(Workspace.BATCH_NORM, 2 * L * channels);
+        java.util.Arrays.fill(lanes, 0, 2 * L * channels, 0f);
         for (int img = 0; img < n; img++) {
-            int base = (img * c + c0) * hw;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector g = FloatVector.fromArray(S, dy, base + j);
-                FloatVector d = FloatVector.fromArray(S, x, base + j).sub(FloatVector.fromArray(S, w, centers + j));
-                FloatVector.fromArray(S, w, sums + j).add(g).intoArray(w, sums + j);
-                g.fma(d, FloatVector.fromArray(S, w, dots + j)).intoArray(w, dots + j);
-            }
-            for (; j < len; j++) {
-                w[sums + j] += dy[base + j];
-                w[dots + j] += dy[base + j] * (x[base + j] - w[centers + j]);
+            for (int ch = c0; ch < c1; ch++) {
+                accumulateGradient(dy, x, (img * c + ch) * hw, bound, hw, tail, FloatVector.broadcast(S, center[ch]), lanes, 2 * L * (ch - c0));
             }
         }
         for (int ch = c0; ch < c1; ch++) {
-            int at = (ch - c0) * hw;
+            int at = 2 * L * (ch - c0);
             double s = 0, sc = 0;
-            for (int i = at; i < at + hw; i++) {
-                s += w[sums + i];
-                sc += w[dots + i];
+            for (int j = 0; j < L; j++) {
+                s += lanes[at + j];
+                sc += lanes[at + L + j];
             }
             sumDy[ch] = (float) s;
             sumDyCentered[ch] = (float) sc;
         }
     }
 
-    @Override
-    public void combine(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] a, float[] b, float[] k,
-                        float[] dx, boolean accumulate) {
-        int len = (c1 - c0) * hw;
-        float[] w = Workspace.get(Workspace.BATCH_NORM, 3 * len);
-        int wa = 0, wb = len, wk = 2 * len;
-        expand(a, c0, c1, hw, w, wa);
-        expand(b, c0, c1, hw, w, wb);
-        expand(k, c0, c1, hw, w, wk);
-        int bound = S.loopBound(len);
+    private static void featureGradientSums(float[] dy, float[] x, int n, int c, int c0, int c1, float[] center,
+                                            float[] sumDy, float[] sumDyCentered) {
+        Arrays.fill(sumDy, c0, c1, 0f);
+        Arrays.fill(sumDyCentered, c0, c1, 0f);
+        int bound = c0 + S.loopBound(c1 - c0);
         for (int img = 0; img < n; img++) {
-            int base = (img * c + c0) * hw;
-            int j = 0;
-            for (; j < bound; j += L) {
-                int i = base + j;
-                FloatVector v = FloatVector.fromArray(S, w, wa + j).fma(FloatVector.fromArray(S, dy, i),
-                        FloatVector.fromArray(S, w, wb + j).fma(FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, w, wk + j)));
-                if (accumulate) v = v.add(FloatVector.fromArray(S, dx, i));
-                v.intoArray(dx, i);
+            int row = img * c;
+            int ch = c0;
+            for (; ch < bound; ch += L) {
+                FloatVector g = FloatVector.fromArray(S, dy, row + ch);
+                FloatVector d = FloatVector.fromArray(S, x, row + ch).sub(FloatVector.fromArray(S, center, ch));
+                FloatVector.fromArray(S, sumDy, ch).add(g).intoArray(sumDy, ch);
+                g.fma(d, FloatVector.fromArray(S, sumDyCentered, ch)).intoArray(sumDyCentered, ch);
             }
-            for (; j < len; j++) {
-                int i = base + j;
-                float v = w[wa + j] * dy[i] + w[wb + j] * x[i] + w[wk + j];
-                dx[i] = accumulate ? dx[i] + v : v;
+            for (; ch < c1; ch++) {
+                sumDy[ch] += dy[row + ch];
+                sumDyCentered[ch] += dy[row + ch] * (x[row + ch] - center[ch]);
             }
         }
     }
 
-    /** w[at + (ch − c0)·hw + i] = perChannel[ch] for every position i of each channel's plane. */
-    private static void expand(float[] perChannel, int c0, int c1, int hw, float[] w, int at) {
-        for (int ch = c0; ch < c1; ch++) Arrays.fill(w, at + (ch - c0) * hw, at + (ch - c0 + 1) * hw, perChannel[ch]);
+    @Override
+    public void combine(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] a, float[] b, float[] k,
+                        float[] dx, boolean accumulate) {
+        if (hw == 1) {
+            int bound = c0 + S.loopBound(c1 - c0);
+            for (int img = 0; img < n; img++) {
+                int row = img * c;
+                int ch = c0;
+                for (; ch < bound; ch += L) {
+                    FloatVector v = FloatVector.fromArray(S, a, ch).fma(FloatVector.fromArray(S, dy, row + ch),
+                            FloatVector.fromArray(S, b, ch).fma(FloatVector.fromArray(S, x, row + ch), FloatVector.fromArray(S, k, ch)));
+                    if (accumulate) v = v.add(FloatVector.fromArray(S, dx, row + ch));
+                    v.intoArray(dx, row + ch);
+                }
+                for (; ch < c1; ch++) {
+                    float v = a[ch] * dy[row + ch] + b[ch] * x[row + ch] + k[ch];
+                    dx[row + ch] = accumulate ? dx[row + ch] + v : v;
+                }
+            }
+            return;
+        }
+        if (hw < L) {
+            scalar.combine(dy, x, n, c, hw, c0, c1, a, b, k, dx, accumulate);
+            return;
+        }
+        // Partial last vectors are handled from an overlapping position, as in scaleShift; when adding
+        // into dx, the contribution is multiplied by the tail weights so shared lanes are not added twice.
+        int bound = S.loopBound(hw);
+        FloatVector tail = tailWeights(hw);
+        for (int img = 0; img < n; img++) {
+            for (int ch = c0; ch < c1; ch++) {
+                int base = (img * c + ch) * hw;
+                FloatVector va = FloatVector.broadcast(S, a[ch]), vb = FloatVector.broadcast(S, b[ch]), vk = FloatVector.broadcast(S, k[ch]);
+                if (accumulate) {
+                    for (int i = base; i < base + bound; i += L) {
+                        FloatVector v = va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk));
+                        v.add(FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
+                    }
+                    if (bound < hw) {
+                        int i = base + hw - L;
+                        FloatVector v = va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk));
+                        v.fma(tail, FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
+                    }
+                } else {
+                    for (int i = base; i < base + bound; i += L) {
+                        va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk)).intoArray(dx, i);
+                    }
+                    if (bound < hw) {
+                        int i = base + hw - L;
+                        va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk)).intoArray(dx, i);
+                    }
+                }
+            }
+        }
     }
 }
