@@ -19,9 +19,9 @@ import ssgan.nn.io.TrainingState;
  * <p>The numbers come from traces of the {@code mlp} (seed 1, two threads), where the same kind of rise
  * sometimes heals by itself within 300 iterations (100-iteration means 6 → 31 → 7) and sometimes does not.
  * Measured ratios: two collapses, from two points of the run, passed 6 about 240 iterations after the
- * rise began and peaked at 10 and 16; six rises that healed (one in a seed-2 run, the others after
- * rollbacks) peaked at 3.3–3.8; otherwise the ratio stayed below 1.7. A window of 100 iterations could
- * not tell collapses from healing spikes; 300 can.
+ * rise began and peaked at 10 and 16; four rises that healed (one in a seed-2 run, three in replays
+ * of a checkpoint with new noise) peaked at 3.3–3.8; otherwise the ratio stayed below 1.7. A window of
+ * 100 iterations could not tell collapses from healing spikes; 300 can.
  */
 class CollapseGuard {
     static final int WINDOW = 300;
