@@ -72,7 +72,6 @@ public final class Trainer {
     private final LrSchedule schedule;
     private final Tensor fixedNoise;
     private final CollapseGuard guard;
-    private MetricsCsv csv;
 
     private long iteration;
     private long savedIteration = -1;  // the iteration of last.safetensors
@@ -168,8 +167,7 @@ public final class Trainer {
         long total = (long) config.epochs() * perEpoch;
         long start = System.nanoTime();
         Outcome outcome = Outcome.COMPLETED;
-        try (MetricsCsv metrics = MetricsCsv.open(out.resolve("metrics.csv"), config.resume())) {
-            csv = metrics;
+        try (MetricsCsv csv = MetricsCsv.open(out.resolve("metrics.csv"), config.resume())) {
             progress.start(total, iteration);
             while (iteration < total) {
                 int epoch = (int) (iteration / perEpoch);
@@ -201,7 +199,7 @@ public final class Trainer {
                         outcome = Outcome.COLLAPSED;
                         break;
                     }
-                    rollBack();
+                    rollBack(csv);
                     continue;
                 }
                 lastLosses = losses;
@@ -213,7 +211,7 @@ public final class Trainer {
                 boolean evalNow = iteration % config.evalEvery() == 0 || iteration == total;
                 if (evalNow) {
                     guard.endInterval();
-                    evaluateAndRecord(epoch, elapsed);
+                    evaluateAndRecord(csv, epoch, elapsed);
                     if (config.targetAccuracy() > 0 && lastAccuracy >= config.targetAccuracy()) {
                         outcome = Outcome.TARGET_REACHED;
                         break;
@@ -252,7 +250,7 @@ public final class Trainer {
         }
     }
 
-    private void evaluateAndRecord(int epoch, double elapsed) throws IOException {
+    private void evaluateAndRecord(MetricsCsv csv, int epoch, double elapsed) throws IOException {
         if (average != null) average.swapIn();
         Evaluator.Result result;
         try {
@@ -361,7 +359,7 @@ public final class Trainer {
      * before the collapse began), draw new generator noise from there, and drop the abandoned rows from
      * {@code metrics.csv}. The clock, the best model and the milestones keep what really happened.
      */
-    private void rollBack() throws IOException {
+    private void rollBack(MetricsCsv csv) throws IOException {
         long at = iteration + 1;
         double recent = guard.recentMean();
         double baseline = guard.baseline();

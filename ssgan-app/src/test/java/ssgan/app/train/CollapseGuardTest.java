@@ -11,6 +11,16 @@ import ssgan.nn.io.TrainingState;
 class CollapseGuardTest {
     private static final int INTERVAL = 600;
 
+    private static void feed(CollapseGuard guard, float loss, int times) {
+        for (int i = 0; i < times; i++) guard.observe(loss);
+    }
+
+    /** One complete evaluation interval at a constant loss. */
+    private static void interval(CollapseGuard guard, float loss) {
+        feed(guard, loss, INTERVAL);
+        guard.endInterval();
+    }
+
     /** A healthy-looking loss: a level that drifts slowly, with noise and single-iteration spikes of 3×. */
     private static float healthy(Rng rng, long i) {
         float level = 3f + 2f * (float) Math.sin(i / 5000.0);
@@ -30,7 +40,7 @@ class CollapseGuardTest {
     }
 
     @Test
-    void runawayLossTriggersWithinAHundredIterations() {
+    void runawayLossTriggersWithinTwoHundredIterations() {
         CollapseGuard guard = new CollapseGuard(6);
         Rng rng = new Rng(2);
         for (long i = 1; i <= 6_000; i++) {
@@ -58,10 +68,7 @@ class CollapseGuardTest {
 
     private static boolean triggers(float[] blockMeans) {
         CollapseGuard guard = new CollapseGuard(6);
-        for (int interval = 0; interval < 3; interval++) {
-            for (int i = 0; i < INTERVAL; i++) guard.observe(6f);
-            guard.endInterval();
-        }
+        for (int i = 0; i < 3; i++) interval(guard, 6f);
         boolean triggered = false;
         for (float mean : blockMeans) {
             for (int i = 0; i < 50; i++) {
@@ -75,15 +82,11 @@ class CollapseGuardTest {
     @Test
     void anIntervalWithARiseDoesNotRaiseTheBaseline() {
         CollapseGuard guard = new CollapseGuard(6);
-        for (float level : new float[] {5f, 4f, 50f}) {
-            for (int i = 0; i < INTERVAL; i++) guard.observe(level);
-            guard.endInterval();
-        }
+        for (float level : new float[] {5f, 4f, 50f}) interval(guard, level);
         assertEquals(5.0, guard.baseline(), 1e-9, "the median of 5, 4 and 50");
-        for (int i = 0; i < CollapseGuard.WINDOW; i++) guard.observe(50f);
+        feed(guard, 50f, CollapseGuard.WINDOW);
         assertTrue(guard.collapsed(), "10× the baseline, although the last interval was at 50 too");
-        for (int i = 0; i < INTERVAL; i++) guard.observe(50f);
-        guard.endInterval();
+        interval(guard, 50f);
         assertEquals(50.0, guard.baseline(), 1e-9, "after two of three intervals at the new level it is the baseline");
         assertFalse(guard.collapsed());
     }
@@ -95,16 +98,18 @@ class CollapseGuardTest {
         assertFalse(early.collapsed(), "no evaluation interval has ended, so there is no baseline");
 
         CollapseGuard off = new CollapseGuard(0);
-        for (int i = 0; i < INTERVAL; i++) off.observe(1f);
-        off.endInterval();
-        for (int i = 0; i < 200; i++) off.observe(1000f);
+        interval(off, 1f);
+        feed(off, 1000f, CollapseGuard.WINDOW);
         assertFalse(off.collapsed());
 
-        CollapseGuard shortInterval = new CollapseGuard(6);
-        for (int i = 0; i < 50; i++) shortInterval.observe(1f);
-        shortInterval.endInterval();
-        for (int i = 0; i < 200; i++) shortInterval.observe(1000f);
-        assertFalse(shortInterval.collapsed(), "an interval shorter than the window sets no baseline");
+        // Intervals of 50 iterations, then a full window far above them: still no baseline to compare with.
+        CollapseGuard shortIntervals = new CollapseGuard(6);
+        for (int i = 0; i < 3; i++) {
+            feed(shortIntervals, 1f, 50);
+            shortIntervals.endInterval();
+        }
+        feed(shortIntervals, 1000f, CollapseGuard.WINDOW);
+        assertFalse(shortIntervals.collapsed(), "an interval shorter than the window sets no baseline");
     }
 
     @Test

@@ -2,9 +2,13 @@ package ssgan.app.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -91,11 +95,11 @@ class ResumeTest {
         Path out = tmp.resolve("run");
         new Trainer(config(out, 2, false), data, quiet()).run();
         // As if stopped between moving last to previous and writing the new last.
-        java.nio.file.Files.delete(out.resolve("last.state.safetensors"));
-        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-        Progress progress = new Progress(new PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8), false);
+        Files.delete(out.resolve("last.state.safetensors"));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false);
         assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(out, 4, true), data, progress).run());
-        String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
-        org.junit.jupiter.api.Assertions.assertTrue(text.contains("previous.safetensors at iteration 15"), text);
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("previous.safetensors at iteration 15"), text);
     }
 }
