@@ -21,6 +21,12 @@ public final class Gemm {
         KERNEL.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
+    /** {@code C (+)= op(A) · B} for a B produced on demand; see {@link ImplicitMatrix}. */
+    public static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                            ImplicitMatrix b, float[] c, int cOff, int ldc, boolean accumulate) {
+        KERNEL.gemm(transA, m, n, k, a, aOff, lda, b, c, cOff, ldc, accumulate);
+    }
+
     /** Dense C[m×n] = A[m×k] · B[k×n] with tight leading dimensions. */
     public static void gemm(int m, int n, int k, float[] a, float[] b, float[] c) {
         gemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);

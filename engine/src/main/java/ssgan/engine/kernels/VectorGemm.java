@@ -97,51 +97,87 @@ public final class VectorGemm implements GemmKernel {
         } else if (unpacked && !transA) {
             forColumns(n, work, (j0, j1) -> dotRows(m, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate));
         } else {
-            packedParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, work);
+            packedParallel(transA, m, n, k, a, aOff, lda, BSource.stored(transB, b, bOff, ldb), c, cOff, ldc, accumulate, work);
+        }
+    }
+
+    /**
+     * An implicit B is packed straight from its source, sliver by sliver; only problems too small or too
+     * thin to pack take the default route through a written-out B.
+     */
+    @Override
+    public void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                     ImplicitMatrix b, float[] c, int cOff, int ldc, boolean accumulate) {
+        long work = (long) m * n * k;
+        if (m < MR || n <= 0 || k <= 0 || work <= SMALL_WORK) {
+            GemmKernel.super.gemm(transA, m, n, k, a, aOff, lda, b, c, cOff, ldc, accumulate);
+        } else {
+            packedParallel(transA, m, n, k, a, aOff, lda, BSource.implicit(b), c, cOff, ldc, accumulate, work);
+        }
+    }
+
+    /**
+     * op(B) as the packing reads it: a stored matrix (transposed or not, at an offset with a leading
+     * dimension), or an implicit one whose columns start at {@code col0}.
+     */
+    private record BSource(boolean trans, float[] b, int off, int ld, ImplicitMatrix implicit, int col0) {
+        static BSource stored(boolean trans, float[] b, int off, int ld) {
+            return new BSource(trans, b, off, ld, null, 0);
+        }
+
+        static BSource implicit(ImplicitMatrix matrix) {
+            return new BSource(false, null, 0, 0, matrix, 0);
+        }
+
+        /** The same operand from column j on. */
+        BSource fromColumn(int j) {
+            return implicit != null ? new BSource(false, null, 0, 0, implicit, col0 + j)
+                    : new BSource(trans, b, off + (trans ? j * ld : j), ld, null, 0);
+        }
+
+        /** Whether packing it is a strided gather rather than a copy of rows. */
+        boolean gathered() {
+            return trans || implicit != null;
         }
     }
 
     // ---------------------------------------------------------------- packed, blocked path
 
-    private static void packedParallel(boolean transA, boolean transB, int m, int n, int k,
-                                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    private static void packedParallel(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BSource b,
                                        float[] c, int cOff, int ldc, boolean accumulate, long work) {
-        boolean splitRows = splitRows(transA, transB, m, n);
+        boolean splitRows = splitRows(transA, b.gathered(), m, n);
         int units = splitRows ? ceilDiv(m, MR) : ceilDiv(n, NR);
         if (work < PARALLEL_WORK || Parallel.chunks(units, 1) == 1) {
-            packed(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            packed(transA, m, n, k, a, aOff, lda, b, c, cOff, ldc, accumulate);
             return;
         }
         Parallel.forRange(units, 1, (chunk, u0, u1) -> {
             if (splitRows) {
                 int i0 = u0 * MR, i1 = Math.min(m, u1 * MR);
-                packed(transA, transB, i1 - i0, n, k, a, aOff + (transA ? i0 : i0 * lda), lda,
-                        b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
+                packed(transA, i1 - i0, n, k, a, aOff + (transA ? i0 : i0 * lda), lda, b, c, cOff + i0 * ldc, ldc, accumulate);
             } else {
                 int j0 = u0 * NR, j1 = Math.min(n, u1 * NR);
-                packed(transA, transB, m, j1 - j0, k, a, aOff, lda,
-                        b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, accumulate);
+                packed(transA, m, j1 - j0, k, a, aOff, lda, b.fromColumn(j0), c, cOff + j0, ldc, accumulate);
             }
         });
     }
 
     /**
      * Whether the threads take pieces of the rows (each then packs all of op(B)) or of the columns (each
-     * packs all of op(A)). Packing a transposed operand reads it with strides, several times slower than
-     * copying rows, so the transposed one is the one to split; otherwise the larger dimension, as long
-     * as it gives every thread a piece.
+     * packs all of op(A)). Packing a transposed or implicit operand gathers it element by element, several
+     * times slower than copying rows, so the gathered one is the one to split; otherwise the larger
+     * dimension, as long as it gives every thread a piece.
      */
-    private static boolean splitRows(boolean transA, boolean transB, int m, int n) {
+    private static boolean splitRows(boolean transA, boolean gatheredB, int m, int n) {
         int enough = 2 * Parallel.threads();
         boolean rowsSplit = ceilDiv(m, MR) >= enough, columnsSplit = ceilDiv(n, NR) >= enough;
-        if (transA != transB && rowsSplit && columnsSplit) return transA;
+        if (transA != gatheredB && rowsSplit && columnsSplit) return transA;
         if (rowsSplit != columnsSplit) return rowsSplit;
         return m >= n;
     }
 
     /** The blocked loops of the class comment, on the calling thread. */
-    private static void packed(boolean transA, boolean transB, int m, int n, int k,
-                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    private static void packed(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BSource b,
                                float[] c, int cOff, int ldc, boolean accumulate) {
         Workspace ws = WORKSPACE.get();
         int aSize = Math.min(k, KC) * roundUp(Math.min(m, MC), MR);
@@ -155,7 +191,7 @@ public final class VectorGemm implements GemmKernel {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;  // later k slices add onto the earlier ones
-                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, ws.rowStarts);
+                packB(b, pc, jc, kc, nc, bp, ws.rowStarts);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
@@ -254,9 +290,19 @@ public final class VectorGemm implements GemmKernel {
 
     /**
      * Packs op(B)[pc..pc+kc, jc..jc+nc] as slivers of NR columns: dst[s·kc·NR + p·NR + j]; missing columns
-     * are 0. {@code rowStarts} is scratch for the gather offsets of a transposed B.
+     * are 0. An implicit B writes its slivers itself. {@code rowStarts} is scratch for the gather offsets
+     * of a transposed B.
      */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] dst, int[] rowStarts) {
+    private static void packB(BSource source, int pc, int jc, int kc, int nc, float[] dst, int[] rowStarts) {
+        if (source.implicit() != null) {
+            for (int jr = 0; jr < nc; jr += NR) {
+                source.implicit().pack(pc, kc, source.col0() + jc + jr, Math.min(NR, nc - jr), NR, dst, jr * kc);
+            }
+            return;
+        }
+        boolean transB = source.trans();
+        float[] b = source.b();
+        int bOff = source.off(), ldb = source.ld();
         for (int j = 0; j < L; j++) rowStarts[j] = j * ldb;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);

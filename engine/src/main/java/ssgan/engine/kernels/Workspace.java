@@ -7,9 +7,12 @@ package ssgan.engine.kernels;
  * not assume any content).
  */
 final class Workspace {
-    static final int SLOTS = 4;
-    /** Slot numbers: convolution column matrix, convolution channel-major buffer, batch-norm lane sums. */
-    static final int CONV_COLUMNS = 0, CONV_CHANNEL_MAJOR = 1, BATCH_NORM = 2;
+    static final int SLOTS = 5;
+    /**
+     * Slot numbers: a block of an implicit matrix written out, a convolution's channel-major buffer,
+     * batch-norm lane sums, the weights of one sub-pixel phase, a convolution's written-out columns.
+     */
+    static final int IMPLICIT_BLOCK = 0, CONV_CHANNEL_MAJOR = 1, BATCH_NORM = 2, PHASE_WEIGHTS = 3, COLUMNS = 4;
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 
     private Workspace() {}

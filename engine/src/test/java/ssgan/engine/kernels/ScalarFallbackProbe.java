@@ -1,6 +1,9 @@
 package ssgan.engine.kernels;
 
 import ssgan.engine.ops.Activations;
+import ssgan.engine.ops.Conv2dSpec;
+import ssgan.engine.ops.ConvTranspose2dSpec;
+import ssgan.engine.ops.Convolution;
 import ssgan.engine.ops.MatMul;
 import ssgan.engine.ops.Reductions;
 import ssgan.engine.tensor.Rng;
@@ -29,8 +32,27 @@ public final class ScalarFallbackProbe {
         Tensor loss = Reductions.sum(Activations.tanh(c));
         loss.backward();
         if (a.gradData() == null) throw new AssertionError("no gradient");
+        checkConvolutions(rng);
         float[] noise = new float[1000];
         rng.fillGaussian(noise, 0, noise.length, 0f, 1f);
         System.out.println("scalar fallback ok: " + Simd.describe());
+    }
+
+    /** A convolution against its definition, and a transposed one with gradients: the implicit-GEMM paths. */
+    private static void checkConvolutions(Rng rng) {
+        Tensor x = Tensor.randn(rng, 2, 3, 6, 5).requiresGrad(true);
+        Tensor w = Tensor.randn(rng, 9, 3, 3, 3);
+        Tensor y = Convolution.conv2d(x, w, null, Conv2dSpec.same(2));  // [2, 9, 3, 3]
+        for (int n = 0; n < 2; n++) for (int o = 0; o < 9; o++) for (int oy = 0; oy < 3; oy++) for (int ox = 0; ox < 3; ox++) {
+            double ref = 0;
+            for (int c = 0; c < 3; c++) for (int ky = 0; ky < 3; ky++) for (int kx = 0; kx < 3; kx++) {
+                int iy = 2 * oy + ky, ix = 2 * ox - 1 + kx;  // SAME: 6 → 3 pads only the bottom, 5 → 3 one each side
+                if (iy >= 0 && iy < 6 && ix >= 0 && ix < 5) ref += (double) x.get(n, c, iy, ix) * w.get(o, c, ky, kx);
+            }
+            if (Math.abs(ref - y.get(n, o, oy, ox)) > 1e-4) throw new AssertionError("conv2d differs at " + n + "," + o + "," + oy + "," + ox);
+        }
+        Tensor up = Convolution.convTranspose2d(y, Tensor.randn(rng, 9, 4, 5, 5), null, ConvTranspose2dSpec.same(2));
+        Reductions.sum(up).backward();
+        if (x.gradData() == null) throw new AssertionError("no convolution gradient");
     }
 }

@@ -17,6 +17,11 @@ class ConvolutionTest {
     private record Config(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, Padding padding, boolean bias) {}
 
     private static Config randomConfig(Rng rng, boolean transposed) {
+        return randomConfig(rng, transposed, 1, 19, 11);
+    }
+
+    /** Channels in {@code [minChannels, maxChannels]}, image sides up to {@code maxSide}. */
+    private static Config randomConfig(Rng rng, boolean transposed, int minChannels, int maxChannels, int maxSide) {
         while (true) {
             int kh = 1 + rng.nextInt(5), kw = 1 + rng.nextInt(5);
             int sh = 1 + rng.nextInt(3), sw = 1 + rng.nextInt(3);
@@ -26,8 +31,9 @@ class ConvolutionTest {
                 case 2 -> Padding.of(rng.nextInt(3), rng.nextInt(3));
                 default -> Padding.of(rng.nextInt(4), rng.nextInt(4), rng.nextInt(4), rng.nextInt(4));
             };
-            Config cfg = new Config(1 + rng.nextInt(5), 1 + rng.nextInt(19), 1 + rng.nextInt(11), 1 + rng.nextInt(11),
-                    1 + rng.nextInt(19), kh, kw, sh, sw, padding, rng.nextInt(2) == 0);
+            int channelRange = maxChannels - minChannels + 1;
+            Config cfg = new Config(1 + rng.nextInt(5), minChannels + rng.nextInt(channelRange), 1 + rng.nextInt(maxSide),
+                    1 + rng.nextInt(maxSide), minChannels + rng.nextInt(channelRange), kh, kw, sh, sw, padding, rng.nextInt(2) == 0);
             int[] v = transposed ? transposedAxis(cfg.h, kh, sh, padding, true) : convAxis(cfg.h, kh, sh, padding, true);
             int[] u = transposed ? transposedAxis(cfg.w, kw, sw, padding, false) : convAxis(cfg.w, kw, sw, padding, false);
             if (v[2] >= 1 && u[2] >= 1) return cfg;
@@ -65,49 +71,65 @@ class ConvolutionTest {
     @Test
     void conv2dMatchesDirectConvolutionOnRandomConfigurations() {
         Rng rng = new Rng(1);
-        for (int trial = 0; trial < 60; trial++) {
-            Config cfg = randomConfig(rng, false);
-            int[] v = convAxis(cfg.h, cfg.kh, cfg.sh, cfg.padding, true), u = convAxis(cfg.w, cfg.kw, cfg.sw, cfg.padding, false);
-            Tensor x = Tensor.randn(rng, cfg.n, cfg.c, cfg.h, cfg.w).requiresGrad(true);
-            Tensor w = Tensor.randn(rng, cfg.o, cfg.c, cfg.kh, cfg.kw).requiresGrad(true);
-            Tensor b = cfg.bias ? Tensor.randn(rng, cfg.o).requiresGrad(true) : null;
-            Tensor y = Convolution.conv2d(x, w, b, new Conv2dSpec(cfg.sh, cfg.sw, cfg.padding));
-            Approx.assertShape(new int[] {cfg.n, cfg.o, v[2], u[2]}, y.shape());
-            Tensor dy = Tensor.randn(rng, y.shape());
-            y.backward(dy);
+        for (int trial = 0; trial < 60; trial++) checkConv2d(rng, randomConfig(rng, false));
+    }
 
-            var ref = NaiveConvolution.conv2d(x.data(), w.data(), b == null ? null : b.data(), dy.data(),
-                    cfg.n, cfg.c, cfg.h, cfg.w, cfg.o, cfg.kh, cfg.kw, cfg.sh, cfg.sw, v[0], u[0], v[2], u[2]);
-            String what = "conv2d " + cfg;
-            Approx.assertClose(what + " y", ref.y(), y.data(), RTOL, ATOL);
-            Approx.assertClose(what + " dx", ref.dx(), x.gradData(), RTOL, ATOL);
-            Approx.assertClose(what + " dw", ref.dw(), w.gradData(), RTOL, ATOL);
-            if (b != null) Approx.assertClose(what + " db", ref.db(), b.gradData(), RTOL, ATOL);
+    /**
+     * Channel counts and images large enough for the blocked GEMM, so its implicit packing of the windows
+     * runs (the small configurations above take the written-out route), with output channels both fewer
+     * and more than input channels, so the transposed product takes both of its routes.
+     */
+    @Test
+    void largerConfigurationsTakeThePackedPaths() {
+        Rng rng = new Rng(3);
+        for (int trial = 0; trial < 12; trial++) {
+            checkConv2d(rng, randomConfig(rng, false, 8, 40, 17));
+            checkConvTranspose2d(rng, randomConfig(rng, true, 8, 40, 9));
         }
+    }
+
+    private static void checkConv2d(Rng rng, Config cfg) {
+        int[] v = convAxis(cfg.h, cfg.kh, cfg.sh, cfg.padding, true), u = convAxis(cfg.w, cfg.kw, cfg.sw, cfg.padding, false);
+        Tensor x = Tensor.randn(rng, cfg.n, cfg.c, cfg.h, cfg.w).requiresGrad(true);
+        Tensor w = Tensor.randn(rng, cfg.o, cfg.c, cfg.kh, cfg.kw).requiresGrad(true);
+        Tensor b = cfg.bias ? Tensor.randn(rng, cfg.o).requiresGrad(true) : null;
+        Tensor y = Convolution.conv2d(x, w, b, new Conv2dSpec(cfg.sh, cfg.sw, cfg.padding));
+        Approx.assertShape(new int[] {cfg.n, cfg.o, v[2], u[2]}, y.shape());
+        Tensor dy = Tensor.randn(rng, y.shape());
+        y.backward(dy);
+
+        var ref = NaiveConvolution.conv2d(x.data(), w.data(), b == null ? null : b.data(), dy.data(),
+                cfg.n, cfg.c, cfg.h, cfg.w, cfg.o, cfg.kh, cfg.kw, cfg.sh, cfg.sw, v[0], u[0], v[2], u[2]);
+        String what = "conv2d " + cfg;
+        Approx.assertClose(what + " y", ref.y(), y.data(), RTOL, ATOL);
+        Approx.assertClose(what + " dx", ref.dx(), x.gradData(), RTOL, ATOL);
+        Approx.assertClose(what + " dw", ref.dw(), w.gradData(), RTOL, ATOL);
+        if (b != null) Approx.assertClose(what + " db", ref.db(), b.gradData(), RTOL, ATOL);
     }
 
     @Test
     void convTranspose2dMatchesDirectScatterOnRandomConfigurations() {
         Rng rng = new Rng(2);
-        for (int trial = 0; trial < 60; trial++) {
-            Config cfg = randomConfig(rng, true);
-            int[] v = transposedAxis(cfg.h, cfg.kh, cfg.sh, cfg.padding, true), u = transposedAxis(cfg.w, cfg.kw, cfg.sw, cfg.padding, false);
-            Tensor x = Tensor.randn(rng, cfg.n, cfg.c, cfg.h, cfg.w).requiresGrad(true);
-            Tensor w = Tensor.randn(rng, cfg.c, cfg.o, cfg.kh, cfg.kw).requiresGrad(true);
-            Tensor b = cfg.bias ? Tensor.randn(rng, cfg.o).requiresGrad(true) : null;
-            Tensor y = Convolution.convTranspose2d(x, w, b, new ConvTranspose2dSpec(cfg.sh, cfg.sw, cfg.padding, 0, 0));
-            Approx.assertShape(new int[] {cfg.n, cfg.o, v[2], u[2]}, y.shape());
-            Tensor dy = Tensor.randn(rng, y.shape());
-            y.backward(dy);
+        for (int trial = 0; trial < 60; trial++) checkConvTranspose2d(rng, randomConfig(rng, true));
+    }
 
-            var ref = NaiveConvolution.convTranspose2d(x.data(), w.data(), b == null ? null : b.data(), dy.data(),
-                    cfg.n, cfg.c, cfg.h, cfg.w, cfg.o, cfg.kh, cfg.kw, cfg.sh, cfg.sw, v[0], u[0], v[2], u[2]);
-            String what = "convTranspose2d " + cfg;
-            Approx.assertClose(what + " y", ref.y(), y.data(), RTOL, ATOL);
-            Approx.assertClose(what + " dx", ref.dx(), x.gradData(), RTOL, ATOL);
-            Approx.assertClose(what + " dw", ref.dw(), w.gradData(), RTOL, ATOL);
-            if (b != null) Approx.assertClose(what + " db", ref.db(), b.gradData(), RTOL, ATOL);
-        }
+    private static void checkConvTranspose2d(Rng rng, Config cfg) {
+        int[] v = transposedAxis(cfg.h, cfg.kh, cfg.sh, cfg.padding, true), u = transposedAxis(cfg.w, cfg.kw, cfg.sw, cfg.padding, false);
+        Tensor x = Tensor.randn(rng, cfg.n, cfg.c, cfg.h, cfg.w).requiresGrad(true);
+        Tensor w = Tensor.randn(rng, cfg.c, cfg.o, cfg.kh, cfg.kw).requiresGrad(true);
+        Tensor b = cfg.bias ? Tensor.randn(rng, cfg.o).requiresGrad(true) : null;
+        Tensor y = Convolution.convTranspose2d(x, w, b, new ConvTranspose2dSpec(cfg.sh, cfg.sw, cfg.padding, 0, 0));
+        Approx.assertShape(new int[] {cfg.n, cfg.o, v[2], u[2]}, y.shape());
+        Tensor dy = Tensor.randn(rng, y.shape());
+        y.backward(dy);
+
+        var ref = NaiveConvolution.convTranspose2d(x.data(), w.data(), b == null ? null : b.data(), dy.data(),
+                cfg.n, cfg.c, cfg.h, cfg.w, cfg.o, cfg.kh, cfg.kw, cfg.sh, cfg.sw, v[0], u[0], v[2], u[2]);
+        String what = "convTranspose2d " + cfg;
+        Approx.assertClose(what + " y", ref.y(), y.data(), RTOL, ATOL);
+        Approx.assertClose(what + " dx", ref.dx(), x.gradData(), RTOL, ATOL);
+        Approx.assertClose(what + " dw", ref.dw(), w.gradData(), RTOL, ATOL);
+        if (b != null) Approx.assertClose(what + " db", ref.db(), b.gradData(), RTOL, ATOL);
     }
 
     @Test

@@ -1,0 +1,90 @@
+package ssgan.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import ssgan.engine.tensor.Rng;
+
+class Im2ColMatrixTest {
+    private static ConvGeometry randomGeometry(Rng rng) {
+        int kh = 1 + rng.nextInt(5), kw = 1 + rng.nextInt(5), sh = 1 + rng.nextInt(3), sw = 1 + rng.nextInt(3);
+        int h = 1 + rng.nextInt(9), w = 1 + rng.nextInt(9), pt = rng.nextInt(3), pl = rng.nextInt(3);
+        int oh = 1 + rng.nextInt(6), ow = 1 + rng.nextInt(6), n = 1 + rng.nextInt(4), c = 1 + rng.nextInt(4);
+        return new ConvGeometry(n, c, h, w, 1 + rng.nextInt(4), kh, kw, sh, sw, pt, pl, oh, ow);
+    }
+
+    /** The input pixel that row (c, ky, kx) and column (n, oy, ox) of the im2col matrix read, by definition. */
+    private static float window(float[] x, ConvGeometry g, int row, int col) {
+        int kx = row % g.kernelW(), ky = row / g.kernelW() % g.kernelH(), c = row / (g.kernelW() * g.kernelH());
+        int ox = col % g.outW(), oy = col / g.outW() % g.outH(), n = col / g.outPlane();
+        int iy = oy * g.strideH() - g.padTop() + ky, ix = ox * g.strideW() - g.padLeft() + kx;
+        boolean outside = iy < 0 || iy >= g.height() || ix < 0 || ix >= g.width();
+        return outside ? 0f : x[((n * g.channels() + c) * g.height() + iy) * g.width() + ix];
+    }
+
+    @Test
+    void blocksHoldTheWindowsWithZerosPastTheEdge() {
+        Rng rng = new Rng(41);
+        for (int trial = 0; trial < 60; trial++) {
+            ConvGeometry g = randomGeometry(rng);
+            float[] x = new float[g.batch() * g.channels() * g.imagePlane()];
+            rng.fillGaussian(x, 0, x.length, 0f, 1f);
+            for (boolean transposed : new boolean[] {false, true}) {
+                Im2ColMatrix m = Im2ColMatrix.windows(x, g, transposed);
+                int rows = m.rows(), cols = m.columns();
+                assertEquals(transposed ? g.batch() * g.outPlane() : g.patchSize(), rows);
+                // A random block, as wide as a GEMM sliver or wider, anywhere in the matrix: all paths of pack.
+                int row0 = rng.nextInt(rows), rowCount = 1 + rng.nextInt(rows - row0);
+                int col0 = rng.nextInt(cols), colCount = 1 + rng.nextInt(cols - col0);
+                int width = rng.nextInt(2) == 0 ? 32 : colCount + rng.nextInt(3);
+                if (colCount > width) colCount = width;
+                float[] block = new float[rowCount * width + 1];
+                java.util.Arrays.fill(block, Float.NaN);
+                m.pack(row0, rowCount, col0, colCount, width, block, 1);
+                for (int p = 0; p < rowCount; p++) {
+                    for (int j = 0; j < width; j++) {
+                        int r = row0 + p, c = col0 + j;
+                        float expected = j >= colCount ? 0f : transposed ? window(x, g, c, r) : window(x, g, r, c);
+                        assertEquals(expected, block[1 + p * width + j], 0f, g + " transposed " + transposed + " entry " + p + "," + j);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void subPixelPhasesCoverEveryPixelOnceWithTheTapsThatReachIt() {
+        Rng rng = new Rng(42);
+        for (int trial = 0; trial < 60; trial++) {
+            ConvGeometry g = randomGeometry(rng);
+            int[] seen = new int[g.imagePlane()];
+            for (SubPixelPhases.Phase phase : SubPixelPhases.of(g)) {
+                for (int q = 0; q < phase.positions(); q++) {
+                    int pixel = phase.pixels()[q], iy = pixel / g.width(), ix = pixel % g.width();
+                    seen[pixel]++;
+                    // Every tap of the full kernel that reaches this pixel from inside the output is listed once,
+                    // with the output position it reads; the others are not.
+                    int reached = 0;
+                    for (int ky = 0; ky < g.kernelH(); ky++) {
+                        for (int kx = 0; kx < g.kernelW(); kx++) {
+                            int sy = iy + g.padTop() - ky, sx = ix + g.padLeft() - kx;
+                            boolean reaches = sy >= 0 && sx >= 0 && sy % g.strideH() == 0 && sx % g.strideW() == 0
+                                    && sy / g.strideH() < g.outH() && sx / g.strideW() < g.outW();
+                            int listed = -1;
+                            for (int t = 0; t < phase.taps(); t++) {
+                                if (phase.kernelTaps()[t] == ky * g.kernelW() + kx) listed = phase.offsets()[t * phase.positions() + q];
+                            }
+                            if (reaches) {
+                                reached++;
+                                assertEquals(sy / g.strideH() * g.outW() + sx / g.strideW(), listed, g + " pixel " + pixel);
+                            } else {
+                                assertEquals(-1, listed, g + " pixel " + pixel + " tap " + ky + "," + kx);
+                            }
+                        }
+                    }
+                }
+            }
+            for (int pixel = 0; pixel < seen.length; pixel++) assertEquals(1, seen[pixel], g + " pixel " + pixel);
+        }
+    }
+}
