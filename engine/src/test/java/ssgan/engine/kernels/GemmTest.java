@@ -51,6 +51,31 @@ class GemmTest {
             return c;
         }
 
+        /** The same product with op(B) handed over as an {@link ImplicitMatrix} that reads it element by element. */
+        float[] runImplicit(GemmKernel kernel) {
+            ImplicitMatrix implicitB = new ImplicitMatrix() {
+                @Override
+                public int rows() {
+                    return k;
+                }
+
+                @Override
+                public int columns() {
+                    return n;
+                }
+
+                @Override
+                public void pack(int row0, int rowCount, int col0, int colCount, int width, float[] dst, int off) {
+                    for (int p = 0; p < rowCount; p++) {
+                        for (int j = 0; j < width; j++) dst[off + p * width + j] = j < colCount ? opB(row0 + p, col0 + j) : 0f;
+                    }
+                }
+            };
+            float[] c = c0.clone();
+            kernel.gemm(transA, m, n, k, a, aOff, lda, implicitB, c, cOff, ldc, accumulate);
+            return c;
+        }
+
         float opA(int i, int p) {
             return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
         }
@@ -129,16 +154,36 @@ class GemmTest {
 
     @Test
     void tileAndBlockBoundariesMatchReference() {
-        // Exact micro-tiles, one past them, a single row or column, more than one k slice (KC = 256),
+        // Exact micro-tiles, one past them, a single row or column, more than one k slice (KC = 512),
         // few rows with many columns (unpacked path, split across threads).
         int[][] shapes = {{6, 32, 256}, {12, 64, 257}, {13, 65, 1}, {1, 1, 1}, {1, 100, 300}, {100, 1, 300},
-                {5, 1000, 3}, {5, 3000, 300}, {7, 33, 520}, {3, 2, 600}};
+                {5, 1000, 3}, {5, 3000, 300}, {7, 33, 520}, {3, 2, 600}, {12, 64, 513}, {9, 40, 1100}};
         Rng rng = new Rng(99);
         for (int[] s : shapes) {
             for (boolean transA : BOOLS) {
                 for (boolean transB : BOOLS) {
                     for (boolean accumulate : BOOLS) {
                         checkAllKernels(new Problem(rng, transA, transB, s[0], s[1], s[2], accumulate));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * An implicit B: packed sliver by sliver by the vector kernel (with the column offsets of a split
+     * across threads), written out in blocks by the default method for the scalar one and thin problems.
+     */
+    @Test
+    void implicitOperandMatchesReference() {
+        Rng rng = new Rng(77);
+        int[][] shapes = {{1, 1, 1}, {3, 17, 33}, {8, 32, 25}, {17, 33, 65}, {64, 1000, 3}, {40, 2100, 300}, {9, 40, 1100}, {130, 70, 600}};
+        for (int[] s : shapes) {
+            for (boolean transA : BOOLS) {
+                for (boolean accumulate : BOOLS) {
+                    Problem problem = new Problem(rng, transA, rng.nextInt(2) == 1, s[0], s[1], s[2], accumulate);
+                    for (GemmKernel kernel : KERNELS) {
+                        problem.check(kernel.getClass().getSimpleName() + " implicit " + problem, problem.runImplicit(kernel));
                     }
                 }
             }
