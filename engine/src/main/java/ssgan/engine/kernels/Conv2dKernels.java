@@ -31,7 +31,7 @@ public final class Conv2dKernels {
      * Target size in floats of the column matrix of one group of images on the column route (4 MiB):
      * large enough for an efficient GEMM, small enough to stay near the caches.
      */
-    static final int COLUMN_BUDGET = 1 << 20;
+    private static final int COLUMN_BUDGET = 1 << 20;
 
     private Conv2dKernels() {}
 
@@ -112,9 +112,10 @@ public final class Conv2dKernels {
      * {@code image (+)= convᵀ(out) + bias}: the adjoint of the convolution {@code g} applied to
      * {@code out [N, O, OH, OW]}, written into {@code image [N, C, H, W]}. Two ways, chosen by which moves
      * less data: sub-pixel phases gather {@code O·KH·KW} values per output pixel into implicit GEMMs,
-     * the column route writes and sums back {@code C·KH·KW}. Measured on the SSGAN layers (two threads,
-     * median of three): g1's forward (O = 64, C = 256) takes 2.3 ms by phases against 3.5 ms by columns,
-     * while d2's and d3's input gradients (O = 2C) took 7.3 and 13 ms by phases against 5.7 and 6.6.
+     * the column route writes and sums back {@code C·KH·KW}. Measured on the SSGAN layers, two threads,
+     * alternating runs: g1's forward (O = 64, C = 256) takes 2.3 ms by phases against 3.5 ms by columns
+     * (medians of three); d2's input gradient (O = 2C) took 7.3 ms by phases against 5.7, and d3's 12.5–13.5
+     * against 6.6–8.3 (two runs each).
      */
     private static void adjoint(float[] out, float[] w, float[] bias, ConvGeometry g, float[] image, boolean accumulate) {
         if (g.outChannels() < g.channels()) {
@@ -194,7 +195,7 @@ public final class Conv2dKernels {
     }
 
     /** Images per group of the column route: its column matrix stays near {@link #COLUMN_BUDGET} floats. */
-    static int groupSize(ConvGeometry g) {
+    private static int groupSize(ConvGeometry g) {
         long perImage = (long) g.patchSize() * g.outPlane();
         return (int) Math.max(1, Math.min(g.batch(), COLUMN_BUDGET / Math.max(1, perImage)));
     }
@@ -221,7 +222,7 @@ public final class Conv2dKernels {
     // ---- layout helpers -------------------------------------------------------------------------
 
     /** {@code t[c][(n − n0)·plane + i] = a[n, c, i]} for images {@code [n0, n1)}. */
-    static void toChannelMajor(float[] a, int channels, int plane, int n0, int n1, float[] t) {
+    private static void toChannelMajor(float[] a, int channels, int plane, int n0, int n1, float[] t) {
         int images = n1 - n0;
         Parallel.forRange(channels, 1, (chunk, c0, c1) -> {
             for (int c = c0; c < c1; c++) {
@@ -233,7 +234,7 @@ public final class Conv2dKernels {
     }
 
     /** {@code a[n, c, i] (+)= t[c][n·plane + i] + bias[c]}; the inverse move of {@link #toChannelMajor}. */
-    static void fromChannelMajor(float[] t, int channels, int plane, int batch, float[] bias,
+    private static void fromChannelMajor(float[] t, int channels, int plane, int batch, float[] bias,
                                  float[] a, boolean accumulate) {
         Parallel.forRange(channels, 1, (chunk, c0, c1) -> {
             for (int c = c0; c < c1; c++) {

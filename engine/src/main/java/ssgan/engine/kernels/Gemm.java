@@ -24,6 +24,9 @@ public final class Gemm {
     /** {@code C (+)= op(A) · B} for a B produced on demand; see {@link ImplicitMatrix}. */
     public static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
                             ImplicitMatrix b, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (b.rows() != k || b.columns() != n) {
+            throw new IllegalArgumentException("gemm: B must be " + k + "×" + n + " (k×n), got " + b.rows() + "×" + b.columns());
+        }
         KERNEL.gemm(transA, m, n, k, a, aOff, lda, b, c, cOff, ldc, accumulate);
     }
 

@@ -54,10 +54,11 @@ public final class VectorGemm implements GemmKernel {
      * Cache blocks, for 16 lanes: an A sliver (16 KiB) stays in the 48 KiB L1 and a KC×NR B sliver
      * (64 KiB) in the 1 MiB L2 beside the MC×KC A block (320 KiB); the KC×NC B panel (up to 4 MiB) sits
      * in L2 or L3. Measured here: 8 rows beat 6 (fewer loads per FMA); 12 rows ran at half speed. KC 512
-     * beat 256, whose B sliver fit L1, on every shape tried (three alternating runs each, two threads):
-     * the convolution layers' forwards by 5–10 % (d2 3.6 against 4.0 ms), the MLP's training step 33 against
-     * 35 ms, a 512³ product on one thread 1.34 against 1.45 ms. Fewer k slices mean fewer trips of each C
-     * tile through memory, which matters for the long k of the convolutions.
+     * beat 256, whose B sliver fit L1, on every shape tried (alternating runs on a noisy machine): the
+     * convolution layers' forwards by 5–10 % (d2 3.6–3.7 against 4.0–4.1 ms), the MLP's training step
+     * (median of three 33.6 against 36.5 ms), a 512³ product on one thread (1.32–1.36 against 1.45–1.89
+     * ms). Fewer k slices mean fewer trips of each C tile through memory, which matters for the long k of
+     * the convolutions.
      */
     static final int KC = 512;
     static final int MC = 20 * MR;

@@ -2,6 +2,7 @@ package ssgan.engine.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
@@ -188,6 +189,17 @@ class GemmTest {
                 }
             }
         }
+    }
+
+    @Test
+    void implicitOperandOfTheWrongShapeIsRejected() {
+        Problem problem = new Problem(new Rng(78), false, false, 8, 20, 9, false);
+        float[] c = problem.c0.clone();
+        Im2ColMatrix ninePatchRows = new Im2ColMatrix(new float[20], 1, 1, 20, 9, 20, new int[9 * 20], false);  // 9 × 20
+        Gemm.gemm(false, 8, 20, 9, problem.a, problem.aOff, problem.lda, ninePatchRows, c, problem.cOff, problem.ldc, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gemm.gemm(false, 8, 20, 10,
+                problem.a, problem.aOff, problem.lda, ninePatchRows, c, problem.cOff, problem.ldc, false));
+        assertTrue(e.getMessage().contains("10×20"), e.getMessage());
     }
 
     @Test
