@@ -3,8 +3,10 @@ package ssgan.engine.kernels;
 /**
  * The loops of batch normalisation over a tensor seen as {@code [n, c, hw]} (NCHW images have
  * {@code hw = H·W}; a 2-D {@code [N, F]} batch has {@code hw = 1}). Statistics are per channel, over
- * the n·hw values of that channel. Each method handles the channels {@code [c0, c1)} only, so callers
- * can split channels across cores.
+ * the n·hw values of that channel. The reductions handle the channels {@code [c0, c1)} of all images, the
+ * elementwise passes all channels of the images {@code [img0, img1)}, so callers can split the work across
+ * cores: by channel where a channel's sums must stay in one thread, by image where each thread then
+ * writes one contiguous block.
  *
  * <p>Everything batch norm computes is one of these four passes: forward is {@link #moments} then
  * {@link #scaleShift}; backward is {@link #gradientSums} then {@link #combine}, whose per-channel
@@ -15,13 +17,13 @@ public interface BatchNormKernel {
     void moments(float[] x, int n, int c, int hw, int c0, int c1, float[] mean, float[] var);
 
     /** {@code y = x·scale[ch] + shift[ch]}. */
-    void scaleShift(float[] x, int n, int c, int hw, int c0, int c1, float[] scale, float[] shift, float[] y);
+    void scaleShift(float[] x, int img0, int img1, int c, int hw, float[] scale, float[] shift, float[] y);
 
     /** {@code sumDy[ch] = Σ dy} and {@code sumDyCentered[ch] = Σ dy·(x − center[ch])}. */
     void gradientSums(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] center,
                       float[] sumDy, float[] sumDyCentered);
 
     /** {@code dx = a[ch]·dy + b[ch]·x + k[ch]}, or {@code dx +=} that with {@code accumulate}. */
-    void combine(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] a, float[] b, float[] k,
+    void combine(float[] dy, float[] x, int img0, int img1, int c, int hw, float[] a, float[] b, float[] k,
                  float[] dx, boolean accumulate);
 }

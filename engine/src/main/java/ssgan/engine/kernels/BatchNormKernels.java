@@ -3,15 +3,12 @@ package ssgan.engine.kernels;
 import ssgan.engine.parallel.Parallel;
 
 /**
- * The batch-norm passes of the chosen {@link BatchNormKernel}, split over channels across cores. Each
- * channel's sums run in one thread in a fixed order, so results do not depend on timing.
- *
- * <p>{@link #normalize} and {@link #gradient} run both passes of the forward (or the backward) inside one
- * parallel-for: each thread takes its channels through statistics, coefficients and the elementwise pass,
- * so a layer pays one hand-off to the pool instead of two (at 49–64 values per plane the hand-off is a
- * visible part of the time). Each channel's arithmetic is the same as with the separate passes, so the
- * results are bitwise equal. (Splitting a thread's channels further into L2-sized blocks was measured
- * and is slower: the per-image pieces of a block get short enough to defeat the prefetcher.)
+ * The batch-norm passes of the chosen {@link BatchNormKernel}, split across cores. The reductions are
+ * split by channel, so each channel's sums run in one thread in a fixed order and results do not depend
+ * on timing or on the thread count. The elementwise passes are split by image, so each thread writes one
+ * contiguous block: split by channel, the two threads' writes interleave in runs of a few kilobytes, and
+ * at d2's shape that made the normalising pass take twice as long on two threads as on one (a scratch
+ * timing, 150 against 74 µs), while split by image it is no slower than one thread.
  */
 public final class BatchNormKernels {
     // A lambda, not VectorBatchNorm::new: linking a constructor reference loads the class, and with it the
@@ -31,7 +28,7 @@ public final class BatchNormKernels {
     }
 
     public static void scaleShift(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y) {
-        Parallel.forRange(c, grain(n, hw), (chunk, c0, c1) -> KERNEL.scaleShift(x, n, c, hw, c0, c1, scale, shift, y));
+        Parallel.forRange(n, grain(c, hw), (chunk, i0, i1) -> KERNEL.scaleShift(x, i0, i1, c, hw, scale, shift, y));
     }
 
     public static void gradientSums(float[] dy, float[] x, int n, int c, int hw, float[] center, float[] sumDy, float[] sumDyCentered) {
@@ -39,7 +36,7 @@ public final class BatchNormKernels {
     }
 
     public static void combine(float[] dy, float[] x, int n, int c, int hw, float[] a, float[] b, float[] k, float[] dx, boolean accumulate) {
-        Parallel.forRange(c, grain(n, hw), (chunk, c0, c1) -> KERNEL.combine(dy, x, n, c, hw, c0, c1, a, b, k, dx, accumulate));
+        Parallel.forRange(n, grain(c, hw), (chunk, i0, i1) -> KERNEL.combine(dy, x, i0, i1, c, hw, a, b, k, dx, accumulate));
     }
 
     /** Per-channel coefficients worked out between the two passes, for the channels {@code [c0, c1)}. */
@@ -50,20 +47,21 @@ public final class BatchNormKernels {
 
     /**
      * The training forward: {@link #moments} into mean and var, then {@code coefficients} (which fills
-     * scale and shift from them), then {@link #scaleShift} into y; {@code coefficients} runs once per thread, for its channels.
+     * scale and shift from them; it runs once per thread, for that thread's channels), then
+     * {@link #scaleShift} into y.
      */
     public static void normalize(float[] x, int n, int c, int hw, float[] mean, float[] var,
                                  Coefficients coefficients, float[] scale, float[] shift, float[] y) {
         Parallel.forRange(c, grain(n, hw), (chunk, c0, c1) -> {
             KERNEL.moments(x, n, c, hw, c0, c1, mean, var);
             coefficients.compute(c0, c1);
-            KERNEL.scaleShift(x, n, c, hw, c0, c1, scale, shift, y);
         });
+        scaleShift(x, n, c, hw, scale, shift, y);
     }
 
     /**
      * The training backward: {@link #gradientSums}, then {@code coefficients} (which fills a, b, k from
-     * the sums), then {@link #combine} into dx; {@code coefficients} runs once per thread, for its channels.
+     * the sums; once per thread, for its channels), then {@link #combine} into dx.
      */
     public static void gradient(float[] dy, float[] x, int n, int c, int hw, float[] center, float[] sumDy,
                                 float[] sumDyCentered, Coefficients coefficients, float[] a, float[] b, float[] k,
@@ -71,12 +69,13 @@ public final class BatchNormKernels {
         Parallel.forRange(c, grain(n, hw), (chunk, c0, c1) -> {
             KERNEL.gradientSums(dy, x, n, c, hw, c0, c1, center, sumDy, sumDyCentered);
             coefficients.compute(c0, c1);
-            KERNEL.combine(dy, x, n, c, hw, c0, c1, a, b, k, dx, accumulate);
         });
+        combine(dy, x, n, c, hw, a, b, k, dx, accumulate);
     }
 
-    private static int grain(int n, int hw) {
-        long perChannel = Math.max(1L, (long) n * hw);
-        return (int) Math.max(1, MIN_CHUNK_VALUES / perChannel);
+    /** Items (channels or images) per chunk so that a chunk holds at least MIN_CHUNK_VALUES values, given {@code valuesPerItem = a·b}. */
+    private static int grain(int a, int b) {
+        long perItem = Math.max(1L, (long) a * b);
+        return (int) Math.max(1, MIN_CHUNK_VALUES / perItem);
     }
 }

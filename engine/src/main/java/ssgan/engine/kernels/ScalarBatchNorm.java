@@ -29,9 +29,9 @@ public final class ScalarBatchNorm implements BatchNormKernel {
     }
 
     @Override
-    public void scaleShift(float[] x, int n, int c, int hw, int c0, int c1, float[] scale, float[] shift, float[] y) {
-        for (int img = 0; img < n; img++) {
-            for (int ch = c0; ch < c1; ch++) {
+    public void scaleShift(float[] x, int img0, int img1, int c, int hw, float[] scale, float[] shift, float[] y) {
+        for (int img = img0; img < img1; img++) {
+            for (int ch = 0; ch < c; ch++) {
                 int base = (img * c + ch) * hw;
                 float s = scale[ch], t = shift[ch];
                 for (int i = 0; i < hw; i++) y[base + i] = x[base + i] * s + t;
@@ -58,10 +58,10 @@ public final class ScalarBatchNorm implements BatchNormKernel {
     }
 
     @Override
-    public void combine(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] a, float[] b, float[] k,
+    public void combine(float[] dy, float[] x, int img0, int img1, int c, int hw, float[] a, float[] b, float[] k,
                         float[] dx, boolean accumulate) {
-        for (int img = 0; img < n; img++) {
-            for (int ch = c0; ch < c1; ch++) {
+        for (int img = img0; img < img1; img++) {
+            for (int ch = 0; ch < c; ch++) {
                 int base = (img * c + ch) * hw;
                 float ac = a[ch], bc = b[ch], kc = k[ch];
                 for (int i = 0; i < hw; i++) {

@@ -172,30 +172,30 @@ public final class VectorBatchNorm implements BatchNormKernel {
     }
 
     @Override
-    public void scaleShift(float[] x, int n, int c, int hw, int c0, int c1, float[] scale, float[] shift, float[] y) {
+    public void scaleShift(float[] x, int img0, int img1, int c, int hw, float[] scale, float[] shift, float[] y) {
         if (hw == 1) {
-            int bound = c0 + S.loopBound(c1 - c0);
-            for (int img = 0; img < n; img++) {
+            int bound = S.loopBound(c);
+            for (int img = img0; img < img1; img++) {
                 int row = img * c;
-                int ch = c0;
+                int ch = 0;
                 for (; ch < bound; ch += L) {
                     FloatVector.fromArray(S, x, row + ch)
                             .fma(FloatVector.fromArray(S, scale, ch), FloatVector.fromArray(S, shift, ch))
                             .intoArray(y, row + ch);
                 }
-                for (; ch < c1; ch++) y[row + ch] = x[row + ch] * scale[ch] + shift[ch];
+                for (; ch < c; ch++) y[row + ch] = x[row + ch] * scale[ch] + shift[ch];
             }
             return;
         }
         if (hw < L) {
-            scalar.scaleShift(x, n, c, hw, c0, c1, scale, shift, y);
+            scalar.scaleShift(x, img0, img1, c, hw, scale, shift, y);
             return;
         }
         // The last, partial vector of a plane is recomputed from an overlapping position: the lanes it
         // shares with the previous vector get the same values again.
         int bound = S.loopBound(hw);
-        for (int img = 0; img < n; img++) {
-            for (int ch = c0; ch < c1; ch++) {
+        for (int img = img0; img < img1; img++) {
+            for (int ch = 0; ch < c; ch++) {
                 int base = (img * c + ch) * hw;
                 FloatVector vs = FloatVector.broadcast(S, scale[ch]), vt = FloatVector.broadcast(S, shift[ch]);
                 for (int i = 0; i < bound; i += L) {
@@ -263,20 +263,20 @@ public final class VectorBatchNorm implements BatchNormKernel {
     }
 
     @Override
-    public void combine(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] a, float[] b, float[] k,
+    public void combine(float[] dy, float[] x, int img0, int img1, int c, int hw, float[] a, float[] b, float[] k,
                         float[] dx, boolean accumulate) {
         if (hw == 1) {
-            int bound = c0 + S.loopBound(c1 - c0);
-            for (int img = 0; img < n; img++) {
+            int bound = S.loopBound(c);
+            for (int img = img0; img < img1; img++) {
                 int row = img * c;
-                int ch = c0;
+                int ch = 0;
                 for (; ch < bound; ch += L) {
                     FloatVector v = FloatVector.fromArray(S, a, ch).fma(FloatVector.fromArray(S, dy, row + ch),
                             FloatVector.fromArray(S, b, ch).fma(FloatVector.fromArray(S, x, row + ch), FloatVector.fromArray(S, k, ch)));
                     if (accumulate) v = v.add(FloatVector.fromArray(S, dx, row + ch));
                     v.intoArray(dx, row + ch);
                 }
-                for (; ch < c1; ch++) {
+                for (; ch < c; ch++) {
                     float v = a[ch] * dy[row + ch] + b[ch] * x[row + ch] + k[ch];
                     dx[row + ch] = accumulate ? dx[row + ch] + v : v;
                 }
@@ -284,15 +284,15 @@ public final class VectorBatchNorm implements BatchNormKernel {
             return;
         }
         if (hw < L) {
-            scalar.combine(dy, x, n, c, hw, c0, c1, a, b, k, dx, accumulate);
+            scalar.combine(dy, x, img0, img1, c, hw, a, b, k, dx, accumulate);
             return;
         }
         // Partial last vectors are handled from an overlapping position, as in scaleShift; when adding
         // into dx, the contribution is multiplied by the tail weights so shared lanes are not added twice.
         int bound = S.loopBound(hw);
         FloatVector tail = tailWeights(hw);
-        for (int img = 0; img < n; img++) {
-            for (int ch = c0; ch < c1; ch++) {
+        for (int img = img0; img < img1; img++) {
+            for (int ch = 0; ch < c; ch++) {
                 int base = (img * c + ch) * hw;
                 FloatVector va = FloatVector.broadcast(S, a[ch]), vb = FloatVector.broadcast(S, b[ch]), vk = FloatVector.broadcast(S, k[ch]);
                 if (accumulate) {

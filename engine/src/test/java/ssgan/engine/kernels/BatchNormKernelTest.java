@@ -51,8 +51,12 @@ class BatchNormKernelTest {
                 Approx.assertClose(what + " mean", mean, m, 1e-5, 1e-5);
                 Approx.assertClose(what + " var", var, v, 1e-3, 1e-4);
 
+                // The elementwise passes in two ranges of images, to exercise img0 > 0.
+                int firstImages = n / 2;
                 float[] out = new float[size];
-                kernel.scaleShift(x, n, c, hw, 0, c, scale, shift, out);
+                java.util.Arrays.fill(out, Float.NaN);
+                kernel.scaleShift(x, 0, firstImages, c, hw, scale, shift, out);
+                kernel.scaleShift(x, firstImages, n, c, hw, scale, shift, out);
                 Approx.assertClose(what + " scaleShift", y, out, 1e-5, 1e-5);
 
                 float[] s1 = new float[c], s2 = new float[c];
@@ -62,11 +66,13 @@ class BatchNormKernelTest {
                 Approx.assertClose(what + " sumDyCentered", sumDyCentered, s2, 1e-4, 1e-3);
 
                 float[] g = prior.clone();
-                kernel.combine(dy, x, n, c, hw, 0, c, scale, shift, k, g, true);
+                kernel.combine(dy, x, 0, firstImages, c, hw, scale, shift, k, g, true);
+                kernel.combine(dy, x, firstImages, n, c, hw, scale, shift, k, g, true);
                 Approx.assertClose(what + " combine accumulate", dx, g, 1e-5, 1e-4);
                 float[] fresh = new float[size];
                 java.util.Arrays.fill(fresh, Float.NaN);
-                kernel.combine(dy, x, n, c, hw, 0, c, scale, shift, k, fresh, false);
+                kernel.combine(dy, x, 0, firstImages, c, hw, scale, shift, k, fresh, false);
+                kernel.combine(dy, x, firstImages, n, c, hw, scale, shift, k, fresh, false);
                 for (int i = 0; i < size; i++) dx[i] -= prior[i];
                 Approx.assertClose(what + " combine overwrite", dx, fresh, 1e-5, 1e-4);
                 for (int i = 0; i < size; i++) dx[i] += prior[i];
