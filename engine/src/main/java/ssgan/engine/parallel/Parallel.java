@@ -1,12 +1,10 @@
 package ssgan.engine.parallel;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one parallel-for of the engine, on one shared pool sized to the available processors
- * (override with {@code -Dssgan.threads=N} or {@link #setThreads}).
+ * The one parallel-for of the engine, on one shared team of worker threads ({@link WorkerTeam}) sized
+ * to the available processors (override with {@code -Dssgan.threads=N} or {@link #setThreads}).
  *
  * <p>Work is split into at most {@link #threads()} contiguous chunks, and the split depends only on the
  * range, the grain and the thread count, never on timing: a kernel that keeps each chunk's arithmetic
@@ -21,7 +19,8 @@ public final class Parallel {
     }
 
     private static volatile int threads = Integer.getInteger("ssgan.threads", Runtime.getRuntime().availableProcessors());
-    private static volatile ForkJoinPool pool;
+    private static volatile WorkerTeam team;
+    private static final ReentrantLock TEAM_LOCK = new ReentrantLock();
     /** Set while the calling thread runs its own chunk, so a parallel-for inside it runs sequentially too. */
     private static final ThreadLocal<Boolean> IN_CHUNK = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
@@ -35,10 +34,10 @@ public final class Parallel {
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
         if (n != threads) {
-            ForkJoinPool old = pool;
-            pool = null;
+            WorkerTeam old = team;
+            team = null;
             threads = n;
-            if (old != null) old.shutdown();
+            if (old != null) old.close();
         }
     }
 
@@ -57,31 +56,27 @@ public final class Parallel {
             body.run(0, 0, n);
             return;
         }
-        ForkJoinPool p = pool();
-        @SuppressWarnings("unchecked")
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[k];
-        for (int c = 1; c < k; c++) {
-            int chunk = c;
-            tasks[c] = p.submit(() -> body.run(chunk, start(n, k, chunk), start(n, k, chunk + 1)));
-        }
-        Throwable failure = null;
-        IN_CHUNK.set(Boolean.TRUE);
-        try {
-            body.run(0, 0, start(n, k, 1));
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        } finally {
-            IN_CHUNK.set(Boolean.FALSE);
-        }
-        for (int c = 1; c < k; c++) {
+        Runnable first = () -> {
+            IN_CHUNK.set(Boolean.TRUE);
             try {
-                tasks[c].join();
-            } catch (RuntimeException | Error e) {
-                if (failure == null) failure = e;
+                body.run(0, 0, start(n, k, 1));
+            } finally {
+                IN_CHUNK.set(Boolean.FALSE);
             }
+        };
+        WorkerTeam t = team();
+        // One loop at a time on the team; another thread's loop meanwhile runs its chunks itself, in
+        // order, so it computes exactly what it would have computed in parallel.
+        if (!TEAM_LOCK.tryLock()) {
+            first.run();
+            for (int c = 1; c < k; c++) body.run(c, start(n, k, c), start(n, k, c + 1));
+            return;
         }
-        if (failure instanceof RuntimeException re) throw re;
-        if (failure instanceof Error err) throw err;
+        try {
+            t.run(body, n, k, first);
+        } finally {
+            TEAM_LOCK.unlock();
+        }
     }
 
     /** Runs {@code task(i)} for every i in {@code [0, n)}, one index per work item. */
@@ -97,25 +92,23 @@ public final class Parallel {
     }
 
     private static boolean inWorker() {
-        return IN_CHUNK.get() || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+        return IN_CHUNK.get();
     }
 
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
-        if (p == null) {
+    /** Called by each worker thread once: everything it runs is inside a chunk. */
+    static void markInChunk() {
+        IN_CHUNK.set(Boolean.TRUE);
+    }
+
+    private static WorkerTeam team() {
+        WorkerTeam t = team;
+        if (t == null) {
             synchronized (Parallel.class) {
-                if (pool == null) {
-                    // The caller runs chunk 0 itself, so threads - 1 workers keep every core busy.
-                    pool = new ForkJoinPool(Math.max(1, threads - 1), fjp -> {
-                        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
-                        t.setDaemon(true);
-                        t.setName("ssgan-worker-" + t.getPoolIndex());
-                        return t;
-                    }, null, false);
-                }
-                p = pool;
+                // The caller runs chunk 0 itself, so threads − 1 workers keep every core busy.
+                if (team == null) team = new WorkerTeam(threads - 1);
+                t = team;
             }
         }
-        return p;
+        return t;
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ParallelTest {
     private final int before = Parallel.threads();
@@ -58,5 +59,60 @@ class ParallelTest {
         }));
         assertEquals(2, ran.get());
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+    }
+
+    @Test
+    void manyLoopsInARowEachRunEveryChunkOnce() {
+        // Back-to-back loops are where a worker could miss a loop or run one twice.
+        Parallel.setThreads(3);
+        int[] hits = new int[3];
+        for (int loop = 0; loop < 5_000; loop++) {
+            Parallel.forRange(3, 1, (chunk, s, e) -> hits[chunk]++);
+        }
+        assertArrayEquals(new int[] {5_000, 5_000, 5_000}, hits);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a lost wake-up would hang: fail instead
+    void workersThatHaveParkedWakeForTheNextLoop() throws InterruptedException {
+        Parallel.setThreads(2);
+        AtomicInteger ran = new AtomicInteger();
+        for (int loop = 0; loop < 5; loop++) {
+            Thread.sleep(5);                  // longer than a worker polls: it parks in between
+            Parallel.forRange(2, 1, (chunk, s, e) -> ran.incrementAndGet());
+        }
+        assertEquals(10, ran.get());
+    }
+
+    @Test
+    void loopsFromSeveralThreadsAtOnceGiveTheSameSums() throws Exception {
+        Parallel.setThreads(2);
+        float[] data = new float[10_001];
+        for (int i = 0; i < data.length; i++) data[i] = (float) Math.sin(i);
+        float expected = chunkedSum(data);
+        Thread[] callers = new Thread[3];
+        float[][] sums = new float[callers.length][200];
+        for (int t = 0; t < callers.length; t++) {
+            int caller = t;
+            callers[t] = new Thread(() -> {
+                for (int r = 0; r < sums[caller].length; r++) sums[caller][r] = chunkedSum(data);
+            });
+            callers[t].start();
+        }
+        for (Thread t : callers) t.join();
+        for (float[] row : sums) for (float sum : row) assertEquals(expected, sum, 0f, "a loop run by a caller that found the team busy must sum in the same chunks");
+    }
+
+    /** A per-chunk float sum, added up in chunk order: its rounding depends on the split. */
+    private static float chunkedSum(float[] data) {
+        float[] partial = new float[Parallel.chunks(data.length, 1000)];
+        Parallel.forRange(data.length, 1000, (chunk, s, e) -> {
+            float sum = 0;
+            for (int i = s; i < e; i++) sum += data[i];
+            partial[chunk] = sum;
+        });
+        float total = 0;
+        for (float p : partial) total += p;
+        return total;
     }
 }
