@@ -85,6 +85,16 @@ public final class TrainCommand implements Callable<Integer> {
             + "evaluation intervals (of at least 300 iterations); 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "6")
     double collapseFactor;
 
+    @Option(names = "--label-shift", paramLabel = "PIXELS", description = "Move each labelled image by a new random offset of up to "
+            + "PIXELS whole pixels in each direction every time it is used; 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    int labelShift;
+
+    @Option(names = "--consistency", paramLabel = "WEIGHT", description = "Weight of the consistency loss: the unlabelled batch is "
+            + "classified twice, under two draws of the discriminator's noise, and the squared difference of the two class "
+            + "distributions is penalised; ramped up from 0 over the first 3,000 iterations; 0 = off (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    float consistency;
+
     @Override
     public Integer call() throws IOException {
         TrainConfig config = config();
@@ -125,6 +135,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(targetAccuracy >= 0 && targetAccuracy <= 1)) throw new UserException("--target-accuracy is a fraction in [0, 1] (e.g. 0.99), got " + targetAccuracy);
         if (!(collapseFactor == 0 || collapseFactor > 1)) throw new UserException("--collapse-guard must be 0 (off) or above 1, got " + collapseFactor);
         if (decayStart < 0) throw new UserException("--decay-start must be >= 0, got " + decayStart);
+        if (labelShift < 0 || labelShift > 13) throw new UserException("--label-shift must be 0..13 pixels (0 = off), got " + labelShift);
+        if (!(consistency >= 0)) throw new UserException("--consistency must be >= 0 (0 = off), got " + consistency);
         int maxLayer = Models.defaultFeatureLayer(arch);
         int layer = featureLayer == null ? maxLayer : featureLayer;
         if (layer < 1 || layer > maxLayer) throw new UserException("--feature-layer for " + arch.name().toLowerCase() + " must be 1.." + maxLayer + ", got " + layer);
@@ -132,7 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (nThreads < 1) throw new UserException("--threads must be at least 1, got " + nThreads);
         return new TrainConfig(arch, labels, seed, epochs, batchSize, lr, 0.5f, 1e-8f, data, out, nThreads, evalEvery, layer,
                 labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decayStart,
-                collapseFactor);
+                collapseFactor, labelShift, consistency);
     }
 
     /** Creates the output folder and proves it writable before any training starts. */

@@ -2,9 +2,13 @@ package ssgan.app.train;
 
 import static ssgan.engine.ops.Activations.softplus;
 import static ssgan.engine.ops.Arithmetic.add;
+import static ssgan.engine.ops.Arithmetic.mul;
+import static ssgan.engine.ops.Arithmetic.mulScalar;
+import static ssgan.engine.ops.Arithmetic.sub;
 import static ssgan.engine.ops.Arithmetic.neg;
 import static ssgan.engine.ops.Reductions.logSumExp;
 import static ssgan.engine.ops.Reductions.mean;
+import static ssgan.engine.ops.Reductions.softmax;
 
 import ssgan.engine.ops.Losses;
 import ssgan.engine.tensor.Tensor;
@@ -43,5 +47,16 @@ public final class SsganLosses {
     public static Tensor featureMatching(Tensor featuresReal, Tensor featuresFake) {
         Tensor target = mean(featuresReal.detach(), false, 0);
         return Losses.mse(mean(featuresFake, false, 0), target);
+    }
+
+    /**
+     * Consistency (the Π-model of Laine and Aila, 2017): the same images classified twice, under two
+     * independent draws of the discriminator's noise, should get the same class probabilities. The
+     * squared difference of the two softmaxes over the 10 classes, summed over classes and averaged over
+     * the batch. Both passes are trained.
+     */
+    public static Tensor consistency(Tensor logitsA, Tensor logitsB) {
+        Tensor diff = sub(softmax(logitsA, 1), softmax(logitsB, 1));
+        return mulScalar(mean(mul(diff, diff)), logitsA.size(1));
     }
 }

@@ -33,6 +33,7 @@ public final class SsganStep {
     private final float labelSmoothing;
     private final float unsupervisedWeight;
     private final List<Tensor> discParameters;
+    private float consistencyWeight;
 
     public SsganStep(Discriminator disc, Generator gen, Adam discOptimizer, Adam genOptimizer, Rng noiseRng,
                      float labelSmoothing, float unsupervisedWeight) {
@@ -47,6 +48,11 @@ public final class SsganStep {
         this.discParameters = disc.parameters().stream().filter(Tensor::requiresGrad).toList();
     }
 
+    /** The weight of the consistency loss from now on; 0 (the start) leaves it out, and the step is then the paper's. */
+    public void setConsistencyWeight(float weight) {
+        consistencyWeight = weight;
+    }
+
     public Losses run(Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
         int batch = unlabelledImages.size(0);
 
@@ -56,10 +62,17 @@ public final class SsganStep {
         try (var scope = GradMode.noGrad()) {
             fake = gen.forward(gen.noise(batch, noiseRng));
         }
-        Tensor[] logits = classifyEach(labelledImages, unlabelledImages, fake);
+        // With consistency, the unlabelled batch goes through a second time, under other noise draws.
+        boolean consistency = consistencyWeight > 0;
+        Tensor[] logits = consistency
+                ? classifyEach(labelledImages, unlabelledImages, fake, unlabelledImages)
+                : classifyEach(labelledImages, unlabelledImages, fake);
         Tensor supervised = SsganLosses.supervised(logits[0], labels, labelSmoothing);
         Tensor unsupervised = SsganLosses.unsupervised(logits[1], logits[2]);
         Tensor discLoss = add(supervised, mulScalar(unsupervised, unsupervisedWeight));
+        if (consistency) {
+            discLoss = add(discLoss, mulScalar(SsganLosses.consistency(logits[1], logits[3]), consistencyWeight));
+        }
         discOptimizer.zeroGrad();
         discLoss.backward();
         discOptimizer.step();

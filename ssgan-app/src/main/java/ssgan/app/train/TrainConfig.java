@@ -27,7 +27,9 @@ public record TrainConfig(
         double maxMinutes,
         double targetAccuracy,
         int decayStartEpoch,
-        double collapseFactor) {
+        double collapseFactor,
+        int labelShift,
+        float consistencyWeight) {
 
     /** Key/value pairs for logs, metadata and the summary. */
     public Map<String, String> describe() {
@@ -51,6 +53,8 @@ public record TrainConfig(
         m.put("target_accuracy", Double.toString(targetAccuracy));
         m.put("decay_start_epoch", Integer.toString(decayStartEpoch));
         m.put("collapse_guard", Double.toString(collapseFactor));
+        m.put("label_shift", Integer.toString(labelShift));
+        m.put("consistency", Float.toString(consistencyWeight));
         return m;
     }
 }

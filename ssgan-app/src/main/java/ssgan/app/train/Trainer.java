@@ -24,6 +24,7 @@ import ssgan.nn.Module;
 import ssgan.nn.data.DataLoader;
 import ssgan.nn.data.Dataset;
 import ssgan.nn.data.Mnist;
+import ssgan.nn.data.RandomShift;
 import ssgan.nn.data.SemiSupervisedSplit;
 import ssgan.nn.io.TrainingState;
 import ssgan.nn.layers.GaussianNoise;
@@ -47,6 +48,8 @@ public final class Trainer {
     private static final String PREVIOUS = "previous.safetensors";
     private static final String PREVIOUS_STATE = "previous.state.safetensors";
     private static final double[] MILESTONES = {0.95, 0.98, 0.99};
+    /** Iterations over which the consistency weight rises linearly from 0 to --consistency: early predictions are noise. */
+    static final int CONSISTENCY_RAMP = 3000;
     /**
      * After this many rollbacks in one run, a collapse stops it: the settings, not bad luck, are at fault.
      * Measured: from the checkpoint before one collapse (mlp, seed 1, two threads, iteration 5,400), three
@@ -68,6 +71,7 @@ public final class Trainer {
     private final DataLoader labelled;
     private final DataLoader unlabelled;
     private final DataLoader unlabelled2;
+    private final RandomShift labelShift;   // null when --label-shift is 0
     private final SsganStep step;
     private final LrSchedule schedule;
     private final Tensor fixedNoise;
@@ -120,6 +124,9 @@ public final class Trainer {
         unlabelled = DataLoader.epochs(data.train(), config.batchSize(), layout, root.nextLong());
         unlabelled2 = DataLoader.epochs(data.train(), config.batchSize(), layout, root.nextLong());
         step = new SsganStep(disc, gen, discOptimizer, genOptimizer, noiseRng, config.labelSmoothing(), config.unsupervisedWeight());
+        // Drawn last, so that runs without it see the same random streams as before it existed.
+        Rng shiftRng = root.split();
+        labelShift = config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, shiftRng) : null;
         schedule = config.decayStartEpoch() < config.epochs()
                 ? LrSchedule.linearDecay(config.lr(), config.decayStartEpoch(), config.epochs())
                 : LrSchedule.constant(config.lr());
@@ -174,9 +181,10 @@ public final class Trainer {
                 float lr = schedule.lr(epoch);
                 discOptimizer.setLr(lr);
                 genOptimizer.setLr(lr);
+                step.setConsistencyWeight(config.consistencyWeight() * Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP));
 
                 DataLoader.Batch lab = labelled.next();
-                Tensor labImages = lab.images();
+                Tensor labImages = labelShift == null ? lab.images() : labelShift.apply(lab.images());
                 int[] labLabels = lab.labels().clone();
                 Tensor unl = unlabelled.next().images();
                 Tensor unl2 = unlabelled2.next().images();
@@ -317,6 +325,7 @@ public final class Trainer {
         state.putDouble("last_accuracy", lastAccuracy);
         secondsToReach.forEach((m, s) -> state.putDouble("reached_" + m, s));
         state.putLong("rng.noise", noiseRng.state());
+        if (labelShift != null) state.putLong("rng.shift", labelShift.rng().state());
         noiseLayers(disc).forEach((name, layer) -> state.putLong("rng.disc." + name, layer.rng().state()));
         state.putAll(labelled.position().toMap("loader.labelled."));
         state.putAll(unlabelled.position().toMap("loader.unlabelled."));
@@ -397,6 +406,7 @@ public final class Trainer {
         iteration = state.getLong("iteration");
         lastAccuracy = state.getDouble("last_accuracy");
         noiseRng.setState(state.getLong("rng.noise"));
+        if (labelShift != null && state.has("rng.shift")) labelShift.rng().setState(state.getLong("rng.shift"));
         noiseLayers(disc).forEach((name, layer) -> layer.rng().setState(state.getLong("rng.disc." + name)));
         labelled.restore(DataLoader.Position.fromMap(state.values(), "loader.labelled."));
         unlabelled.restore(DataLoader.Position.fromMap(state.values(), "loader.unlabelled."));

@@ -15,6 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import ssgan.app.report.MetricsCsv;
 import ssgan.app.report.Progress;
 import ssgan.engine.parallel.Parallel;
@@ -53,25 +55,31 @@ class ResumeTest {
     }
 
     static TrainConfig config(Path out, int epochs, boolean resume) {
+        return config(out, epochs, resume, 0, 0f);
+    }
+
+    /** With a label shift and a consistency weight, whose random draws and ramp must resume exactly too. */
+    static TrainConfig config(Path out, int epochs, boolean resume, int labelShift, float consistency) {
         return new TrainConfig(Architecture.MLP, 20, 3, epochs, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
-                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 1000, 6);
+                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 1000, 6, labelShift, consistency);
     }
 
     private static Progress quiet() {
         return new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
     }
 
-    @Test
-    void resumedRunMatchesUninterruptedRun(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "label shift {0}, consistency {1}")
+    @CsvSource({"0, 0", "2, 30"})
+    void resumedRunMatchesUninterruptedRun(int labelShift, float consistency, @TempDir Path tmp) throws Exception {
         Parallel.setThreads(1);
         Mnist.Splits data = syntheticDigits(200, 50, 11);
 
         Path straight = tmp.resolve("straight");
-        assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(straight, 4, false), data, quiet()).run());
+        assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(straight, 4, false, labelShift, consistency), data, quiet()).run());
 
         Path split = tmp.resolve("split");
-        new Trainer(config(split, 2, false), data, quiet()).run();
-        assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(split, 4, true), data, quiet()).run());
+        new Trainer(config(split, 2, false, labelShift, consistency), data, quiet()).run();
+        assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(split, 4, true, labelShift, consistency), data, quiet()).run());
 
         List<MetricsCsv.Row> rowsA = MetricsCsv.read(straight.resolve("metrics.csv"));
         List<MetricsCsv.Row> rowsB = MetricsCsv.read(split.resolve("metrics.csv"));

@@ -72,5 +72,17 @@ class SsganLossesTest {
         Tensor real = Tensor.of(new float[] {0.3f, -1.2f, 0.8f, 2.0f, -0.5f, 0.1f}, 2, 3).requiresGrad(true);
         Tensor fake = Tensor.of(new float[] {-0.7f, 0.4f, 1.1f, -2.0f, 0.9f, 0.2f}, 2, 3).requiresGrad(true);
         GradCheck.standard().check("unsupervised", in -> SsganLosses.unsupervised(in[0], in[1]), real, fake);
+        GradCheck.standard().check("consistency", in -> SsganLosses.consistency(in[0], in[1]), real, fake);
+    }
+
+    @Test
+    void consistencyIsTheSquaredDistanceOfTheTwoSoftmaxesPerImage() {
+        // Image 1: softmax(0, ln 3) = (1/4, 3/4) against softmax(0, 0) = (1/2, 1/2): (1/4)² + (1/4)² = 1/8.
+        // Image 2: the same logits twice: 0. Mean over the two images: 1/16.
+        float ln3 = (float) Math.log(3);
+        Tensor a = Tensor.of(new float[] {0, ln3, 5, -1}, 2, 2);
+        Tensor b = Tensor.of(new float[] {0, 0, 5, -1}, 2, 2);
+        assertEquals(1.0 / 16, SsganLosses.consistency(a, b).item(), 1e-6);
+        assertEquals(0.0, SsganLosses.consistency(a, a).item(), 0.0);
     }
 }
