@@ -89,11 +89,14 @@ public final class TrainCommand implements Callable<Integer> {
             + "PIXELS whole pixels in each direction every time it is used; 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     int labelShift;
 
+    /** The consistency weight of the mlp runs when --consistency is not given. */
+    static final float DEFAULT_CONSISTENCY = 0f;
+
     @Option(names = "--consistency", paramLabel = "WEIGHT", description = "Weight of the consistency loss: the unlabelled batch is "
             + "classified twice, under two draws of the discriminator's noise, and the squared difference of the two class "
-            + "distributions is penalised; ramped up from 0 over the first 3,000 iterations; 0 = off (default: ${DEFAULT-VALUE}).",
-            defaultValue = "0")
-    float consistency;
+            + "distributions is penalised; ramped up from 0 over the first 3,000 iterations; 0 = off (default: "
+            + DEFAULT_CONSISTENCY + " for mlp; off for dcgan, whose discriminator has no noise).")
+    Float consistency;
 
     @Override
     public Integer call() throws IOException {
@@ -136,7 +139,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(collapseFactor == 0 || collapseFactor > 1)) throw new UserException("--collapse-guard must be 0 (off) or above 1, got " + collapseFactor);
         if (decayStart < 0) throw new UserException("--decay-start must be >= 0, got " + decayStart);
         if (labelShift < 0 || labelShift > 13) throw new UserException("--label-shift must be 0..13 pixels (0 = off), got " + labelShift);
-        if (!(consistency >= 0)) throw new UserException("--consistency must be >= 0 (0 = off), got " + consistency);
+        float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
+        if (!(consistencyWeight >= 0)) throw new UserException("--consistency must be >= 0 (0 = off), got " + consistencyWeight);
+        if (consistencyWeight > 0 && arch != Architecture.MLP) {
+            throw new UserException("--consistency needs the mlp discriminator: it compares two passes under different noise, "
+                    + "and the dcgan discriminator has no noise layers, so both passes agree and the term is always 0");
+        }
         int maxLayer = Models.defaultFeatureLayer(arch);
         int layer = featureLayer == null ? maxLayer : featureLayer;
         if (layer < 1 || layer > maxLayer) throw new UserException("--feature-layer for " + arch.name().toLowerCase() + " must be 1.." + maxLayer + ", got " + layer);
@@ -144,7 +152,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (nThreads < 1) throw new UserException("--threads must be at least 1, got " + nThreads);
         return new TrainConfig(arch, labels, seed, epochs, batchSize, lr, 0.5f, 1e-8f, data, out, nThreads, evalEvery, layer,
                 labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decayStart,
-                collapseFactor, labelShift, consistency);
+                collapseFactor, labelShift, consistencyWeight);
     }
 
     /** Creates the output folder and proves it writable before any training starts. */

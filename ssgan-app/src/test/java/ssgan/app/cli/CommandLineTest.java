@@ -54,6 +54,27 @@ class CommandLineTest {
     }
 
     @Test
+    void labelShiftAndConsistencyAreCheckedAndConsistencyIsOffForTheNoiselessDcgan() {
+        assertEquals(2, run("train", "--label-shift", "-1").code());
+        assertEquals(2, run("train", "--label-shift", "14").code(), "a shift past half the image leaves no digit");
+        assertEquals(2, run("train", "--consistency", "-1").code());
+        Result dcgan = run("train", "--arch", "dcgan", "--consistency", "1");
+        assertEquals(2, dcgan.code());
+        assertTrue(dcgan.err().contains("--consistency needs the mlp discriminator"), dcgan.err());
+
+        assertEquals(TrainCommand.DEFAULT_CONSISTENCY, parse("train").consistencyWeight());
+        assertEquals(0f, parse("train", "--arch", "dcgan").consistencyWeight(), "dcgan: off unless asked, and asking is refused");
+        assertEquals(0.5f, parse("train", "--consistency", "0.5").consistencyWeight());
+        assertEquals(2, parse("train", "--label-shift", "2").labelShift());
+    }
+
+    private static ssgan.app.train.TrainConfig parse(String... args) {
+        CommandLine cl = SsganCommand.commandLine();
+        CommandLine.ParseResult parsed = cl.parseArgs(args);
+        return ((TrainCommand) parsed.subcommand().commandSpec().userObject()).config();
+    }
+
+    @Test
     void unwritableOutputFailsBeforeTraining(@TempDir Path tmp) throws Exception {
         Path file = Files.createFile(tmp.resolve("a-file"));
         Result r = run("train", "--out", file.resolve("sub").toString());
