@@ -19,7 +19,7 @@ public final class Parallel {
     }
 
     private static volatile int threads = Integer.getInteger("ssgan.threads", Runtime.getRuntime().availableProcessors());
-    private static volatile WorkerTeam team;
+    private static WorkerTeam team;                                  // guarded by TEAM_LOCK
     private static final ReentrantLock TEAM_LOCK = new ReentrantLock();
     /** Set while the calling thread runs its own chunk, so a parallel-for inside it runs sequentially too. */
     private static final ThreadLocal<Boolean> IN_CHUNK = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -33,11 +33,16 @@ public final class Parallel {
     /** Sets the number of threads used by every kernel from now on (1 makes everything sequential). */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
-        if (n != threads) {
-            WorkerTeam old = team;
-            team = null;
-            threads = n;
-            if (old != null) old.close();
+        TEAM_LOCK.lock();       // not while a loop runs on the team being replaced
+        try {
+            if (n != threads) {
+                WorkerTeam old = team;
+                team = null;
+                threads = n;
+                if (old != null) old.close();
+            }
+        } finally {
+            TEAM_LOCK.unlock();
         }
     }
 
@@ -64,7 +69,6 @@ public final class Parallel {
                 IN_CHUNK.set(Boolean.FALSE);
             }
         };
-        WorkerTeam t = team();
         // One loop at a time on the team; another thread's loop meanwhile runs its chunks itself, in
         // order, so it computes exactly what it would have computed in parallel.
         if (!TEAM_LOCK.tryLock()) {
@@ -73,7 +77,7 @@ public final class Parallel {
             return;
         }
         try {
-            t.run(body, n, k, first);
+            team().run(body, n, k, first);
         } finally {
             TEAM_LOCK.unlock();
         }
@@ -100,15 +104,10 @@ public final class Parallel {
         IN_CHUNK.set(Boolean.TRUE);
     }
 
+    /** The team, started on first use; called only with TEAM_LOCK held, as setThreads swaps it under the same lock. */
     private static WorkerTeam team() {
-        WorkerTeam t = team;
-        if (t == null) {
-            synchronized (Parallel.class) {
-                // The caller runs chunk 0 itself, so threads − 1 workers keep every core busy.
-                if (team == null) team = new WorkerTeam(threads - 1);
-                t = team;
-            }
-        }
-        return t;
+        // The caller runs chunk 0 itself, so threads − 1 workers keep every core busy.
+        if (team == null) team = new WorkerTeam(threads - 1);
+        return team;
     }
 }
