@@ -86,11 +86,11 @@ public final class TrainCommand implements Callable<Integer> {
     double collapseFactor;
 
     @Option(names = "--label-shift", paramLabel = "PIXELS", description = "Move each labelled image by a new random offset of up to "
-            + "PIXELS whole pixels in each direction every time it is used; 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+            + "PIXELS whole pixels in each direction every time it is used; 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     int labelShift;
 
     /** The consistency weight of the mlp runs when --consistency is not given. */
-    static final float DEFAULT_CONSISTENCY = 0f;
+    static final float DEFAULT_CONSISTENCY = 3f;
 
     @Option(names = "--consistency", paramLabel = "WEIGHT", description = "Weight of the consistency loss: the unlabelled batch is "
             + "classified twice, under two draws of the discriminator's noise, and the squared difference of the two class "

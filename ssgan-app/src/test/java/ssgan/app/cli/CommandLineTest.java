@@ -65,7 +65,9 @@ class CommandLineTest {
         assertEquals(TrainCommand.DEFAULT_CONSISTENCY, parse("train").consistencyWeight());
         assertEquals(0f, parse("train", "--arch", "dcgan").consistencyWeight(), "dcgan: off unless asked, and asking is refused");
         assertEquals(0.5f, parse("train", "--consistency", "0.5").consistencyWeight());
-        assertEquals(2, parse("train", "--label-shift", "2").labelShift());
+        assertEquals(2, parse("train").labelShift(), "the default");
+        assertEquals(0, parse("train", "--label-shift", "0").labelShift());
+        assertEquals(0f, parse("train", "--consistency", "0").consistencyWeight(), "the paper's method: both off");
     }
 
     private static ssgan.app.train.TrainConfig parse(String... args) {
