@@ -1,5 +1,6 @@
 package ssgan.nn.data;
 
+import java.util.Arrays;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 
@@ -49,15 +50,15 @@ public final class RandomShift {
         for (int y = 0; y < h; y++) {
             int from = y - dy, row = base + y * w;
             if (from < 0 || from >= h) {
-                java.util.Arrays.fill(dst, row, row + w, background);
+                Arrays.fill(dst, row, row + w, background);
                 continue;
             }
             int srcRow = base + from * w;
             // Columns [x0, x1) are copied (0 <= x − dx < w), the rest are border.
             int x0 = Math.min(w, Math.max(0, dx)), x1 = Math.max(x0, Math.min(w, w + dx));
-            java.util.Arrays.fill(dst, row, row + x0, background);
+            Arrays.fill(dst, row, row + x0, background);
             if (x1 > x0) System.arraycopy(src, srcRow + x0 - dx, dst, row + x0, x1 - x0);
-            java.util.Arrays.fill(dst, row + x1, row + w, background);
+            Arrays.fill(dst, row + x1, row + w, background);
         }
     }
 }
