@@ -63,8 +63,13 @@ public final class VectorGaussian implements GaussianKernel {
             int at = (int) (off + g - first);
             if (g >= first && g + n <= end) {
                 samples.intoArray(a, at);
-            } else { // a group cut by the start or the end of the range
-                samples.intoArray(a, at, F.indexInRange((int) (g - first), (int) (end - first)));
+            } else {
+                // A group cut by the start or the end of the range: stored whole into the radii it no
+                // longer needs, and the lanes inside the range copied out. (A masked store here, once
+                // compiled in, made C2 box the vectors of the whole loop: 5 bytes allocated per sample.)
+                samples.intoArray(radius, j);
+                long from = Math.max(g, first), to = Math.min(g + n, end);
+                System.arraycopy(radius, (int) (j + from - g), a, (int) (off + from - first), (int) (to - from));
             }
         }
     }
