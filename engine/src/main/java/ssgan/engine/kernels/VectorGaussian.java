@@ -60,9 +60,8 @@ public final class VectorGaussian implements GaussianKernel {
             FloatVector t = floatsInOneTwo(hashes(seed, g), 41).sub(ONE); // [0, 1)
             FloatVector z = FloatVector.fromArray(F, radius, j).mul(VectorMath.cos2pi(t.sub(QUARTER_IF_ODD)));
             FloatVector samples = z.fma(vStd, vMean);
-            int at = (int) (off + g - first);
             if (g >= first && g + n <= end) {
-                samples.intoArray(a, at);
+                samples.intoArray(a, (int) (off + g - first));
             } else {
                 // A group cut by the start or the end of the range: stored whole into the radii it no
                 // longer needs, and the lanes inside the range copied out. (A masked store here, once

@@ -31,9 +31,9 @@ public final class Parallel {
     }
 
     /** Sets the number of threads used by every kernel from now on (1 makes everything sequential). */
-    public static synchronized void setThreads(int n) {
+    public static void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
-        TEAM_LOCK.lock();       // not while a loop runs on the team being replaced
+        TEAM_LOCK.lock();       // not while a loop runs on the team being replaced (and one caller at a time)
         try {
             if (n != threads) {
                 WorkerTeam old = team;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import ssgan.app.train.TrainConfig;
 
 class CommandLineTest {
     private record Result(int code, String err) {}
@@ -70,7 +71,7 @@ class CommandLineTest {
         assertEquals(0f, parse("train", "--consistency", "0").consistencyWeight(), "the paper's method: both off");
     }
 
-    private static ssgan.app.train.TrainConfig parse(String... args) {
+    private static TrainConfig parse(String... args) {
         CommandLine cl = SsganCommand.commandLine();
         CommandLine.ParseResult parsed = cl.parseArgs(args);
         return ((TrainCommand) parsed.subcommand().commandSpec().userObject()).config();
