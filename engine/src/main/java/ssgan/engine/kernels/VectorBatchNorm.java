@@ -42,7 +42,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         java.util.Arrays.fill(lanes, 0, 2 * L * channels, 0f);
         for (int img = 0; img < n; img++) {
             for (int ch = c0; ch < c1; ch++) {
-                accumulateShifted(x, (img * c + ch) * hw, bound, hw, tail, FloatVector.broadcast(S, x[ch * hw]), lanes, 2 * L * (ch - c0));
+                accumulateShifted(x, (img * c + ch) * hw, bound, hw, tail, x[ch * hw], lanes, 2 * L * (ch - c0));
             }
         }
         double count = (double) n * hw;
@@ -81,7 +81,8 @@ public final class VectorBatchNorm implements BatchNormKernel {
      * values ({@code bound} of them in whole vectors, the rest through {@link #tailWeights}).
      */
     private static void accumulateShifted(float[] x, int base, int bound, int len, FloatVector tail,
-                                          FloatVector shift, float[] lanes, int at) {
+                                          float shiftValue, float[] lanes, int at) {
+        FloatVector shift = FloatVector.broadcast(S, shiftValue);
         FloatVector sum = FloatVector.fromArray(S, lanes, at), squares = FloatVector.fromArray(S, lanes, at + L);
         // Two sets of accumulators, even and odd vectors, halve the chains of dependent adds: a plane is
         // only a few vectors long, so the latency of one chain, not the loads, would set the pace.
@@ -113,7 +114,8 @@ public final class VectorBatchNorm implements BatchNormKernel {
 
     /** lanes[at, at+L) += dy and lanes[at+L, at+2L) += dy·(x − center) over one plane, tail as in accumulateShifted. */
     private static void accumulateGradient(float[] dy, float[] x, int base, int bound, int len, FloatVector tail,
-                                           FloatVector center, float[] lanes, int at) {
+                                           float centerValue, float[] lanes, int at) {
+        FloatVector center = FloatVector.broadcast(S, centerValue);
         FloatVector sum = FloatVector.fromArray(S, lanes, at), dot = FloatVector.fromArray(S, lanes, at + L);
         FloatVector sum2 = FloatVector.zero(S), dot2 = FloatVector.zero(S);   // even and odd vectors, as above
         int i = 0;
@@ -242,7 +244,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         java.util.Arrays.fill(lanes, 0, 2 * L * channels, 0f);
         for (int img = 0; img < n; img++) {
             for (int ch = c0; ch < c1; ch++) {
-                accumulateGradient(dy, x, (img * c + ch) * hw, bound, hw, tail, FloatVector.broadcast(S, center[ch]), lanes, 2 * L * (ch - c0));
+                accumulateGradient(dy, x, (img * c + ch) * hw, bound, hw, tail, center[ch], lanes, 2 * L * (ch - c0));
             }
         }
         for (int ch = c0; ch < c1; ch++) {
