@@ -37,7 +37,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         }
         // Memory order: images outer, channels inner; each channel keeps 2·L lane sums in the workspace.
         int channels = c1 - c0, bound = S.loopBound(hw);
-        FloatVector tail = tailWeights(hw);
+        float[] tail = tailWeights(hw);
         float[] lanes = Workspace.get(Workspace.BATCH_NORM, 2 * L * channels);
         java.util.Arrays.fill(lanes, 0, 2 * L * channels, 0f);
         for (int img = 0; img < n; img++) {
@@ -67,20 +67,27 @@ public final class VectorBatchNorm implements BatchNormKernel {
     /**
      * For the last, partial vector of a plane of {@code len ≥ L} values: the vector is read unmasked so
      * that it ends at the plane's end, overlapping the previous one, and multiplied by these weights,
-     * 0 on the overlapping lanes and 1 on the new ones. (Masked loads are slow on JDK 17.)
+     * 0 on the overlapping lanes and 1 on the new ones. (Masked loads are slow on JDK 17.) One array per
+     * count of new lanes, made once; the helpers load it themselves, since a vector passed to a method the
+     * JIT does not inline is boxed.
      */
-    private static FloatVector tailWeights(int len) {
-        float[] w = new float[L];
-        int fresh = len - S.loopBound(len);
-        for (int j = L - fresh; j < L; j++) w[j] = 1f;
-        return FloatVector.fromArray(S, w, 0);
+    private static final float[][] TAIL_WEIGHTS = new float[L][L];
+
+    static {
+        for (int fresh = 0; fresh < L; fresh++) {
+            for (int j = L - fresh; j < L; j++) TAIL_WEIGHTS[fresh][j] = 1f;
+        }
+    }
+
+    private static float[] tailWeights(int len) {
+        return TAIL_WEIGHTS[len - S.loopBound(len)];
     }
 
     /**
      * lanes[at, at+L) += x − shift and lanes[at+L, at+2L) += (x − shift)² over one plane of {@code len}
      * values ({@code bound} of them in whole vectors, the rest through {@link #tailWeights}).
      */
-    private static void accumulateShifted(float[] x, int base, int bound, int len, FloatVector tail,
+    private static void accumulateShifted(float[] x, int base, int bound, int len, float[] tail,
                                           float shiftValue, float[] lanes, int at) {
         FloatVector shift = FloatVector.broadcast(S, shiftValue);
         FloatVector sum = FloatVector.fromArray(S, lanes, at), squares = FloatVector.fromArray(S, lanes, at + L);
@@ -104,7 +111,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         sum = sum.add(sum2);
         squares = squares.add(squares2);
         if (bound < len) {
-            FloatVector d = FloatVector.fromArray(S, x, base + len - L).sub(shift).mul(tail);
+            FloatVector d = FloatVector.fromArray(S, x, base + len - L).sub(shift).mul(FloatVector.fromArray(S, tail, 0));
             sum = sum.add(d);
             squares = d.fma(d, squares);
         }
@@ -113,7 +120,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
     }
 
     /** lanes[at, at+L) += dy and lanes[at+L, at+2L) += dy·(x − center) over one plane, tail as in accumulateShifted. */
-    private static void accumulateGradient(float[] dy, float[] x, int base, int bound, int len, FloatVector tail,
+    private static void accumulateGradient(float[] dy, float[] x, int base, int bound, int len, float[] tail,
                                            float centerValue, float[] lanes, int at) {
         FloatVector center = FloatVector.broadcast(S, centerValue);
         FloatVector sum = FloatVector.fromArray(S, lanes, at), dot = FloatVector.fromArray(S, lanes, at + L);
@@ -135,7 +142,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         sum = sum.add(sum2);
         dot = dot.add(dot2);
         if (bound < len) {
-            FloatVector g = FloatVector.fromArray(S, dy, base + len - L).mul(tail);
+            FloatVector g = FloatVector.fromArray(S, dy, base + len - L).mul(FloatVector.fromArray(S, tail, 0));
             sum = sum.add(g);
             dot = g.fma(FloatVector.fromArray(S, x, base + len - L).sub(center), dot);
         }
@@ -158,7 +165,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         float[] sums = Workspace.get(Workspace.BATCH_NORM, 2 * span);
         Arrays.fill(sums, 0, 2 * span, 0f);
         int bound = S.loopBound(span);
-        FloatVector tail = tailWeights(span);
+        FloatVector tail = FloatVector.fromArray(S, tailWeights(span), 0);
         for (int img = 0; img < n; img++) {
             int row = img * c + c0;
             for (int j = 0; j < bound; j += L) {
@@ -239,7 +246,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
             return;
         }
         int channels = c1 - c0, bound = S.loopBound(hw);
-        FloatVector tail = tailWeights(hw);
+        float[] tail = tailWeights(hw);
         float[] lanes = Workspace.get(Workspace.BATCH_NORM, 2 * L * channels);
         java.util.Arrays.fill(lanes, 0, 2 * L * channels, 0f);
         for (int img = 0; img < n; img++) {
@@ -270,7 +277,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         float[] sums = Workspace.get(Workspace.BATCH_NORM, 2 * span);
         Arrays.fill(sums, 0, 2 * span, 0f);
         int bound = S.loopBound(span);
-        FloatVector tail = tailWeights(span);
+        float[] tail = tailWeights(span);
         for (int img = 0; img < n; img++) {
             int row = img * c + c0;
             for (int j = 0; j < bound; j += L) {
@@ -283,10 +290,10 @@ public final class VectorBatchNorm implements BatchNormKernel {
     }
 
     /** sums[at, at+L) += dy and sums[span+at, span+at+L) += dy·(x − center) for one vector of a row; dy weighted by tail unless null. */
-    private static void accumulateFeatureGradient(float[] dy, float[] x, int i, float[] center, int ch, FloatVector tail,
+    private static void accumulateFeatureGradient(float[] dy, float[] x, int i, float[] center, int ch, float[] tail,
                                                   float[] sums, int at, int span) {
         FloatVector g = FloatVector.fromArray(S, dy, i);
-        if (tail != null) g = g.mul(tail);
+        if (tail != null) g = g.mul(FloatVector.fromArray(S, tail, 0));
         FloatVector d = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, center, ch));
         FloatVector.fromArray(S, sums, at).add(g).intoArray(sums, at);
         g.fma(d, FloatVector.fromArray(S, sums, span + at)).intoArray(sums, span + at);
@@ -320,7 +327,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         // Partial last vectors are handled from an overlapping position, as in scaleShift; when adding
         // into dx, the contribution is multiplied by the tail weights so shared lanes are not added twice.
         int bound = S.loopBound(hw);
-        FloatVector tail = tailWeights(hw);
+        FloatVector tail = FloatVector.fromArray(S, tailWeights(hw), 0);
         for (int img = img0; img < img1; img++) {
             for (int ch = 0; ch < c; ch++) {
                 int base = (img * c + ch) * hw;

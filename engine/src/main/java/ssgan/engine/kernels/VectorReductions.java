@@ -20,7 +20,9 @@ public final class VectorReductions implements ReductionKernel {
         for (int bound = off + S.loopBound(n); i < bound; i += S.length()) {
             acc = acc.add(FloatVector.fromArray(S, x, i));
         }
-        float s = sumOfLanes(acc);
+        float[] lanes = Workspace.get(Workspace.LANES, S.length());
+        acc.intoArray(lanes, 0);
+        float s = sumInLaneOrder(lanes);
         for (; i < off + n; i++) s += x[i];
         return s;
     }
@@ -33,7 +35,9 @@ public final class VectorReductions implements ReductionKernel {
             FloatVector v = FloatVector.fromArray(S, x, i);
             acc = v.fma(v, acc);
         }
-        float s = sumOfLanes(acc);
+        float[] lanes = Workspace.get(Workspace.LANES, S.length());
+        acc.intoArray(lanes, 0);
+        float s = sumInLaneOrder(lanes);
         for (; i < off + n; i++) s += x[i] * x[i];
         return s;
     }
@@ -57,18 +61,22 @@ public final class VectorReductions implements ReductionKernel {
         for (int bound = off + S.loopBound(n); i < bound; i += S.length()) {
             acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, i).sub(shift)));
         }
-        float s = sumOfLanes(acc);
+        float[] lanes = Workspace.get(Workspace.LANES, S.length());
+        acc.intoArray(lanes, 0);
+        float s = sumInLaneOrder(lanes);
         for (; i < off + n; i++) s += (float) StrictMath.exp(x[i] - shift);
         return s;
     }
 
     /**
-     * The lanes added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified, and newer
-     * JDKs add the lanes in a different order when compiled than when interpreted.
+     * A vector's lanes, stored to {@code lanes}, added in lane order. Not {@code reduceLanes(ADD)}: its
+     * order is unspecified, and newer JDKs add the lanes in a different order when compiled than when
+     * interpreted. The callers store the vector themselves into a scratch array: {@code toArray()} would
+     * allocate, and so would passing the vector to a method the JIT does not inline (it is boxed).
      */
-    private static float sumOfLanes(FloatVector v) {
+    private static float sumInLaneOrder(float[] lanes) {
         float s = 0;
-        for (float lane : v.toArray()) s += lane;
+        for (int j = 0; j < S.length(); j++) s += lanes[j];
         return s;
     }
 
