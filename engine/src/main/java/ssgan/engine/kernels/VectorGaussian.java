@@ -32,7 +32,7 @@ public final class VectorGaussian implements GaussianKernel {
      */
     @Override
     public void fill(long seed, long first, float[] a, int off, int len, float mean, float std) {
-        float[] radius = new float[BLOCK];
+        float[] radius = Workspace.get(Workspace.GAUSSIAN_RADII, BLOCK);
         long end = first + len;
         for (long start = Math.floorDiv(first, F.length()) * F.length(); start < end; start += BLOCK) {
             int count = (int) Math.min(BLOCK, end - start);

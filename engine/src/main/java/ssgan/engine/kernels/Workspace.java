@@ -7,13 +7,14 @@ package ssgan.engine.kernels;
  * not assume any content).
  */
 final class Workspace {
-    static final int SLOTS = 6;
+    static final int SLOTS = 7;
     /**
      * Slot numbers: a block of an implicit matrix written out, a convolution's channel-major buffer,
      * batch-norm lane sums, the weights of one sub-pixel phase, a convolution's written-out columns, the
-     * lanes of one vector.
+     * lanes of one vector, the radii of a block of Gaussian samples.
      */
-    static final int IMPLICIT_BLOCK = 0, CONV_CHANNEL_MAJOR = 1, BATCH_NORM = 2, PHASE_WEIGHTS = 3, COLUMNS = 4, LANES = 5;
+    static final int IMPLICIT_BLOCK = 0, CONV_CHANNEL_MAJOR = 1, BATCH_NORM = 2, PHASE_WEIGHTS = 3, COLUMNS = 4, LANES = 5,
+            GAUSSIAN_RADII = 6;
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 
     private Workspace() {}
