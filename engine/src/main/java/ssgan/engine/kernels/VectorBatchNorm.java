@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>images ({@code hw ≥} one vector): along each channel plane, accumulators held in registers
  *       across all planes of the channel;</li>
  *   <li>feature batches ({@code hw = 1}): across neighbouring channels of a row, the per-channel sums
- *       kept in the output arrays.</li>
+ *       kept in the thread's workspace and written out once.</li>
  * </ul>
  * Planes smaller than a vector (2×2, 3×3 maps) go to the scalar loops.
  *
