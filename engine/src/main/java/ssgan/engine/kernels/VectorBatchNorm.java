@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Batch-norm loops on the Vector API. Two layouts are vectorised:
  * <ul>
- *   <li>images ({@code hw ≥} one vector): along each channel plane, accumulators held in registers
- *       across all planes of the channel;</li>
+ *   <li>images ({@code hw ≥} one vector): along each channel plane, in memory order, each channel's
+ *       per-lane sums in the thread's workspace, loaded and stored once per plane;</li>
  *   <li>feature batches ({@code hw = 1}): across neighbouring channels of a row, the per-channel sums
  *       kept in the thread's workspace and written out once.</li>
  * </ul>
