@@ -103,15 +103,35 @@ public final class VectorElementwise extends ScalarElementwise {
      */
     @Override
     public void unary(UnaryOp op, float[] x, float[] out, int from, int to) {
-        int done = switch (op) {
-            case EXP -> exp(x, out, from, to);
-            case LOG -> log(x, out, from, to);
-            case TANH -> tanh(x, out, from, to);
-            case SIGMOID -> sigmoid(x, out, from, to);
-            case SOFTPLUS -> softplus(x, out, from, to);
-            case SQRT, ABS -> from;
-        };
+        int done = UNARY_LOOPS[op.ordinal()].run(x, out, from, to);
         super.unary(op, x, out, done, to); // the scalar tail (or all of it)
+    }
+
+    /** A vector loop over {@code [from, to)} that returns where the scalar tail starts. */
+    @FunctionalInterface
+    private interface VectorLoop {
+        int run(float[] x, float[] out, int from, int to);
+    }
+
+    /**
+     * Each function's loop, by {@code UnaryOp.ordinal()}, called through an interface rather than from a
+     * switch. C2 inlines every case of a switch that has run into the method that holds it; with three
+     * of these functions in use (exp, log, tanh) its inlining budget ran out half-way through the third,
+     * whose vectors then became heap objects, 96 bytes each. Called through an interface, the site is not
+     * inlined once it has seen more than two loops, so each loop is compiled on its own.
+     */
+    private static final VectorLoop[] UNARY_LOOPS = java.util.Arrays.stream(UnaryOp.values())
+            .map(VectorElementwise::unaryLoop).toArray(VectorLoop[]::new);
+
+    private static VectorLoop unaryLoop(UnaryOp op) {
+        return switch (op) {
+            case EXP -> VectorElementwise::exp;
+            case LOG -> VectorElementwise::log;
+            case TANH -> VectorElementwise::tanh;
+            case SIGMOID -> VectorElementwise::sigmoid;
+            case SOFTPLUS -> VectorElementwise::softplus;
+            case SQRT, ABS -> (x, out, from, to) -> from;
+        };
     }
 
     /**
