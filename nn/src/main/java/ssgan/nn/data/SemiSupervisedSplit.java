@@ -29,6 +29,18 @@ public final class SemiSupervisedSplit {
     }
 
     /**
+     * The same, choosing only among the examples at {@code pool} (ascending; for example what a
+     * {@link HoldOut} left for training). With every index in the pool this is {@link #balanced(Dataset, int, long)}.
+     */
+    public static SemiSupervisedSplit balanced(Dataset train, int[] pool, int n, long seed) {
+        int[] poolLabels = new int[pool.length];
+        for (int i = 0; i < pool.length; i++) poolLabels[i] = train.label(pool[i]);
+        int[] chosen = balancedIndices(poolLabels, train.numClasses(), n, new Rng(seed));
+        for (int i = 0; i < chosen.length; i++) chosen[i] = pool[chosen[i]];
+        return new SemiSupervisedSplit(train, chosen);
+    }
+
+    /**
      * The indices (ascending) of {@code n} examples, {@code n / numClasses} of each class, drawn
      * without replacement: for each class in turn, a partial Fisher-Yates shuffle of that class's
      * indices picks its share. Same labels, n and RNG state give the same subset.

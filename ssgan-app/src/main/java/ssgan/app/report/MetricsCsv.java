@@ -17,11 +17,12 @@ import java.util.Locale;
  */
 public final class MetricsCsv implements AutoCloseable {
     public static final List<String> COLUMNS = List.of(
-            "iteration", "epoch", "elapsed_s", "loss_supervised", "loss_unsupervised", "loss_generator", "test_accuracy");
+            "iteration", "epoch", "elapsed_s", "loss_supervised", "loss_unsupervised", "loss_generator", "test_accuracy",
+            "validation_accuracy");
 
-    /** One evaluation's numbers; the columns above, in order. */
+    /** One evaluation's numbers; the columns above, in order. The validation accuracy is NaN without a validation set. */
     public record Row(long iteration, int epoch, double elapsedSeconds, double lossSupervised,
-                      double lossUnsupervised, double lossGenerator, double testAccuracy) {}
+                      double lossUnsupervised, double lossGenerator, double testAccuracy, double validationAccuracy) {}
 
     private final Path file;
     private BufferedWriter out;
@@ -57,8 +58,9 @@ public final class MetricsCsv implements AutoCloseable {
     }
 
     public void append(Row r) {
-        line(String.format(Locale.ROOT, "%d,%d,%.2f,%.6g,%.6g,%.6g,%.4f", r.iteration(), r.epoch(), r.elapsedSeconds(),
-                r.lossSupervised(), r.lossUnsupervised(), r.lossGenerator(), r.testAccuracy()));
+        String validation = Double.isNaN(r.validationAccuracy()) ? "" : String.format(Locale.ROOT, "%.4f", r.validationAccuracy());
+        line(String.format(Locale.ROOT, "%d,%d,%.2f,%.6g,%.6g,%.6g,%.4f,%s", r.iteration(), r.epoch(), r.elapsedSeconds(),
+                r.lossSupervised(), r.lossUnsupervised(), r.lossGenerator(), r.testAccuracy(), validation));
     }
 
     private void line(String s) {
@@ -71,16 +73,17 @@ public final class MetricsCsv implements AutoCloseable {
         }
     }
 
-    /** Reads back the rows of an existing file (for plots after a resume). */
+    /** Reads back the rows of an existing file (for plots after a resume); files without the validation column too. */
     public static List<Row> read(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
         if (!Files.exists(file)) return rows;
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 1; i < lines.size(); i++) {
-            String[] f = lines.get(i).split(",");
-            if (f.length != COLUMNS.size()) continue;
+            String[] f = lines.get(i).split(",", -1);
+            if (f.length != COLUMNS.size() && f.length != COLUMNS.size() - 1) continue;
+            double validation = f.length < COLUMNS.size() || f[7].isEmpty() ? Double.NaN : Double.parseDouble(f[7]);
             rows.add(new Row(Long.parseLong(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                    Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])));
+                    Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), validation));
         }
         return rows;
     }

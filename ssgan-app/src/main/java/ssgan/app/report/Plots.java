@@ -18,7 +18,10 @@ public final class Plots {
         if (rows.isEmpty()) return;
         double[] it = rows.stream().mapToDouble(MetricsCsv.Row::iteration).toArray();
 
-        XYChart acc = chart("Test accuracy", "iteration", "accuracy (%)");
+        XYChart acc = chart("Accuracy", "iteration", "accuracy (%)");
+        if (rows.stream().noneMatch(r -> Double.isNaN(r.validationAccuracy()))) {
+            series(acc, "validation accuracy", it, rows.stream().mapToDouble(r -> 100 * r.validationAccuracy()).toArray());
+        }
         series(acc, "test accuracy", it, rows.stream().mapToDouble(r -> 100 * r.testAccuracy()).toArray());
         save(acc, outDir.resolve("accuracy.png"));
 

@@ -9,6 +9,11 @@ import ssgan.engine.tensor.Tensor;
  * paper's code keeps for evaluation: the average of a noisy trajectory classifies better than its last
  * point. {@link #swapIn} puts the averages into the model (for evaluation or saving) and
  * {@link #swapOut} restores the trained values.
+ *
+ * <p>The average starts at the initial parameters, and a plain EMA would keep a weight of
+ * {@code (1 − rate)^n} on them after n updates: still 37 % after 1/rate updates. So the n-th update uses
+ * {@code max(rate, 1/(n+1))} instead: until 1/rate updates the average is the plain mean of the
+ * initial point and every point since, and only then does it start to forget.
  */
 public final class ParameterAverage {
     private final Map<String, Tensor> parameters;
@@ -23,7 +28,10 @@ public final class ParameterAverage {
         parameters.forEach((name, p) -> averages.put(name, p.copy()));
     }
 
-    public void update() {
+    /** Folds in the current parameters as the {@code n}-th update since the start (n = 1, 2, ...). */
+    public void update(long n) {
+        if (n < 1) throw new IllegalArgumentException("update count starts at 1, got " + n);
+        float rate = (float) Math.max(this.rate, 1.0 / (n + 1));
         parameters.forEach((name, p) -> {
             float[] a = averages.get(name).data();
             float[] x = p.data();

@@ -9,7 +9,7 @@ public record TrainConfig(
         Architecture arch,
         int labels,
         long seed,
-        int epochs,
+        int iterations,
         int batchSize,
         float lr,
         float beta1,
@@ -26,10 +26,17 @@ public record TrainConfig(
         boolean resume,
         double maxMinutes,
         double targetAccuracy,
-        int decayStartEpoch,
+        double decay,
         double collapseFactor,
         int labelShift,
-        float consistencyWeight) {
+        float consistencyWeight,
+        int validation,
+        boolean permutationInvariant) {
+
+    /** The iteration after which the learning rate falls linearly, reaching 0 at the last iteration. */
+    public int decayStart() {
+        return iterations - (int) Math.round(decay * iterations);
+    }
 
     /** Key/value pairs for logs, metadata and the summary. */
     public Map<String, String> describe() {
@@ -37,7 +44,7 @@ public record TrainConfig(
         m.put("arch", arch.name().toLowerCase());
         m.put("labels", Integer.toString(labels));
         m.put("seed", Long.toString(seed));
-        m.put("epochs", Integer.toString(epochs));
+        m.put("iterations", Integer.toString(iterations));
         m.put("batch_size", Integer.toString(batchSize));
         m.put("lr", Float.toString(lr));
         m.put("beta1", Float.toString(beta1));
@@ -51,10 +58,12 @@ public record TrainConfig(
         m.put("ema", Float.toString(emaRate));
         m.put("max_minutes", Double.toString(maxMinutes));
         m.put("target_accuracy", Double.toString(targetAccuracy));
-        m.put("decay_start_epoch", Integer.toString(decayStartEpoch));
+        m.put("decay", Double.toString(decay));
         m.put("collapse_guard", Double.toString(collapseFactor));
         m.put("label_shift", Integer.toString(labelShift));
         m.put("consistency", Float.toString(consistencyWeight));
+        m.put("validation", Integer.toString(validation));
+        m.put("permutation_invariant", Boolean.toString(permutationInvariant));
         return m;
     }
 }

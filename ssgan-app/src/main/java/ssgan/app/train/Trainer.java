@@ -23,6 +23,7 @@ import ssgan.engine.tensor.Tensor;
 import ssgan.nn.Module;
 import ssgan.nn.data.DataLoader;
 import ssgan.nn.data.Dataset;
+import ssgan.nn.data.HoldOut;
 import ssgan.nn.data.Mnist;
 import ssgan.nn.data.RandomShift;
 import ssgan.nn.data.SemiSupervisedSplit;
@@ -34,7 +35,12 @@ import ssgan.nn.optim.LrSchedule;
 
 /**
  * Runs a whole training: builds the models and data, repeats {@link SsganStep}, and at every evaluation
- * measures test accuracy, writes metrics, plots, samples and checkpoints. Everything random comes from
+ * measures validation and test accuracy, writes metrics, plots, samples and checkpoints.
+ *
+ * <p>Decisions are made on the validation set, a part of the training images held out of training
+ * ({@link HoldOut}): which model is {@code best.safetensors}, and when {@code --target-accuracy} stops
+ * the run. The test set is measured and logged only. With {@code --validation 0} there is no
+ * validation set and those decisions fall back to the test set, as they did before it existed. Everything random comes from
  * seeded generators whose states are checkpointed, so {@code --resume} continues exactly. When the
  * {@link CollapseGuard} sees the generator collapse, the run goes back to an earlier checkpoint.
  */
@@ -59,6 +65,7 @@ public final class Trainer {
 
     private final TrainConfig config;
     private final Mnist.Splits data;
+    private final HoldOut holdOut;
     private final Progress progress;
     private final Path out;
 
@@ -82,9 +89,12 @@ public final class Trainer {
     private int rollbacks;
     private double elapsedBefore;   // seconds spent in earlier runs of a resumed training
     private double elapsedSeconds;  // total so far, this run included
-    private double bestAccuracy = -1;
-    private double lastAccuracy = Double.NaN;
-    private final Map<Double, Double> secondsToReach = new LinkedHashMap<>();
+    private final Accuracies test = new Accuracies();
+    private final Accuracies validation = new Accuracies();
+    private double bestScore = -1;   // the selection accuracy of best.safetensors (validation, else test)
+    private long selectedIteration = -1;
+    private double selectedValidation = Double.NaN;
+    private double selectedTest = Double.NaN;
     private SsganStep.Losses lastLosses = new SsganStep.Losses(Float.NaN, Float.NaN, Float.NaN);
 
     private volatile boolean stopRequested;
@@ -117,18 +127,21 @@ public final class Trainer {
         genOptimizer = new Adam(trainable(gen), adam.withWeightDecay(0f));
         average = config.emaRate() > 0 ? new ParameterAverage(trainable(disc), config.emaRate()) : null;
 
-        SemiSupervisedSplit split = SemiSupervisedSplit.balanced(data.train(), config.labels(), config.seed());
+        holdOut = HoldOut.split(data.train(), config.validation());
+        int[] pool = holdOut.trainIndices();
+        SemiSupervisedSplit split = SemiSupervisedSplit.balanced(data.train(), pool, config.labels(), config.seed());
         DataLoader.Layout layout = DataLoader.Layout.NCHW;
         labelled = DataLoader.cycling(split.labelled(), config.batchSize(), layout, root.nextLong());
-        // The paper's code uses all 60,000 training images as unlabelled data, the labelled ones included.
-        unlabelled = DataLoader.epochs(data.train(), config.batchSize(), layout, root.nextLong());
-        unlabelled2 = DataLoader.epochs(data.train(), config.batchSize(), layout, root.nextLong());
+        // As in the paper's code, every training image is also unlabelled data, the labelled ones included;
+        // the validation images are not, so that they stay as unseen as the test images.
+        unlabelled = DataLoader.epochs(data.train(), pool, config.batchSize(), layout, root.nextLong());
+        unlabelled2 = DataLoader.epochs(data.train(), pool, config.batchSize(), layout, root.nextLong());
         step = new SsganStep(disc, gen, discOptimizer, genOptimizer, noiseRng, config.labelSmoothing(), config.unsupervisedWeight());
         // Drawn last, so that runs without it see the same random streams as before it existed.
         Rng shiftRng = root.split();
         labelShift = config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, shiftRng) : null;
-        schedule = config.decayStartEpoch() < config.epochs()
-                ? LrSchedule.linearDecay(config.lr(), config.decayStartEpoch(), config.epochs())
+        schedule = config.decayStart() < config.iterations()
+                ? LrSchedule.linearDecay(config.lr(), config.decayStart(), config.iterations())
                 : LrSchedule.constant(config.lr());
     }
 
@@ -171,14 +184,18 @@ public final class Trainer {
         }
         Files.createDirectories(out.resolve("samples"));
         int perEpoch = unlabelled.batchesPerEpoch();
-        long total = (long) config.epochs() * perEpoch;
+        long total = config.iterations();
         long start = System.nanoTime();
         Outcome outcome = Outcome.COMPLETED;
         try (MetricsCsv csv = MetricsCsv.open(out.resolve("metrics.csv"), config.resume())) {
+            if (holdOut.validation().size() == 0 && !config.resume()) {
+                progress.log("no validation set (--validation 0): best.safetensors and --target-accuracy are chosen on the "
+                        + "TEST set, so its accuracy is an optimistic estimate");
+            }
             progress.start(total, iteration);
             while (iteration < total) {
                 int epoch = (int) (iteration / perEpoch);
-                float lr = schedule.lr(epoch);
+                float lr = schedule.lr((int) iteration);
                 discOptimizer.setLr(lr);
                 genOptimizer.setLr(lr);
                 step.setConsistencyWeight(config.consistencyWeight() * Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP));
@@ -197,7 +214,7 @@ public final class Trainer {
                     outcome = Outcome.DIVERGED;
                     break;
                 }
-                if (average != null) average.update();
+                if (average != null) average.update(iteration + 1);
                 guard.observe(losses.generator());
                 if (guard.collapsed()) {
                     if (rollbacks >= MAX_ROLLBACKS) {
@@ -214,13 +231,13 @@ public final class Trainer {
                 iteration++;
                 double elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
                 elapsedSeconds = elapsed;
-                progress.step(iteration, epoch, losses, lastAccuracy);
+                progress.step(iteration, epoch, losses, selectionAccuracy());
 
                 boolean evalNow = iteration % config.evalEvery() == 0 || iteration == total;
                 if (evalNow) {
                     guard.endInterval();
                     evaluateAndRecord(csv, epoch, elapsed);
-                    if (config.targetAccuracy() > 0 && lastAccuracy >= config.targetAccuracy()) {
+                    if (config.targetAccuracy() > 0 && selectionAccuracy() >= config.targetAccuracy()) {
                         outcome = Outcome.TARGET_REACHED;
                         break;
                     }
@@ -244,11 +261,8 @@ public final class Trainer {
 
     /** Data-dependent initialisation of the discriminator's weight-normalised layers on 500 training images, as in the paper. */
     private void initialise() {
-        int n = Math.min(500, data.train().size());
-        int pixels = data.train().imageSize();
-        float[] images = new float[n * pixels];
-        System.arraycopy(data.train().images(), 0, images, 0, images.length);
-        Tensor batch = Tensor.wrap(images, n, 1, data.train().height(), data.train().width());
+        int[] first = java.util.Arrays.copyOf(holdOut.trainIndices(), Math.min(500, holdOut.trainSize()));
+        Tensor batch = data.train().subset("init", first).imagesTensor();
         boolean anyWeightNorm = disc.namedModules().values().stream().anyMatch(m -> m instanceof WeightNorm.DataDependentInit);
         if (anyWeightNorm) WeightNorm.initialize(disc, batch);
         if (average != null) {
@@ -260,29 +274,69 @@ public final class Trainer {
 
     private void evaluateAndRecord(MetricsCsv csv, int epoch, double elapsed) throws IOException {
         if (average != null) average.swapIn();
-        Evaluator.Result result;
+        Evaluator.Result testResult;
+        Evaluator.Result validationResult = null;
         try {
-            result = Evaluator.evaluate(disc, data.test());
+            if (holdOut.validation().size() > 0) validationResult = Evaluator.evaluate(disc, holdOut.validation());
+            testResult = Evaluator.evaluate(disc, data.test());
         } finally {
             if (average != null) average.swapOut();
         }
-        lastAccuracy = result.accuracy();
-        for (double m : MILESTONES) {
-            if (lastAccuracy >= m && !secondsToReach.containsKey(m)) secondsToReach.put(m, elapsed);
-        }
+        test.record(testResult.accuracy(), elapsed);
+        if (validationResult != null) validation.record(validationResult.accuracy(), elapsed);
         csv.append(new MetricsCsv.Row(iteration, epoch, elapsed, lastLosses.supervised(), lastLosses.unsupervised(),
-                lastLosses.generator(), lastAccuracy));
-        progress.log(String.format(Locale.ROOT, "iter %7d  epoch %3d  %7.1fs  loss sup %.4f unsup %.4f gen %.4f  test acc %.2f%% (%d errors)",
+                lastLosses.generator(), test.last, validation.last));
+        String validationText = validationResult == null ? "" : String.format(Locale.ROOT, "  val acc %.2f%% (%d errors)",
+                100 * validation.last, validationResult.errors());
+        progress.log(String.format(Locale.ROOT, "iter %7d  epoch %3d  %7.1fs  loss sup %.4f unsup %.4f gen %.4f%s  test acc %.2f%% (%d errors)",
                 iteration, epoch, elapsed, lastLosses.supervised(), lastLosses.unsupervised(), lastLosses.generator(),
-                100 * lastAccuracy, result.errors()));
+                validationText, 100 * test.last, testResult.errors()));
         writeSamples(out.resolve("samples").resolve(String.format(Locale.ROOT, "iter-%07d.png", iteration)));
         Plots.draw(MetricsCsv.read(out.resolve("metrics.csv")), out);
-        if (lastAccuracy > bestAccuracy) {
-            bestAccuracy = lastAccuracy;
+        if (selectionAccuracy() > bestScore) {
+            bestScore = selectionAccuracy();
+            selectedIteration = iteration;
+            selectedValidation = validation.last;
+            selectedTest = test.last;
             Checkpoint.save(out.resolve("best.safetensors"), disc, gen, average, metadata());
         }
         saveLast(true);
         writeSummary(null);
+    }
+
+    /** The accuracy that decisions are made on: validation, or test when there is no validation set. */
+    private double selectionAccuracy() {
+        return holdOut.validation().size() > 0 ? validation.last : test.last;
+    }
+
+    /** The accuracy on one evaluation set: the latest, and when each milestone was first reached. */
+    private static final class Accuracies {
+        double last = Double.NaN;
+        final Map<Double, Double> secondsToReach = new LinkedHashMap<>();
+
+        void record(double accuracy, double elapsed) {
+            last = accuracy;
+            for (double m : MILESTONES) {
+                if (accuracy >= m && !secondsToReach.containsKey(m)) secondsToReach.put(m, elapsed);
+            }
+        }
+
+        void save(TrainingState state, String prefix) {
+            state.putDouble(prefix + "last_accuracy", last);
+            secondsToReach.forEach((m, s) -> state.putDouble(prefix + "reached_" + m, s));
+        }
+
+        /** The latest accuracy of a saved point (a rollback keeps the milestones: they happened). */
+        void restoreLast(TrainingState state, String prefix) {
+            last = state.getDouble(prefix + "last_accuracy");
+        }
+
+        void restoreMilestones(TrainingState state, String prefix) {
+            secondsToReach.clear();
+            for (double m : MILESTONES) {
+                if (state.has(prefix + "reached_" + m)) secondsToReach.put(m, state.getDouble(prefix + "reached_" + m));
+            }
+        }
     }
 
     private void writeSamples(Path file) throws IOException {
@@ -299,7 +353,8 @@ public final class Trainer {
     private Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>(config.describe());
         m.put("iteration", Long.toString(iteration));
-        m.put("test_accuracy", Double.toString(lastAccuracy));
+        m.put("validation_accuracy", Double.toString(validation.last));
+        m.put("test_accuracy", Double.toString(test.last));
         return m;
     }
 
@@ -321,9 +376,12 @@ public final class Trainer {
         genOptimizer.state().forEach((k, v) -> state.putTensor("optG." + k, v));
         state.putLong("iteration", iteration);
         state.putDouble("elapsed_seconds", elapsedSeconds);
-        state.putDouble("best_accuracy", bestAccuracy);
-        state.putDouble("last_accuracy", lastAccuracy);
-        secondsToReach.forEach((m, s) -> state.putDouble("reached_" + m, s));
+        state.putDouble("best_score", bestScore);
+        state.putLong("selected_iteration", selectedIteration);
+        state.putDouble("selected_validation_accuracy", selectedValidation);
+        state.putDouble("selected_test_accuracy", selectedTest);
+        test.save(state, "");
+        validation.save(state, "validation.");
         state.putLong("rng.noise", noiseRng.state());
         if (labelShift != null) state.putLong("rng.shift", labelShift.rng().state());
         noiseLayers(disc).forEach((name, layer) -> state.putLong("rng.disc." + name, layer.rng().state()));
@@ -355,10 +413,12 @@ public final class Trainer {
         savedIteration = lastIncomplete ? -1 : iteration;
         elapsedBefore = state.getDouble("elapsed_seconds");
         elapsedSeconds = elapsedBefore;
-        bestAccuracy = state.getDouble("best_accuracy");
-        for (double m : MILESTONES) {
-            if (state.has("reached_" + m)) secondsToReach.put(m, state.getDouble("reached_" + m));
-        }
+        bestScore = state.getDouble("best_score");
+        selectedIteration = state.getLong("selected_iteration");
+        selectedValidation = state.getDouble("selected_validation_accuracy");
+        selectedTest = state.getDouble("selected_test_accuracy");
+        test.restoreMilestones(state, "");
+        validation.restoreMilestones(state, "validation.");
         rollbacks = (int) state.getLong("guard.rollbacks", 0);
         progress.log(String.format(Locale.ROOT, "resumed from %s at iteration %d", modelFile, iteration));
     }
@@ -401,10 +461,19 @@ public final class Trainer {
             });
         }
         TrainingState state = TrainingState.load(stateFile);
+        if (!state.has("validation")) {
+            throw new IOException("--resume: the run in " + out + " was saved by an earlier version, which counted in epochs and "
+                    + "had no validation set; start a new run with another --out");
+        }
+        if (Integer.parseInt(state.values().get("validation")) != config.validation()) {
+            throw new IOException("--resume: the run in " + out + " held out " + state.values().get("validation")
+                    + " validation images, not " + config.validation() + "; resume with --validation " + state.values().get("validation"));
+        }
         discOptimizer.loadState(Checkpoint.part(state.tensors(), "optD."));
         genOptimizer.loadState(Checkpoint.part(state.tensors(), "optG."));
         iteration = state.getLong("iteration");
-        lastAccuracy = state.getDouble("last_accuracy");
+        test.restoreLast(state, "");
+        validation.restoreLast(state, "validation.");
         noiseRng.setState(state.getLong("rng.noise"));
         if (labelShift != null && state.has("rng.shift")) labelShift.rng().setState(state.getLong("rng.shift"));
         noiseLayers(disc).forEach((name, layer) -> layer.rng().setState(state.getLong("rng.disc." + name)));
@@ -432,15 +501,32 @@ public final class Trainer {
         s.put("status", outcome == null ? "running" : outcome.name().toLowerCase());
         s.put("iterations", iteration);
         s.put("elapsed_seconds", round(elapsedSeconds));
-        s.put("final_accuracy", Double.isNaN(lastAccuracy) ? null : lastAccuracy);
-        s.put("best_accuracy", bestAccuracy < 0 ? null : bestAccuracy);
+        s.put("selected_by", holdOut.validation().size() > 0 ? "validation" : "test");
+        // The final model, as trained to the end.
+        s.put("validation_accuracy", orNull(validation.last));
+        s.put("test_accuracy", orNull(test.last));
+        // best.safetensors: the evaluation with the highest validation accuracy (test accuracy without one).
+        s.put("selected_iteration", selectedIteration < 0 ? null : selectedIteration);
+        s.put("selected_validation_accuracy", orNull(selectedValidation));
+        s.put("selected_test_accuracy", orNull(selectedTest));
+        // The names of earlier versions: final_accuracy is test_accuracy; best_accuracy is now the test
+        // accuracy of best.safetensors (which used to be chosen on the test set itself).
+        s.put("final_accuracy", orNull(test.last));
+        s.put("best_accuracy", orNull(selectedTest));
         for (double m : MILESTONES) {
-            Double t = secondsToReach.get(m);
-            s.put(String.format(Locale.ROOT, "seconds_to_%d", Math.round(m * 100)), t == null ? null : round(t));
+            long percent = Math.round(m * 100);
+            Double t = test.secondsToReach.get(m);
+            Double v = validation.secondsToReach.get(m);
+            s.put(String.format(Locale.ROOT, "seconds_to_%d", percent), t == null ? null : round(t));
+            s.put(String.format(Locale.ROOT, "seconds_to_%d_validation", percent), v == null ? null : round(v));
         }
         s.put("iterations_per_second", elapsedSeconds > 0 ? round(iteration / elapsedSeconds) : null);
         s.put("collapse_rollbacks", rollbacks);
         Summary.write(out.resolve("summary.json"), s);
+    }
+
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     private static double round(double v) {

@@ -45,7 +45,8 @@ class CommandLineTest {
 
     @Test
     void malformedNumbersAndUnknownOptionsAreRejected() {
-        assertEquals(2, run("train", "--epochs", "many").code());
+        assertEquals(2, run("train", "--iterations", "many").code());
+        assertEquals(2, run("train", "--epochs", "100").code(), "--epochs is now --iterations");
         assertEquals(2, run("train", "--no-such-option").code());
         assertEquals(2, run("train", "--target-accuracy", "99").code(), "accuracy is a fraction");
         assertEquals(2, run("train", "--feature-layer", "9").code());
@@ -69,6 +70,31 @@ class CommandLineTest {
         assertEquals(2, parse("train").labelShift(), "the default");
         assertEquals(0, parse("train", "--label-shift", "0").labelShift());
         assertEquals(0f, parse("train", "--consistency", "0").consistencyWeight(), "the paper's method: both off");
+    }
+
+    @Test
+    void budgetValidationAndThePermutationInvariantSetting() {
+        TrainConfig defaults = parse("train");
+        assertEquals(TrainCommand.DEFAULT_ITERATIONS, defaults.iterations());
+        assertEquals(10_000, defaults.validation());
+        assertFalse(defaults.permutationInvariant());
+        assertEquals(0, parse("train", "--validation", "0").validation(), "0 turns it off");
+        assertEquals(2, run("train", "--validation", "-1").code());
+        assertEquals(2, run("train", "--validation", "50001").code());
+        assertEquals(2, run("train", "--iterations", "0").code());
+        assertEquals(2, run("train", "--decay", "1.5").code());
+        assertEquals(2, run("train", "--decay", "NaN").code());
+
+        TrainConfig invariant = parse("train", "--permutation-invariant");
+        assertTrue(invariant.permutationInvariant());
+        assertEquals(0, invariant.labelShift(), "no shifts in the paper's setting");
+        assertEquals(TrainCommand.DEFAULT_CONSISTENCY, invariant.consistencyWeight(), "noise is per pixel: allowed");
+        Result shifted = run("train", "--permutation-invariant", "--label-shift", "2");
+        assertEquals(2, shifted.code());
+        assertTrue(shifted.err().contains("--permutation-invariant rules out"), shifted.err());
+        Result conv = run("train", "--permutation-invariant", "--arch", "dcgan");
+        assertEquals(2, conv.code());
+        assertTrue(conv.err().contains("needs --arch mlp"), conv.err());
     }
 
     private static TrainConfig parse(String... args) {

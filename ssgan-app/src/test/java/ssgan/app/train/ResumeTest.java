@@ -54,14 +54,15 @@ class ResumeTest {
         return new Dataset(name, images, labels, 28, 28, 10);
     }
 
+    /** 200 images in batches of 20: an epoch is 10 iterations. */
     static TrainConfig config(Path out, int epochs, boolean resume) {
         return config(out, epochs, resume, 0, 0f);
     }
 
     /** With a label shift and a consistency weight, whose random draws and ramp must resume exactly too. */
     static TrainConfig config(Path out, int epochs, boolean resume, int labelShift, float consistency) {
-        return new TrainConfig(Architecture.MLP, 20, 3, epochs, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
-                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 1000, 6, labelShift, consistency);
+        return new TrainConfig(Architecture.MLP, 20, 3, epochs * 10, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
+                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, 0, false);
     }
 
     private static Progress quiet() {

@@ -1,0 +1,122 @@
+package ssgan.app.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ssgan.app.report.MetricsCsv;
+import ssgan.app.report.Progress;
+import ssgan.engine.parallel.Parallel;
+import ssgan.nn.data.Mnist;
+import ssgan.nn.io.Json;
+import ssgan.nn.io.SafeTensors;
+
+/** Decisions are made on the held-out validation set; the test set is only reported. */
+class ValidationSelectionTest {
+    private final int threadsBefore = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(threadsBefore);
+    }
+
+    /** 300 training images, 100 of them held out, batches of 20, an evaluation every 5 iterations. */
+    private static TrainConfig config(Path out, int iterations, double target, int validation) {
+        return new TrainConfig(Architecture.MLP, 20, 4, iterations, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
+                0f, 0.5f, 0f, 0.01f, false, 0, target, 0.5, 6, 0, 0f, validation, false);
+    }
+
+    private static Progress quiet() {
+        return new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
+    }
+
+    private static Map<String, Object> summary(Path out) throws Exception {
+        return Json.parseObject(Files.readString(out.resolve("summary.json")));
+    }
+
+    private static double number(Map<String, Object> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
+    }
+
+    @Test
+    void bestCheckpointIsTheEvaluationWithTheHighestValidationAccuracy(@TempDir Path tmp) throws Exception {
+        Parallel.setThreads(1);
+        Mnist.Splits data = ResumeTest.syntheticDigits(300, 80, 21);
+        Path out = tmp.resolve("run");
+        assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(out, 60, 0, 100), data, quiet()).run());
+
+        List<MetricsCsv.Row> rows = MetricsCsv.read(out.resolve("metrics.csv"));
+        assertEquals(12, rows.size());
+        MetricsCsv.Row chosen = rows.get(0);
+        for (MetricsCsv.Row r : rows) {
+            assertTrue(r.validationAccuracy() >= 0 && r.validationAccuracy() <= 1, "every row has a validation accuracy");
+            if (r.validationAccuracy() > chosen.validationAccuracy()) chosen = r;
+        }
+        MetricsCsv.Row last = rows.get(rows.size() - 1);
+        Map<String, Object> s = summary(out);
+        assertEquals("validation", s.get("selected_by"));
+        assertEquals(chosen.iteration(), ((Number) s.get("selected_iteration")).longValue());
+        assertEquals(chosen.validationAccuracy(), number(s, "selected_validation_accuracy"), 1e-4);
+        assertEquals(chosen.testAccuracy(), number(s, "selected_test_accuracy"), 1e-4);
+        assertEquals(number(s, "selected_test_accuracy"), number(s, "best_accuracy"), 0, "the old name, documented");
+        assertEquals(last.testAccuracy(), number(s, "test_accuracy"), 1e-4);
+        assertEquals(last.validationAccuracy(), number(s, "validation_accuracy"), 1e-4);
+        assertEquals(number(s, "test_accuracy"), number(s, "final_accuracy"), 0, "the old name, documented");
+
+        Map<String, String> meta = SafeTensors.load(out.resolve("best.safetensors")).metadata();
+        assertEquals(Long.toString(chosen.iteration()), meta.get("iteration"));
+        Checkpoint.Loaded best = Checkpoint.load(out.resolve("best.safetensors"));
+        assertEquals(chosen.testAccuracy(), Evaluator.evaluate(best.disc(), data.test()).accuracy(), 1e-4,
+                "best.safetensors is the model of the chosen row");
+    }
+
+    @Test
+    void targetAccuracyIsReadOnValidation(@TempDir Path tmp) throws Exception {
+        Parallel.setThreads(1);
+        Mnist.Splits data = ResumeTest.syntheticDigits(300, 80, 21);
+        Path probe = tmp.resolve("probe");
+        new Trainer(config(probe, 60, 0, 100), data, quiet()).run();
+        List<MetricsCsv.Row> rows = MetricsCsv.read(probe.resolve("metrics.csv"));
+        // A target that validation first reaches at some evaluation after the first.
+        int k = 1;
+        double target = rows.get(k).validationAccuracy();
+        for (int i = 1; i < rows.size(); i++) {
+            double runningMax = rows.subList(0, i).stream().mapToDouble(MetricsCsv.Row::validationAccuracy).max().orElseThrow();
+            if (rows.get(i).validationAccuracy() > runningMax) {
+                k = i;
+                target = rows.get(i).validationAccuracy();
+                break;
+            }
+        }
+        Path out = tmp.resolve("run");
+        assertEquals(Trainer.Outcome.TARGET_REACHED, new Trainer(config(out, 60, target, 100), data, quiet()).run());
+        assertEquals(rows.get(k).iteration(), ((Number) summary(out).get("iterations")).longValue(),
+                "stops at the first evaluation whose validation accuracy reaches " + target);
+    }
+
+    @Test
+    void withoutValidationTheChoicesFallBackToTestAndSaySo(@TempDir Path tmp) throws Exception {
+        Parallel.setThreads(1);
+        Mnist.Splits data = ResumeTest.syntheticDigits(200, 80, 21);
+        Path out = tmp.resolve("run");
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        new Trainer(config(out, 20, 0, 0), data, new Progress(new PrintStream(log, true), false)).run();
+        assertTrue(log.toString().contains("no validation set (--validation 0)"), log.toString());
+        Map<String, Object> s = summary(out);
+        assertEquals("test", s.get("selected_by"));
+        assertNull(s.get("validation_accuracy"));
+        List<MetricsCsv.Row> rows = MetricsCsv.read(out.resolve("metrics.csv"));
+        double bestTest = rows.stream().mapToDouble(MetricsCsv.Row::testAccuracy).max().orElseThrow();
+        assertEquals(bestTest, number(s, "selected_test_accuracy"), 1e-4);
+        assertTrue(rows.stream().allMatch(r -> Double.isNaN(r.validationAccuracy())));
+    }
+}
