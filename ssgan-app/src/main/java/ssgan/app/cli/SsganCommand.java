@@ -22,6 +22,7 @@ public final class SsganCommand implements Runnable {
     /** The configured command line: user mistakes print one line and the usage, never a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SsganCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserException) {
                 commandLine.getErr().println("error: " + ex.getMessage());

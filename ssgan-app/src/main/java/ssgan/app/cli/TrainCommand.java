@@ -117,6 +117,12 @@ public final class TrainCommand implements Callable<Integer> {
             + DEFAULT_CONSISTENCY + " for mlp; off for dcgan, whose discriminator has no noise).")
     Float consistency;
 
+    @Option(names = "--teacher", description = "The consistency term's target: pair = a second noisy pass of the discriminator "
+            + "(the Π-model; both passes are trained), average = the parameter average's classification of each image "
+            + "(a mean teacher), with the student seeing the image moved by its own random --label-shift offset "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "pair")
+    TrainConfig.Teacher teacher;
+
     @Override
     public Integer call() throws IOException {
         TrainConfig config = config();
@@ -175,6 +181,9 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserException("--consistency needs the mlp discriminator: it compares two passes under different noise, "
                     + "and the dcgan discriminator has no noise layers, so both passes agree and the term is always 0");
         }
+        if (teacher == TrainConfig.Teacher.AVERAGE && ema == 0) {
+            throw new UserException("--teacher average uses the parameter average as the teacher; it needs --ema above 0");
+        }
         int maxLayer = Models.defaultFeatureLayer(arch);
         int layer = featureLayer == null ? maxLayer : featureLayer;
         if (layer < 1 || layer > maxLayer) throw new UserException("--feature-layer for " + arch.name().toLowerCase() + " must be 1.." + maxLayer + ", got " + layer);
@@ -182,7 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (nThreads < 1) throw new UserException("--threads must be at least 1, got " + nThreads);
         return new TrainConfig(arch, labels, seed, iterations, batchSize, lr, 0.5f, 1e-8f, data, out, nThreads, evalEvery, layer,
                 labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher);
     }
 
     /** Creates the output folder and proves it writable before any training starts. */

@@ -53,7 +53,7 @@ public final class SsganLosses {
      * Consistency (the Π-model of Laine and Aila, 2017): the same images classified twice, under two
      * independent draws of the discriminator's noise, should get the same class probabilities. The
      * squared difference of the two softmaxes over the 10 classes, summed over classes and averaged over
-     * the batch. Both passes are trained.
+     * the batch. Both passes are trained, unless one is a constant (a mean teacher's target).
      */
     public static Tensor consistency(Tensor logitsA, Tensor logitsB) {
         Tensor diff = sub(softmax(logitsA, 1), softmax(logitsB, 1));

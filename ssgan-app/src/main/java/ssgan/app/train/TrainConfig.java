@@ -31,7 +31,16 @@ public record TrainConfig(
         int labelShift,
         float consistencyWeight,
         int validation,
-        boolean permutationInvariant) {
+        boolean permutationInvariant,
+        Teacher teacher) {
+
+    /** Where the consistency term's target comes from. */
+    public enum Teacher {
+        /** The Π-model: a second noisy pass of the student itself; both passes are trained. */
+        PAIR,
+        /** A mean teacher: the parameter average's classification of the unshifted image, a fixed target. */
+        AVERAGE
+    }
 
     /** The iteration after which the learning rate falls linearly, reaching 0 at the last iteration. */
     public int decayStart() {
@@ -64,6 +73,7 @@ public record TrainConfig(
         m.put("consistency", Float.toString(consistencyWeight));
         m.put("validation", Integer.toString(validation));
         m.put("permutation_invariant", Boolean.toString(permutationInvariant));
+        m.put("teacher", teacher.name().toLowerCase());
         return m;
     }
 }

@@ -79,6 +79,7 @@ public final class Trainer {
     private final DataLoader unlabelled;
     private final DataLoader unlabelled2;
     private final RandomShift labelShift;   // null when --label-shift is 0
+    private final RandomShift studentShift; // null unless a mean teacher with shifts
     private final SsganStep step;
     private final LrSchedule schedule;
     private final Tensor fixedNoise;
@@ -140,6 +141,11 @@ public final class Trainer {
         // Drawn last, so that runs without it see the same random streams as before it existed.
         Rng shiftRng = root.split();
         labelShift = config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, shiftRng) : null;
+        Rng studentShiftRng = root.split();
+        boolean meanTeacher = config.teacher() == TrainConfig.Teacher.AVERAGE && config.consistencyWeight() > 0;
+        if (meanTeacher && average == null) throw new IllegalArgumentException("a mean teacher needs the parameter average (--ema > 0)");
+        studentShift = meanTeacher && config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, studentShiftRng) : null;
+        if (meanTeacher) step.useMeanTeacher(average, studentShift);
         schedule = config.decayStart() < config.iterations()
                 ? LrSchedule.linearDecay(config.lr(), config.decayStart(), config.iterations())
                 : LrSchedule.constant(config.lr());
@@ -384,6 +390,7 @@ public final class Trainer {
         validation.save(state, "validation.");
         state.putLong("rng.noise", noiseRng.state());
         if (labelShift != null) state.putLong("rng.shift", labelShift.rng().state());
+        if (studentShift != null) state.putLong("rng.student_shift", studentShift.rng().state());
         noiseLayers(disc).forEach((name, layer) -> state.putLong("rng.disc." + name, layer.rng().state()));
         state.putAll(labelled.position().toMap("loader.labelled."));
         state.putAll(unlabelled.position().toMap("loader.unlabelled."));
@@ -476,6 +483,7 @@ public final class Trainer {
         validation.restoreLast(state, "validation.");
         noiseRng.setState(state.getLong("rng.noise"));
         if (labelShift != null && state.has("rng.shift")) labelShift.rng().setState(state.getLong("rng.shift"));
+        if (studentShift != null) studentShift.rng().setState(state.getLong("rng.student_shift"));
         noiseLayers(disc).forEach((name, layer) -> layer.rng().setState(state.getLong("rng.disc." + name)));
         labelled.restore(DataLoader.Position.fromMap(state.values(), "loader.labelled."));
         unlabelled.restore(DataLoader.Position.fromMap(state.values(), "loader.unlabelled."));

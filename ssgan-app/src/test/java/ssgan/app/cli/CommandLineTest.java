@@ -92,6 +92,9 @@ class CommandLineTest {
         Result shifted = run("train", "--permutation-invariant", "--label-shift", "2");
         assertEquals(2, shifted.code());
         assertTrue(shifted.err().contains("--permutation-invariant rules out"), shifted.err());
+        assertEquals(TrainConfig.Teacher.AVERAGE, parse("train", "--teacher", "average").teacher());
+        assertEquals(2, run("train", "--teacher", "average", "--ema", "0").code(), "the teacher is the average");
+        assertEquals(2, run("train", "--teacher", "student").code());
         Result conv = run("train", "--permutation-invariant", "--arch", "dcgan");
         assertEquals(2, conv.code());
         assertTrue(conv.err().contains("needs --arch mlp"), conv.err());
