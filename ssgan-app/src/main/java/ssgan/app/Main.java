@@ -95,6 +95,19 @@ public final class Main {
         return v == null ? "dev" : v;
     }
 
+    /** The commit this jar was built from (written by the build into build.properties), or "unknown". */
+    public static String commit() {
+        try (var in = Main.class.getResourceAsStream("build.properties")) {
+            if (in == null) return "unknown";
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            String c = p.getProperty("commit", "unknown");
+            return c.startsWith("${") ? "unknown" : c;
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     static CommandLine commandLine() {
         return SsganCommand.commandLine();
     }

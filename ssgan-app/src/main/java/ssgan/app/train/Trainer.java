@@ -98,6 +98,8 @@ public final class Trainer {
     private double selectedTest = Double.NaN;
     private SsganStep.Losses lastLosses = new SsganStep.Losses(Float.NaN, Float.NaN, Float.NaN);
 
+    private String command = "";
+
     private volatile boolean stopRequested;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -157,6 +159,11 @@ public final class Trainer {
             if (v.requiresGrad()) out.put(k, v);
         });
         return out;
+    }
+
+    /** The command line that started this run, for summary.json. */
+    public void describeCommand(String commandLine) {
+        this.command = commandLine;
     }
 
     public Discriminator discriminator() {
@@ -504,6 +511,9 @@ public final class Trainer {
 
     private void writeSummary(Outcome outcome) throws IOException {
         Map<String, Object> s = new LinkedHashMap<>();
+        s.put("command", command);
+        s.put("commit", ssgan.app.Main.commit());
+        s.put("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
         s.put("settings", new LinkedHashMap<>(config.describe()));
         s.put("seed", config.seed());
         s.put("status", outcome == null ? "running" : outcome.name().toLowerCase());
