@@ -1,0 +1,72 @@
+package ssgan.app.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import ssgan.app.model.MlpDiscriminator;
+import ssgan.app.model.MlpGenerator;
+import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Tensor;
+import ssgan.nn.Module;
+import ssgan.nn.data.RandomShift;
+import ssgan.nn.optim.Adam;
+
+/** The mean teacher classifies with the averaged weights and hands the trained ones back untouched. */
+class MeanTeacherStepTest {
+    private static Tensor images(int n, long seed) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[n * 784];
+        for (int i = 0; i < x.length; i++) x[i] = 2 * rng.nextFloat() - 1;
+        return Tensor.wrap(x, n, 1, 28, 28);
+    }
+
+    private static Map<String, float[]> snapshot(Map<String, Tensor> tensors) {
+        Map<String, float[]> copy = new LinkedHashMap<>();
+        tensors.forEach((k, t) -> copy.put(k, t.data().clone()));
+        return copy;
+    }
+
+    private static Map<String, Tensor> trainable(Module m) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        m.namedParameters().forEach((k, v) -> {
+            if (v.requiresGrad()) out.put(k, v);
+        });
+        return out;
+    }
+
+    /** One step with the given teacher from the same start; returns D's parameters afterwards. */
+    private static Map<String, float[]> stepOnce(boolean meanTeacher, Map<String, float[]> averagesAfter) {
+        MlpDiscriminator disc = new MlpDiscriminator(5, new Rng(1));
+        MlpGenerator gen = new MlpGenerator(new Rng(2));
+        Map<String, Tensor> trainable = trainable(disc);
+        ParameterAverage average = new ParameterAverage(trainable, 0.5f);
+        // An average that is not the current weights: scaled down, so the teacher is a different model.
+        average.averages().values().forEach(a -> {
+            for (int i = 0; i < a.data().length; i++) a.data()[i] *= 0.5f;
+        });
+        Map<String, float[]> averagesBefore = snapshot(average.averages());
+        SsganStep step = new SsganStep(disc, gen, new Adam(trainable, Adam.Options.defaults()),
+                new Adam(trainable(gen), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
+        step.setConsistencyWeight(1f);
+        if (meanTeacher) step.useMeanTeacher(average, new RandomShift(2, -1f, new Rng(4)));
+        step.run(images(4, 5), new int[] {0, 1, 2, 3}, images(4, 6), images(4, 7));
+        Map<String, float[]> averagesNow = snapshot(average.averages());
+        averagesNow.forEach((k, a) -> assertArrayEquals(averagesBefore.get(k), a, "the step leaves the average alone: " + k));
+        averagesAfter.putAll(averagesNow);
+        return snapshot(trainable);
+    }
+
+    @Test
+    void teacherPassLeavesTheTrainedWeightsInPlaceAndChangesTheStep() {
+        Map<String, float[]> averages = new LinkedHashMap<>();
+        Map<String, float[]> withTeacher = stepOnce(true, averages);
+        Map<String, float[]> withPair = stepOnce(false, new LinkedHashMap<>());
+        assertFalse(withTeacher.isEmpty());
+        withTeacher.forEach((k, w) -> assertFalse(Arrays.equals(averages.get(k), w), "the model holds its trained " + k + ", not the average"));
+        assertFalse(Arrays.equals(withPair.get("out.weight_v"), withTeacher.get("out.weight_v")), "the teacher's target changes the update");
+    }
+}
