@@ -18,13 +18,16 @@ import ssgan.app.cli.SsganCommand;
  */
 public final class Main {
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    /** Set in the relaunched JVM's environment: the launcher's process id. */
     private static final String RELAUNCHED = "SSGAN_RELAUNCHED";
 
     private Main() {}
 
     public static void main(String[] args) {
         boolean hasVectorApi = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
-        if (!hasVectorApi && System.getenv(RELAUNCHED) == null) {
+        String launcher = System.getenv(RELAUNCHED);
+        if (launcher != null) endWithLauncher(launcher);
+        if (!hasVectorApi && launcher == null) {
             Integer code = relaunchWithVectorApi(args);
             if (code != null) System.exit(code);
             // Could not relaunch (unusual JVM layout): carry on with the scalar kernels.
@@ -50,7 +53,7 @@ public final class Main {
         command.add(Main.class.getName());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-        pb.environment().put(RELAUNCHED, "1");
+        pb.environment().put(RELAUNCHED, Long.toString(ProcessHandle.current().pid()));
         try {
             Process child = pb.start();
             // Ctrl-C reaches the child directly (same process group); a plain kill of this launcher is
@@ -77,6 +80,26 @@ public final class Main {
             System.err.println("ssgan: could not restart the JVM with " + VECTOR_MODULE + " (" + e.getMessage() + "); using scalar kernels");
             return null;
         }
+    }
+
+    /**
+     * In the relaunched JVM: when the launcher ends, however it ends (a {@code kill -9} of the launcher
+     * runs none of its code), this JVM exits too, through its shutdown hooks, so a training saves
+     * {@code last} and stops instead of running on unseen in the background.
+     */
+    private static void endWithLauncher(String launcherPid) {
+        long pid;
+        try {
+            pid = Long.parseLong(launcherPid);
+        } catch (NumberFormatException e) {
+            return;  // not set by us
+        }
+        var parent = ProcessHandle.of(pid);
+        if (parent.isEmpty()) System.exit(130);
+        parent.get().onExit().thenRun(() -> {
+            System.err.println("ssgan: the launcher (process " + pid + ") has ended; stopping");
+            System.exit(130);
+        });
     }
 
     private static String ownClassPath() {

@@ -40,7 +40,7 @@ public final class SampleCommand implements Callable<Integer> {
             if (parent != null) java.nio.file.Files.createDirectories(parent);
             SampleGrid.write(images.data(), count, 10, out);
         } catch (IOException e) {
-            throw new UserException("cannot write " + out + ": " + e.getMessage(), e);
+            throw new UserException("cannot write " + out + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "); choose another --out", e);
         }
         System.out.println("wrote " + count + " samples to " + out);
         return 0;

@@ -28,9 +28,25 @@ public final class SsganCommand implements Runnable {
                 commandLine.getErr().println("error: " + ex.getMessage());
                 return 2;
             }
-            throw ex;
+            commandLine.getErr().println("internal error: " + ex + "; " + writeTrace(ex));
+            return 1;
         });
         return cl;
+    }
+
+    /** Writes the full stack trace of an unexpected error to a file and says where (a user sees one line). */
+    static String writeTrace(Throwable ex) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("ssgan-error-", ".txt");
+            java.io.StringWriter trace = new java.io.StringWriter();
+            ex.printStackTrace(new java.io.PrintWriter(trace));
+            java.nio.file.Files.writeString(file, "ssgan " + Main.version() + " (" + Main.commit() + "), Java "
+                    + Runtime.version() + "\n" + trace);
+            return "the full trace is in " + file + " (please attach it to a bug report)";
+        } catch (java.io.IOException | RuntimeException e) {
+            ex.printStackTrace();
+            return "the full trace is above";
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

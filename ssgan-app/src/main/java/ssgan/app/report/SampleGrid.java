@@ -31,8 +31,11 @@ public final class SampleGrid {
                 }
             }
         }
+        // Our own stream: ImageIO, given a file it cannot create, prints a stack trace of its own.
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer available");
+        try (var stream = Files.newOutputStream(tmp)) {
+            if (!ImageIO.write(img, "png", stream)) throw new IOException("no PNG writer available");
+        }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -153,6 +153,13 @@ public final class Trainer {
                 : LrSchedule.constant(config.lr());
     }
 
+    /** A run that cannot be resumed as asked: a mistake the user can fix (the message says how). */
+    public static final class ResumeException extends IOException {
+        ResumeException(String message) {
+            super(message);
+        }
+    }
+
     private static Map<String, Tensor> trainable(Module m) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         m.namedParameters().forEach((k, v) -> {
@@ -419,7 +426,7 @@ public final class Trainer {
             stateFile = out.resolve(PREVIOUS_STATE);
         }
         if (!Files.exists(modelFile) || !Files.exists(stateFile)) {
-            throw new IOException("--resume: no checkpoint to resume in " + out + " (expected " + modelFile.getFileName()
+            throw new ResumeException("--resume: no checkpoint to resume in " + out + " (expected " + modelFile.getFileName()
                     + " and " + stateFile.getFileName() + "); start without --resume");
         }
         TrainingState state = restore(modelFile, stateFile);
@@ -463,7 +470,7 @@ public final class Trainer {
         var loaded = ssgan.nn.io.SafeTensors.load(modelFile);
         String arch = loaded.metadata().get("arch");
         if (arch != null && !arch.equalsIgnoreCase(config.arch().name())) {
-            throw new IOException("--resume: the checkpoint in " + out + " is a " + arch + " model, but --arch is " + config.arch().name().toLowerCase());
+            throw new ResumeException("--resume: the checkpoint in " + out + " is a " + arch + " model, but --arch is " + config.arch().name().toLowerCase());
         }
         Checkpoint.restore(disc, loaded.tensors(), Checkpoint.DISC);
         Checkpoint.restore(gen, loaded.tensors(), Checkpoint.GEN);
@@ -476,11 +483,11 @@ public final class Trainer {
         }
         TrainingState state = TrainingState.load(stateFile);
         if (!state.has("validation")) {
-            throw new IOException("--resume: the run in " + out + " was saved by an earlier version, which counted in epochs and "
+            throw new ResumeException("--resume: the run in " + out + " was saved by an earlier version, which counted in epochs and "
                     + "had no validation set; start a new run with another --out");
         }
         if (Integer.parseInt(state.values().get("validation")) != config.validation()) {
-            throw new IOException("--resume: the run in " + out + " held out " + state.values().get("validation")
+            throw new ResumeException("--resume: the run in " + out + " held out " + state.values().get("validation")
                     + " validation images, not " + config.validation() + "; resume with --validation " + state.values().get("validation"));
         }
         discOptimizer.loadState(Checkpoint.part(state.tensors(), "optD."));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import ssgan.app.train.Architecture;
 import ssgan.app.train.TrainConfig;
 
 class CommandLineTest {
@@ -62,7 +63,10 @@ class CommandLineTest {
         assertEquals(2, run("train", "--consistency", "-1").code());
         Result dcgan = run("train", "--arch", "dcgan", "--consistency", "1");
         assertEquals(2, dcgan.code());
-        assertTrue(dcgan.err().contains("--consistency needs the mlp discriminator"), dcgan.err());
+        assertTrue(dcgan.err().contains("needs the mlp discriminator"), dcgan.err());
+        assertEquals(1f, parse("train", "--arch", "dcgan", "--consistency", "1", "--teacher", "average").consistencyWeight(),
+                "a mean teacher with shifts works without noise");
+        assertEquals(2, run("train", "--arch", "dcgan", "--consistency", "1", "--teacher", "average", "--label-shift", "0").code());
 
         assertEquals(TrainCommand.DEFAULT_CONSISTENCY, parse("train").consistencyWeight());
         assertEquals(0f, parse("train", "--arch", "dcgan").consistencyWeight(), "dcgan: off unless asked, and asking is refused");
@@ -112,6 +116,45 @@ class CommandLineTest {
         Result r = run("train", "--out", file.resolve("sub").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("cannot write to the output folder"), r.err());
+    }
+
+    @Test
+    void resumingNothingAndClobberingARunAreOneLineErrors(@TempDir Path tmp) throws Exception {
+        Result nothing = run("train", "--resume", "--out", tmp.resolve("empty").toString());
+        assertEquals(2, nothing.code());
+        assertTrue(nothing.err().contains("holds no run to continue"), nothing.err());
+        assertFalse(nothing.err().contains("Exception"), nothing.err());
+
+        Path used = Files.createDirectories(tmp.resolve("used"));
+        Files.writeString(used.resolve("summary.json"), "{}");
+        Result clobber = run("train", "--out", used.toString());
+        assertEquals(2, clobber.code());
+        assertTrue(clobber.err().contains("already holds a run"), clobber.err());
+        assertEquals(2, run("train", "--resume", "--overwrite", "--out", used.toString()).code());
+    }
+
+    @Test
+    void unwritableSampleOutputIsAOneLineError(@TempDir Path tmp) throws Exception {
+        Path checkpoint = tmp.resolve("model.safetensors");
+        ssgan.app.train.Checkpoint.save(checkpoint, ssgan.app.model.Models.discriminator(Architecture.MLP, 5, new ssgan.engine.tensor.Rng(1)),
+                ssgan.app.model.Models.generator(Architecture.MLP, new ssgan.engine.tensor.Rng(2)), null, java.util.Map.of("arch", "mlp"));
+        assertEquals(0, run("sample", "--checkpoint", checkpoint.toString(), "--out", tmp.resolve("grid.png").toString()).code());
+        Path file = Files.createFile(tmp.resolve("a-file"));
+        for (Path bad : new Path[] {file.resolve("grid.png"), Path.of("/proc/grid.png"), tmp}) {
+            // ImageIO used to print a stack trace of its own on System.err: watch that stream too.
+            java.io.PrintStream savedErr = System.err;
+            java.io.ByteArrayOutputStream stray = new java.io.ByteArrayOutputStream();
+            System.setErr(new java.io.PrintStream(stray, true));
+            Result r;
+            try {
+                r = run("sample", "--checkpoint", checkpoint.toString(), "--out", bad.toString());
+            } finally {
+                System.setErr(savedErr);
+            }
+            assertEquals(2, r.code(), bad.toString());
+            assertTrue(r.err().startsWith("error: cannot write"), r.err());
+            assertFalse(r.err().contains("\tat ") || stray.toString().contains("\tat "), "no stack trace: " + r.err() + stray);
+        }
     }
 
     @Test
