@@ -208,6 +208,8 @@ public final class Trainer {
         long start = System.nanoTime();
         Outcome outcome = Outcome.COMPLETED;
         try (MetricsCsv csv = MetricsCsv.open(out.resolve("metrics.csv"), config.resume())) {
+            // Rows written after the point we resumed from (a crash between a row and its checkpoint) come again.
+            if (config.resume()) csv.dropAfter(iteration);
             if (holdOut.validation().size() == 0 && !config.resume()) {
                 progress.log("no validation set (--validation 0): best.safetensors and --target-accuracy are chosen on the "
                         + "TEST set, so its accuracy is an optimistic estimate");
@@ -417,21 +419,13 @@ public final class Trainer {
     }
 
     private void resume() throws IOException {
-        Path modelFile = out.resolve(LAST);
-        Path stateFile = out.resolve(LAST_STATE);
-        boolean lastIncomplete = !Files.exists(modelFile) || !Files.exists(stateFile);
-        if (lastIncomplete && Files.exists(out.resolve(PREVIOUS)) && Files.exists(out.resolve(PREVIOUS_STATE))) {
-            // Stopped while last was being replaced (it moves to previous first): previous is whole.
-            modelFile = out.resolve(PREVIOUS);
-            stateFile = out.resolve(PREVIOUS_STATE);
+        SavedPoint point = newestWholePoint();
+        if (point == null) {
+            throw new ResumeException("--resume: no checkpoint to resume in " + out + " (expected " + LAST + " and " + LAST_STATE
+                    + ", or " + PREVIOUS + " and " + PREVIOUS_STATE + ", saved at the same iteration); start it again with --overwrite");
         }
-        if (!Files.exists(modelFile) || !Files.exists(stateFile)) {
-            throw new ResumeException("--resume: no checkpoint to resume in " + out + " (expected " + modelFile.getFileName()
-                    + " and " + stateFile.getFileName() + "); start without --resume");
-        }
-        TrainingState state = restore(modelFile, stateFile);
-        // From previous, the next save must not rotate: previous already holds this point.
-        savedIteration = lastIncomplete ? -1 : iteration;
+        Path modelFile = point.model();
+        TrainingState state = restore(point.model(), point.state());
         elapsedBefore = state.getDouble("elapsed_seconds");
         elapsedSeconds = elapsedBefore;
         bestScore = state.getDouble("best_score");
@@ -441,7 +435,55 @@ public final class Trainer {
         test.restoreMilestones(state, "");
         validation.restoreMilestones(state, "validation.");
         rollbacks = (int) state.getLong("guard.rollbacks", 0);
+        if (!point.model().endsWith(LAST) || !point.state().endsWith(LAST_STATE)) {
+            // Stopped while last was being replaced: write it whole again from the point we resumed.
+            savedIteration = -1;
+            saveLast(false);
+        }
+        dropPreviousUnlessWholeAndOlder();
+        savedIteration = iteration;
         progress.log(String.format(Locale.ROOT, "resumed from %s at iteration %d", modelFile, iteration));
+    }
+
+    /** A model file and a state file saved at the same iteration. */
+    private record SavedPoint(Path model, Path state, long iteration) {}
+
+    /**
+     * The newest iteration for which both a model and a state file were saved whole. A process killed
+     * in the middle of {@link #saveLast} can leave {@code last} missing or from another iteration than
+     * its state; matching the files by the iteration written inside them finds the point to go on from.
+     */
+    private SavedPoint newestWholePoint() {
+        SavedPoint best = null;
+        for (String model : new String[] {LAST, PREVIOUS}) {
+            long m = savedIteration(out.resolve(model), false);
+            for (String state : new String[] {LAST_STATE, PREVIOUS_STATE}) {
+                long st = savedIteration(out.resolve(state), true);
+                if (m >= 0 && m == st && (best == null || m > best.iteration())) best = new SavedPoint(out.resolve(model), out.resolve(state), m);
+            }
+        }
+        return best;
+    }
+
+    /** The iteration a model or state file was saved at, or −1 when it is missing or unreadable (cut short). */
+    private static long savedIteration(Path file, boolean isState) {
+        if (!Files.exists(file)) return -1;
+        try {
+            return isState ? TrainingState.load(file).getLong("iteration")
+                    : Long.parseLong(ssgan.nn.io.SafeTensors.load(file).metadata().getOrDefault("iteration", "-1"));
+        } catch (IOException | RuntimeException damaged) {
+            return -1;
+        }
+    }
+
+    /** {@code previous} is where a collapse rolls back to: keep it only when it is a whole, earlier point. */
+    private void dropPreviousUnlessWholeAndOlder() throws IOException {
+        long m = savedIteration(out.resolve(PREVIOUS), false);
+        long st = savedIteration(out.resolve(PREVIOUS_STATE), true);
+        if (m < 0 || m != st || m >= iteration) {
+            Files.deleteIfExists(out.resolve(PREVIOUS));
+            Files.deleteIfExists(out.resolve(PREVIOUS_STATE));
+        }
     }
 
     /**
