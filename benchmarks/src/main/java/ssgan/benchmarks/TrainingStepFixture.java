@@ -1,6 +1,5 @@
 package ssgan.benchmarks;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import ssgan.app.model.Discriminator;
 import ssgan.app.model.Generator;
@@ -9,7 +8,6 @@ import ssgan.app.train.Architecture;
 import ssgan.app.train.SsganStep;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
-import ssgan.nn.Module;
 import ssgan.nn.layers.WeightNorm;
 import ssgan.nn.optim.Adam;
 
@@ -40,7 +38,7 @@ final class TrainingStepFixture {
         if (architecture == Architecture.MLP) WeightNorm.initialize(disc, images(rng, 500));
 
         Adam.Options options = Adam.Options.defaults().withLr(3e-4f).withBetas(0.5f, 0.999f);
-        step = new SsganStep(disc, gen, new Adam(trainable(disc), options), new Adam(trainable(gen), options),
+        step = new SsganStep(disc, gen, new Adam(disc.namedTrainableParameters(), options), new Adam(gen.namedTrainableParameters(), options),
                 rng.split(), 0f, 0.5f);
     }
 
@@ -56,11 +54,4 @@ final class TrainingStepFixture {
         return t;
     }
 
-    private static Map<String, Tensor> trainable(Module m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        m.namedParameters().forEach((name, p) -> {
-            if (p.requiresGrad()) out.put(name, p);
-        });
-        return out;
-    }
 }

@@ -128,6 +128,13 @@ public abstract class Module {
         return out;
     }
 
+    /** The parameters that require a gradient, by full name: what an optimiser updates (frozen ones left out). */
+    public LinkedHashMap<String, Tensor> namedTrainableParameters() {
+        LinkedHashMap<String, Tensor> out = namedParameters();
+        out.values().removeIf(p -> !p.requiresGrad());
+        return out;
+    }
+
     /** Every buffer with its full dotted name, in the same order as {@link #namedParameters()}. */
     public LinkedHashMap<String, Tensor> namedBuffers() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();

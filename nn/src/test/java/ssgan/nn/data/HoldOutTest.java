@@ -10,25 +10,11 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import ssgan.engine.tensor.Rng;
 
 class HoldOutTest {
-    /** 997 examples, each image's first pixel its own index, random labels (uneven classes). */
-    private static Dataset numbered() {
-        Rng rng = new Rng(5);
-        int n = 997;
-        float[] img = new float[n * 4];
-        int[] lab = new int[n];
-        for (int i = 0; i < n; i++) {
-            img[4 * i] = i;
-            lab[i] = rng.nextInt(10);
-        }
-        return new Dataset("numbered", img, lab, 2, 2, 10);
-    }
-
     @Test
     void validationAndTrainingPartitionTheSet() {
-        Dataset data = numbered();
+        Dataset data = TestData.indexed(997);
         HoldOut h = HoldOut.split(data, 300);
         assertEquals(300, h.validation().size());
         assertEquals(697, h.trainSize());
@@ -47,7 +33,7 @@ class HoldOutTest {
 
     @Test
     void theSameForEveryRunAndNotJustTheFirstImages() {
-        Dataset data = numbered();
+        Dataset data = TestData.indexed(997);
         assertArrayEquals(HoldOut.split(data, 100).trainIndices(), HoldOut.split(data, 100).trainIndices());
         float[] first = HoldOut.split(data, 100).validation().images();
         boolean beyondTheStart = IntStream.range(0, 100).anyMatch(k -> first[4 * k] >= 500);
@@ -56,20 +42,20 @@ class HoldOutTest {
 
     @Test
     void zeroKeepsEverythingForTraining() {
-        HoldOut h = HoldOut.split(numbered(), 0);
+        HoldOut h = HoldOut.split(TestData.indexed(997), 0);
         assertEquals(0, h.validation().size());
         assertArrayEquals(IntStream.range(0, 997).toArray(), h.trainIndices());
     }
 
     @Test
     void refusesSizesOutsideTheSet() {
-        assertThrows(IllegalArgumentException.class, () -> HoldOut.split(numbered(), -1));
-        assertThrows(IllegalArgumentException.class, () -> HoldOut.split(numbered(), 997));
+        assertThrows(IllegalArgumentException.class, () -> HoldOut.split(TestData.indexed(997), -1));
+        assertThrows(IllegalArgumentException.class, () -> HoldOut.split(TestData.indexed(997), 997));
     }
 
     @Test
     void labelledExamplesComeOnlyFromThePool() {
-        Dataset data = numbered();
+        Dataset data = TestData.indexed(997);
         HoldOut h = HoldOut.split(data, 500);
         Set<Integer> pool = new HashSet<>();
         for (int i : h.trainIndices()) pool.add(i);
@@ -83,7 +69,7 @@ class HoldOutTest {
 
     @Test
     void theWholePoolChoosesAsBefore() {
-        Dataset data = numbered();
+        Dataset data = TestData.indexed(997);
         int[] all = IntStream.range(0, data.size()).toArray();
         assertArrayEquals(SemiSupervisedSplit.balanced(data, 50, 9).labelledIndices(),
                 SemiSupervisedSplit.balanced(data, all, 50, 9).labelledIndices());

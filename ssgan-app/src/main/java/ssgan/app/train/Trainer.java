@@ -126,9 +126,9 @@ public final class Trainer {
                 .withBetas(config.beta1(), 0.999f)
                 .withEps(config.adamEpsilon(), Adam.Epsilon.INSIDE_SQRT)
                 .withWeightDecay(config.weightDecay());
-        discOptimizer = new Adam(trainable(disc), adam);
-        genOptimizer = new Adam(trainable(gen), adam.withWeightDecay(0f));
-        average = config.emaRate() > 0 ? new ParameterAverage(trainable(disc), config.emaRate()) : null;
+        discOptimizer = new Adam(disc.namedTrainableParameters(), adam);
+        genOptimizer = new Adam(gen.namedTrainableParameters(), adam.withWeightDecay(0f));
+        average = config.emaRate() > 0 ? new ParameterAverage(disc.namedTrainableParameters(), config.emaRate()) : null;
 
         holdOut = HoldOut.split(data.train(), config.validation());
         int[] pool = holdOut.trainIndices();
@@ -160,13 +160,6 @@ public final class Trainer {
         }
     }
 
-    private static Map<String, Tensor> trainable(Module m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        m.namedParameters().forEach((k, v) -> {
-            if (v.requiresGrad()) out.put(k, v);
-        });
-        return out;
-    }
 
     /** The command line that started this run, for summary.json. */
     public void describeCommand(String commandLine) {

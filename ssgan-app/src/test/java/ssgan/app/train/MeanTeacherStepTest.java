@@ -11,7 +11,6 @@ import ssgan.app.model.MlpDiscriminator;
 import ssgan.app.model.MlpGenerator;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
-import ssgan.nn.Module;
 import ssgan.nn.data.RandomShift;
 import ssgan.nn.optim.Adam;
 
@@ -30,19 +29,12 @@ class MeanTeacherStepTest {
         return copy;
     }
 
-    private static Map<String, Tensor> trainable(Module m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        m.namedParameters().forEach((k, v) -> {
-            if (v.requiresGrad()) out.put(k, v);
-        });
-        return out;
-    }
 
     /** One step with the given teacher from the same start; returns D's parameters afterwards. */
     private static Map<String, float[]> stepOnce(boolean meanTeacher, Map<String, float[]> averagesAfter) {
         MlpDiscriminator disc = new MlpDiscriminator(5, new Rng(1));
         MlpGenerator gen = new MlpGenerator(new Rng(2));
-        Map<String, Tensor> trainable = trainable(disc);
+        Map<String, Tensor> trainable = disc.namedTrainableParameters();
         ParameterAverage average = new ParameterAverage(trainable, 0.5f);
         // An average that is not the current weights: scaled down, so the teacher is a different model.
         average.averages().values().forEach(a -> {
@@ -50,7 +42,7 @@ class MeanTeacherStepTest {
         });
         Map<String, float[]> averagesBefore = snapshot(average.averages());
         SsganStep step = new SsganStep(disc, gen, new Adam(trainable, Adam.Options.defaults()),
-                new Adam(trainable(gen), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
+                new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
         step.setConsistencyWeight(1f);
         if (meanTeacher) step.useMeanTeacher(average, new RandomShift(2, -1f, new Rng(4)));
         step.run(images(4, 5), new int[] {0, 1, 2, 3}, images(4, 6), images(4, 7));
