@@ -178,13 +178,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (batchSize <= 1) throw new UserException("--batch-size must be at least 2 (batch norm needs a batch), got " + batchSize);
         if (batchSize > 60_000) throw new UserException("--batch-size cannot exceed the 60,000 training images, got " + batchSize);
-        if (!(lr > 0)) throw new UserException("--lr must be positive, got " + lr);
+        if (!(lr > 0 && Float.isFinite(lr))) throw new UserException("--lr must be a positive number, got " + lr);
         if (evalEvery <= 0) throw new UserException("--eval-every must be positive, got " + evalEvery);
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new UserException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
-        if (!(unsupervisedWeight >= 0)) throw new UserException("--unsupervised-weight must be >= 0, got " + unsupervisedWeight);
-        if (!(weightDecay >= 0)) throw new UserException("--weight-decay must be >= 0, got " + weightDecay);
+        if (!(unsupervisedWeight >= 0 && Float.isFinite(unsupervisedWeight))) throw new UserException("--unsupervised-weight must be a number >= 0, got " + unsupervisedWeight);
+        if (!(weightDecay >= 0 && Float.isFinite(weightDecay))) throw new UserException("--weight-decay must be a number >= 0, got " + weightDecay);
         if (!(ema >= 0 && ema <= 1)) throw new UserException("--ema must be in [0, 1], got " + ema);
-        if (!(maxMinutes >= 0)) throw new UserException("--max-minutes must be >= 0, got " + maxMinutes);
+        if (!(maxMinutes >= 0 && Double.isFinite(maxMinutes))) throw new UserException("--max-minutes must be a number >= 0 (0 = no limit), got " + maxMinutes);
         if (!(targetAccuracy >= 0 && targetAccuracy <= 1)) throw new UserException("--target-accuracy is a fraction in [0, 1] (e.g. 0.99), got " + targetAccuracy);
         if (!(collapseFactor == 0 || collapseFactor > 1)) throw new UserException("--collapse-guard must be 0 (off) or above 1, got " + collapseFactor);
         int shift = labelShift != null ? labelShift : permutationInvariant ? 0 : DEFAULT_LABEL_SHIFT;
@@ -193,7 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserException("--label-shift moves pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
         }
         float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
-        if (!(consistencyWeight >= 0)) throw new UserException("--consistency must be >= 0 (0 = off), got " + consistencyWeight);
+        if (!(consistencyWeight >= 0 && Float.isFinite(consistencyWeight))) throw new UserException("--consistency must be a number >= 0 (0 = off), got " + consistencyWeight);
         if (consistencyWeight > 0 && arch != Architecture.MLP && teacher == TrainConfig.Teacher.PAIR) {
             throw new UserException("--consistency with --teacher pair needs the mlp discriminator: it compares two passes under "
                     + "different noise, and the dcgan discriminator has no noise layers, so both passes agree and the term is "
