@@ -233,7 +233,9 @@ public final class Json {
             while (isDigit(peek())) pos++;
         }
         String s = text.substring(start, pos);
-        if (integral && s.length() <= 19) {
+        // A long has at most 19 digits; the sign does not count (-1234567890123456789 is a long too).
+        int digits = s.length() - (s.charAt(0) == '-' ? 1 : 0);
+        if (integral && digits <= 19) {
             try {
                 return Long.parseLong(s);
             } catch (NumberFormatException tooBig) {
