@@ -102,7 +102,8 @@ public final class Idx {
             long d = Integer.toUnsignedLong(dimBuf.getInt());
             numel *= d; // at most (2^32)^2 before the check below stops it: no overflow
             if (d > Integer.MAX_VALUE || numel > Integer.MAX_VALUE - 8) {
-                throw new IdxFormatException(file, "dimension " + i + " = " + d + " makes " + Arrays.toString(Arrays.copyOf(dims, i + 1)) + "... too large for one array");
+                String shape = Arrays.toString(Arrays.copyOf(dims, i)).replace("]", (i > 0 ? ", " : "") + d + ", ...]");
+                throw new IdxFormatException(file, "dimension " + i + " = " + d + " makes " + shape + " too large for one array");
             }
             dims[i] = (int) d;
         }

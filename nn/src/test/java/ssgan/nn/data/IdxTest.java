@@ -46,6 +46,19 @@ class IdxTest {
     }
 
     @Test
+    void aTooLargeDimensionIsNamedWithTheShapeSoFar(@TempDir Path tmp) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(0x00000803);
+        out.writeInt(5);
+        out.writeInt(-1);  // 4294967295 unsigned
+        out.writeInt(28);
+        Path file = Files.write(tmp.resolve("huge-idx3-ubyte"), bytes.toByteArray());
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> Idx.read(file));
+        assertTrue(e.getMessage().contains("dimension 1 = 4294967295 makes [5, 4294967295, ...] too large"), e.getMessage());
+    }
+
+    @Test
     void roundTripsRawAndGzip() throws Exception {
         IdxArray img = images(7, 5, 3, 1);
         IdxArray lab = new IdxArray(new int[] {7}, new byte[] {0, 9, 3, (byte) 255, 1, 2, 7});
