@@ -1,10 +1,12 @@
 package ssgan.app;
 
 import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import picocli.CommandLine;
 import ssgan.app.cli.SsganCommand;
 
@@ -122,11 +124,11 @@ public final class Main {
     public static String commit() {
         try (var in = Main.class.getResourceAsStream("build.properties")) {
             if (in == null) return "unknown";
-            java.util.Properties p = new java.util.Properties();
+            Properties p = new Properties();
             p.load(in);
             String c = p.getProperty("commit", "unknown");
             return c.startsWith("${") ? "unknown" : c;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "unknown";
         }
     }

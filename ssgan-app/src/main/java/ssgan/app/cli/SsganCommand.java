@@ -1,5 +1,10 @@
 package ssgan.app.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import ssgan.app.Main;
@@ -37,13 +42,13 @@ public final class SsganCommand implements Runnable {
     /** Writes the full stack trace of an unexpected error to a file and says where (a user sees one line). */
     static String writeTrace(Throwable ex) {
         try {
-            java.nio.file.Path file = java.nio.file.Files.createTempFile("ssgan-error-", ".txt");
-            java.io.StringWriter trace = new java.io.StringWriter();
-            ex.printStackTrace(new java.io.PrintWriter(trace));
-            java.nio.file.Files.writeString(file, "ssgan " + Main.version() + " (" + Main.commit() + "), Java "
+            Path file = Files.createTempFile("ssgan-error-", ".txt");
+            StringWriter trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            Files.writeString(file, "ssgan " + Main.version() + " (" + Main.commit() + "), Java "
                     + Runtime.version() + "\n" + trace);
             return "the full trace is in " + file + " (please attach it to a bug report)";
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             ex.printStackTrace();
             return "the full trace is above";
         }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,11 +25,11 @@ import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.Module;
 import ssgan.nn.data.DataLoader;
-import ssgan.nn.data.Dataset;
 import ssgan.nn.data.HoldOut;
 import ssgan.nn.data.Mnist;
 import ssgan.nn.data.RandomShift;
 import ssgan.nn.data.SemiSupervisedSplit;
+import ssgan.nn.io.SafeTensors;
 import ssgan.nn.io.TrainingState;
 import ssgan.nn.layers.GaussianNoise;
 import ssgan.nn.layers.WeightNorm;
@@ -276,7 +279,7 @@ public final class Trainer {
 
     /** Data-dependent initialisation of the discriminator's weight-normalised layers on 500 training images, as in the paper. */
     private void initialise() {
-        int[] first = java.util.Arrays.copyOf(holdOut.trainIndices(), Math.min(500, holdOut.trainSize()));
+        int[] first = Arrays.copyOf(holdOut.trainIndices(), Math.min(500, holdOut.trainSize()));
         Tensor batch = data.train().subset("init", first).imagesTensor();
         boolean anyWeightNorm = disc.namedModules().values().stream().anyMatch(m -> m instanceof WeightNorm.DataDependentInit);
         if (anyWeightNorm) WeightNorm.initialize(disc, batch);
@@ -463,7 +466,7 @@ public final class Trainer {
         if (!Files.exists(file)) return -1;
         try {
             return isState ? TrainingState.load(file).getLong("iteration")
-                    : Long.parseLong(ssgan.nn.io.SafeTensors.load(file).metadata().getOrDefault("iteration", "-1"));
+                    : Long.parseLong(SafeTensors.load(file).metadata().getOrDefault("iteration", "-1"));
         } catch (IOException | RuntimeException damaged) {
             return -1;
         }
@@ -502,7 +505,7 @@ public final class Trainer {
 
     /** Loads a saved point of the training: models, optimisers, random streams, data positions, guard. */
     private TrainingState restore(Path modelFile, Path stateFile) throws IOException {
-        var loaded = ssgan.nn.io.SafeTensors.load(modelFile);
+        var loaded = SafeTensors.load(modelFile);
         String arch = loaded.metadata().get("arch");
         if (arch != null && !arch.equalsIgnoreCase(config.arch().name())) {
             throw new ResumeException("--resume: the checkpoint in " + out + " is a " + arch + " model, but --arch is " + config.arch().name().toLowerCase());
@@ -555,7 +558,7 @@ public final class Trainer {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("command", command);
         s.put("commit", ssgan.app.Main.commit());
-        s.put("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+        s.put("date", LocalDate.now(ZoneOffset.UTC).toString());
         s.put("settings", new LinkedHashMap<>(config.describe()));
         s.put("seed", config.seed());
         s.put("status", outcome == null ? "running" : outcome.name().toLowerCase());
