@@ -8,8 +8,9 @@ import ssgan.engine.tensor.Rng;
  * examples per class (say 100 = 10 per digit), chosen reproducibly from a seed, and the images used
  * without labels.
  *
- * <p>The SSGAN feeds ALL training images to the discriminator as unlabelled ({@link #unlabelled()}),
- * the labelled ones included, as in Salimans et al. (2016). {@link #restIndices()} gives the training
+ * <p>The SSGAN feeds every training image to the discriminator as unlabelled ({@link #unlabelled()}),
+ * the labelled ones included, as in Salimans et al. (2016); the trainer leaves out the images it holds
+ * back for validation, and draws the labelled ones from the rest ({@link #balanced(Dataset, int[], int, long)}). {@link #restIndices()} gives the training
  * set minus the labelled examples, for experiments that keep them apart.
  */
 public final class SemiSupervisedSplit {
