@@ -17,10 +17,14 @@ public final class Graph {
 
     /**
      * Propagates {@code seed} (the gradient of the loss with respect to {@code root}) to every leaf that
-     * requires a gradient, then frees the graph: intermediate tensors drop their node and gradient.
+     * requires a gradient, then frees the graph: intermediate tensors drop their node and gradient, and
+     * their arrays go back to {@link ssgan.engine.tensor.Storage} (not the root's: its value stays readable).
+     * Each one is freed as soon as its own rule has run, since no rule still to come reads it: those are
+     * the rules of the ops that made its inputs, which ran before it existed.
      */
     public static void backward(Tensor root, float[] seed) {
         List<Tensor> order = topologicalOrder(root);
+        for (Tensor t : order) checkNotFreed(t);
         root.accumulateGrad(seed);
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
@@ -31,10 +35,21 @@ public final class Graph {
                 node.backward().apply(grad);
                 OpProfile.record(node.op(), true, start);
             }
-            t.releaseGraph();
+            t.releaseGraph(t.sharesStorageWith(root));
         }
     }
 
+    /** A rule reads its inputs' arrays; one freed by an earlier backward or scope would give silently wrong gradients. */
+    private static void checkNotFreed(Tensor t) {
+        for (Tensor in : t.node().inputs()) {
+            if (in.isRecycled() || t.isRecycled()) {
+                throw new IllegalStateException("backward: the graph through " + t.node().op() + " was freed by an earlier backward() or "
+                        + "Storage scope; run the forward pass again (one backward per graph)");
+            }
+        }
+    }
+
+    // region topological-order (copied into docs/TOUR.md; DocsJavaFenceTest checks the copy)
     /** Every tensor with a node reachable from {@code root}, each after all of its inputs. */
     static List<Tensor> topologicalOrder(Tensor root) {
         List<Tensor> order = new ArrayList<>();
@@ -64,4 +79,5 @@ public final class Graph {
         }
         return order;
     }
+    // endregion
 }

@@ -41,10 +41,12 @@ public class ScalarElementwise implements ElementwiseKernel {
         }
     }
 
+    // region leaky-relu (copied into docs/TOUR.md; DocsJavaFenceTest checks the copy)
     @Override
     public void leakyRelu(float[] x, float slope, float[] out, int from, int to) {
         for (int i = from; i < to; i++) out[i] = x[i] > 0 ? x[i] : slope * x[i];
     }
+    // endregion
 
     @Override
     public void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int from, int to, boolean accumulate) {

@@ -70,6 +70,7 @@ public final class VectorElementwise extends ScalarElementwise {
         }
     }
 
+    // region leaky-relu (copied into docs/TOUR.md; DocsJavaFenceTest checks the copy)
     @Override
     public void leakyRelu(float[] x, float slope, float[] out, int from, int to) {
         int i = from;
@@ -80,6 +81,7 @@ public final class VectorElementwise extends ScalarElementwise {
         }
         super.leakyRelu(x, slope, out, i, to);
     }
+    // endregion
 
     @Override
     public void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int from, int to, boolean accumulate) {

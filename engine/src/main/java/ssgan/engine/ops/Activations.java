@@ -2,6 +2,7 @@ package ssgan.engine.ops;
 
 import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.kernels.UnaryOp;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /** The nonlinearities of the networks. */
@@ -33,11 +34,11 @@ public final class Activations {
 
     private static Tensor leaky(String name, Tensor a, float slope) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = Storage.take(x.length);
         Elementwise.leakyRelu(x, slope, out, x.length);
         return Tensor.fromOp(name, out, a.shape(), g -> {
-            boolean accumulate = a.gradData() != null;   // a fresh buffer is all zeros: write, do not add
-            Elementwise.leakyReluBackward(x, slope, g, a.gradBuffer(), g.length, accumulate);
+            boolean accumulate = a.gradData() != null;   // no buffer yet: write a new one, do not add
+            Elementwise.leakyReluBackward(x, slope, g, a.gradBufferToOverwrite(), g.length, accumulate);
         }, a);
     }
 }

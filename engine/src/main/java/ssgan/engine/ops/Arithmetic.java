@@ -5,6 +5,7 @@ import ssgan.engine.kernels.BinaryOp;
 import ssgan.engine.kernels.Broadcast;
 import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.tensor.Shape;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -16,9 +17,10 @@ import ssgan.engine.tensor.Tensor;
 public final class Arithmetic {
     private Arithmetic() {}
 
+    // region add (copied into docs/TOUR.md; DocsJavaFenceTest checks the copy)
     public static Tensor add(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("add", a.shape(), b.shape());
-        float[] out = new float[Shape.numel(shape)];
+        float[] out = Storage.take(Shape.numel(shape));
         Broadcast.apply(BinaryOp.ADD, a.data(), a.shape(), b.data(), b.shape(), out, shape, false);
         return Tensor.fromOp("add", out, shape, g -> {
             // d(a+b)/da = d(a+b)/db = 1; g itself can go to a (not also to b) when no broadcast happened.
@@ -30,24 +32,26 @@ public final class Arithmetic {
             if (b.requiresGrad()) Broadcast.sumInto(g, shape, b.gradBuffer(), b.shape());
         }, a, b);
     }
+    // endregion
 
     public static Tensor sub(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("sub", a.shape(), b.shape());
-        float[] out = new float[Shape.numel(shape)];
+        float[] out = Storage.take(Shape.numel(shape));
         Broadcast.apply(BinaryOp.SUB, a.data(), a.shape(), b.data(), b.shape(), out, shape, false);
         return Tensor.fromOp("sub", out, shape, g -> {
             if (a.requiresGrad()) Broadcast.sumInto(g, shape, a.gradBuffer(), a.shape());
             if (b.requiresGrad()) { // d(a−b)/db = −1
-                float[] negG = new float[g.length];
+                float[] negG = Storage.take(g.length);
                 Elementwise.scale(g, -1f, negG, g.length);
                 Broadcast.sumInto(negG, shape, b.gradBuffer(), b.shape());
+                Storage.give(negG);
             }
         }, a, b);
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("mul", a.shape(), b.shape());
-        float[] out = new float[Shape.numel(shape)];
+        float[] out = Storage.take(Shape.numel(shape));
         Broadcast.apply(BinaryOp.MUL, a.data(), a.shape(), b.data(), b.shape(), out, shape, false);
         return Tensor.fromOp("mul", out, shape, g -> {
             // d(a·b)/da = b, d(a·b)/db = a
@@ -58,17 +62,18 @@ public final class Arithmetic {
 
     public static Tensor div(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("div", a.shape(), b.shape());
-        float[] out = new float[Shape.numel(shape)];
+        float[] out = Storage.take(Shape.numel(shape));
         Broadcast.apply(BinaryOp.DIV, a.data(), a.shape(), b.data(), b.shape(), out, shape, false);
         return Tensor.fromOp("div", out, shape, g -> {
             // d(a/b)/da = 1/b
             if (a.requiresGrad()) addGrad(a, BinaryOp.DIV, g, b, shape);
             // d(a/b)/db = −a/b² = −out/b
             if (b.requiresGrad()) {
-                float[] negGOut = new float[g.length];
+                float[] negGOut = Storage.take(g.length);
                 Elementwise.binary(BinaryOp.MUL, g, out, negGOut, g.length, false);
                 Elementwise.scale(negGOut, -1f, negGOut, g.length);
                 addGrad(b, BinaryOp.DIV, negGOut, b, shape);
+                Storage.give(negGOut);
             }
         }, a, b);
     }
@@ -82,13 +87,13 @@ public final class Arithmetic {
     }
 
     public static Tensor addScalar(Tensor a, float s) {
-        float[] out = new float[a.numel()];
+        float[] out = Storage.take(a.numel());
         Elementwise.binaryScalar(BinaryOp.ADD, a.data(), s, out, out.length, false);
         return Tensor.fromOp("addScalar", out, a.shape(), a::passGradient, a);
     }
 
     private static Tensor scaled(String name, Tensor a, float s) {
-        float[] out = new float[a.numel()];
+        float[] out = Storage.take(a.numel());
         Elementwise.scale(a.data(), s, out, out.length);
         return Tensor.fromOp(name, out, a.shape(), g -> Elementwise.axpy(s, g, a.gradBuffer(), g.length), a);
     }
@@ -101,9 +106,10 @@ public final class Arithmetic {
         if (Arrays.equals(target.shape(), outShape)) {
             Broadcast.apply(op, g, outShape, other.data(), other.shape(), target.gradBuffer(), outShape, true);
         } else {
-            float[] full = new float[g.length];
+            float[] full = Storage.take(g.length);
             Broadcast.apply(op, g, outShape, other.data(), other.shape(), full, outShape, false);
             Broadcast.sumInto(full, outShape, target.gradBuffer(), target.shape());
+            Storage.give(full);
         }
     }
 }

@@ -4,6 +4,7 @@ import ssgan.engine.kernels.Conv2dKernels;
 import ssgan.engine.kernels.ConvGeometry;
 import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Shape;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -22,14 +23,14 @@ public final class Convolution {
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
         ConvGeometry g = conv2dGeometry(x, w, bias, spec);
         long start = OpProfile.start();
-        float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
+        float[] y = Storage.take(g.batch() * g.outChannels() * g.outPlane());
         Conv2dKernels.forward(x.data(), w.data(), bias == null ? null : bias.data(), g, y, false);
         OpProfile.record("conv2d", false, start);
         int[] outShape = {g.batch(), g.outChannels(), g.outH(), g.outW()};
         return Tensor.fromOp("conv2d", y, outShape, dy -> {
             // Input and weight gradients share one pass over the batch (one reordering of dy per group).
-            boolean addToDx = x.gradData() != null;      // a fresh buffer is all zeros: overwrite it
-            float[] dx = x.requiresGrad() ? x.gradBuffer() : null;
+            boolean addToDx = x.gradData() != null;      // no buffer yet: write a new one, do not add
+            float[] dx = x.requiresGrad() ? x.gradBufferToOverwrite() : null;
             float[] dw = w.requiresGrad() ? w.gradBuffer() : null;
             if (dx != null || dw != null) {
                 Conv2dKernels.backward(x.data(), w.data(), dy, g, dx, addToDx, dw);
@@ -48,13 +49,13 @@ public final class Convolution {
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvTranspose2dSpec spec) {
         ConvGeometry g = convTranspose2dGeometry(x, w, bias, spec);
         long start = OpProfile.start();
-        float[] y = new float[g.batch() * g.channels() * g.imagePlane()];
+        float[] y = Storage.take(g.batch() * g.channels() * g.imagePlane());
         Conv2dKernels.transposedForward(x.data(), w.data(), bias == null ? null : bias.data(), g, y);
         OpProfile.record("convTranspose2d", false, start);
         int[] outShape = {g.batch(), g.channels(), g.height(), g.width()};
         return Tensor.fromOp("convTranspose2d", y, outShape, dy -> {
             boolean addToDx = x.gradData() != null;
-            float[] dx = x.requiresGrad() ? x.gradBuffer() : null;
+            float[] dx = x.requiresGrad() ? x.gradBufferToOverwrite() : null;
             float[] dw = w.requiresGrad() ? w.gradBuffer() : null;
             if (dx != null || dw != null) {
                 Conv2dKernels.transposedBackward(x.data(), w.data(), dy, g, dx, addToDx, dw);

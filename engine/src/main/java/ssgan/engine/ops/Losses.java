@@ -6,6 +6,7 @@ import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.kernels.Reduce;
 import ssgan.engine.kernels.UnaryOp;
 import ssgan.engine.tensor.Shape;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /** Loss functions, each averaged over the batch and fused with its gradient (no intermediate graph). */
@@ -53,12 +54,13 @@ public final class Losses {
         float[] loss = {(float) (total / n)};
         return Tensor.fromOp("crossEntropy", loss, new int[0], g -> {
             // (softmax − target) · g / N
-            float[] p = new float[x.length];
+            float[] p = Storage.take(x.length);
             Broadcast.apply(BinaryOp.SUB, x, shape, lse, new int[] {n, 1}, p, shape, false);
             Elementwise.unary(UnaryOp.EXP, p, p, p.length);
             Elementwise.binaryScalar(BinaryOp.SUB, p, uniform, p, p.length, false);
             for (int i = 0; i < n; i++) p[i * k + y[i]] -= onLabel;
             Elementwise.axpy(g[0] / n, p, logits.gradBuffer(), p.length);
+            Storage.give(p);
         }, logits);
     }
 
@@ -69,13 +71,14 @@ public final class Losses {
             throw new IllegalArgumentException("mse: shapes " + Shape.str(shape) + " and " + Shape.str(b.shape()) + " differ");
         }
         int count = a.numel();
-        float[] diff = new float[count];
+        float[] diff = Storage.take(count);   // kept for the backward rule, which gives it back
         Elementwise.binary(BinaryOp.SUB, a.data(), b.data(), diff, count, false);
         float[] loss = {Reduce.sumOfSquares(diff, 0, count) / count};
         return Tensor.fromOp("mse", loss, new int[0], g -> {
             float c = 2f * g[0] / count; // d/da mean((a−b)²) = 2(a−b)/count
             if (a.requiresGrad()) Elementwise.axpy(c, diff, a.gradBuffer(), count);
             if (b.requiresGrad()) Elementwise.axpy(-c, diff, b.gradBuffer(), count);
+            Storage.give(diff);
         }, a, b);
     }
 }

@@ -6,6 +6,7 @@ import ssgan.engine.kernels.Gemm;
 import ssgan.engine.kernels.Reduce;
 import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Shape;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -37,16 +38,17 @@ public final class MatMul {
         float[] x = a.data();
         float[] y = b.data();
         long start = OpProfile.start();
-        float[] out = new float[batch * m * n];
+        float[] out = Storage.take(batch * m * n);
         for (int i = 0; i < batch; i++) {
             Gemm.gemm(false, false, m, n, k, x, i * m * k, k, y, i * k * n, n, out, i * m * n, n, false);
         }
         OpProfile.record("matmul", false, start);
         int[] outShape = as.length == 3 ? new int[] {batch, m, n} : new int[] {m, n};
         return Tensor.fromOp("matmul", out, outShape, g -> {
+            boolean addToA = a.gradData() != null;   // no buffer yet: each slice is written, not added
             for (int i = 0; i < batch; i++) {
                 if (a.requiresGrad()) { // dA[m×k] += dC[m×n] · Bᵀ
-                    Gemm.gemm(false, true, m, k, n, g, i * m * n, n, y, i * k * n, n, a.gradBuffer(), i * m * k, k, true);
+                    Gemm.gemm(false, true, m, k, n, g, i * m * n, n, y, i * k * n, n, a.gradBufferToOverwrite(), i * m * k, k, addToA);
                 }
                 if (b.requiresGrad()) { // dB[k×n] += Aᵀ · dC[m×n]
                     Gemm.gemm(true, false, k, n, m, x, i * m * k, k, g, i * m * n, n, b.gradBuffer(), i * k * n, n, true);
@@ -76,7 +78,7 @@ public final class MatMul {
         float[] xd = x.data();
         float[] wd = weight.data();
         long start = OpProfile.start();
-        float[] out = new float[rows * outFeatures];
+        float[] out = Storage.take(rows * outFeatures);
         Gemm.gemm(false, true, rows, outFeatures, in, xd, 0, in, wd, 0, in, out, 0, outFeatures, false);
         if (bias != null) Elementwise.binaryRows(BinaryOp.ADD, out, bias.data(), out, rows, outFeatures, false);
         OpProfile.record("linear", false, start);
@@ -84,8 +86,9 @@ public final class MatMul {
         outShape[xs.length - 1] = outFeatures;
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
         return Tensor.fromOp("linear", out, outShape, g -> {
-            if (x.requiresGrad()) { // dx[rows×in] += g[rows×out] · W[out×in]
-                Gemm.gemm(false, false, rows, in, outFeatures, g, 0, outFeatures, wd, 0, in, x.gradBuffer(), 0, in, true);
+            if (x.requiresGrad()) { // dx[rows×in] += g[rows×out] · W[out×in] (written, not added, into a new buffer)
+                boolean add = x.gradData() != null;
+                Gemm.gemm(false, false, rows, in, outFeatures, g, 0, outFeatures, wd, 0, in, x.gradBufferToOverwrite(), 0, in, add);
             }
             if (weight.requiresGrad()) { // dW[out×in] += gᵀ · x
                 Gemm.gemm(true, false, outFeatures, in, rows, g, 0, outFeatures, xd, 0, in, weight.gradBuffer(), 0, in, true);

@@ -3,6 +3,7 @@ package ssgan.engine.ops;
 import ssgan.engine.kernels.BatchNormKernels;
 import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Shape;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /** Batch normalisation, forward beside its fused backward rule; the loops are in {@link BatchNormKernels}. */
@@ -52,7 +53,7 @@ public final class Normalization {
         long start = OpProfile.start();
         // y = x·scale + shift per channel, with scale = γ/σ and shift = β − μ·scale.
         float[] mean = new float[c], invStd = new float[c], scale = new float[c], shift = new float[c];
-        float[] y = new float[x.numel()];
+        float[] y = Storage.take(x.numel());
         BatchNormKernels.Coefficients scaleAndShift = (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 scale[ch] = (gamma == null ? 1f : gamma.data()[ch]) * invStd[ch];
@@ -102,7 +103,7 @@ public final class Normalization {
                         b[ch] = (float) bc;
                         k[ch] = (float) (-scale[ch] * meanDy - bc * mean[ch]);
                     }
-                }, a, b, k, x.gradBuffer(), addToDx);
+                }, a, b, k, x.gradBufferToOverwrite(), addToDx);
             } else if (wantGamma || wantBeta) {
                 BatchNormKernels.gradientSums(dy, x.data(), n, c, hw, mean, sumDy, sumDyCentered);
             }
@@ -116,7 +117,7 @@ public final class Normalization {
             }
             if (wantX && !training) {
                 // Eval mode: μ and σ are constants, dx = γ/σ · dy (b and k stay zero).
-                BatchNormKernels.combine(dy, x.data(), n, c, hw, a, b, k, x.gradBuffer(), addToDx);
+                BatchNormKernels.combine(dy, x.data(), n, c, hw, a, b, k, x.gradBufferToOverwrite(), addToDx);
             }
         }, inputs(x, gamma, beta));
     }
@@ -140,7 +141,7 @@ public final class Normalization {
         checkChannels(op, "scale", scale, c, shape);
         checkChannels(op, "shift", shift, c, shape);
         long start = OpProfile.start();
-        float[] y = new float[x.numel()];
+        float[] y = Storage.take(x.numel());
         float[] shiftData = shift == null ? new float[c] : shift.data();
         BatchNormKernels.scaleShift(x.data(), n, c, hw, scale.data(), shiftData, y);
         OpProfile.record(op, false, start);
@@ -148,10 +149,10 @@ public final class Normalization {
             boolean wantScale = scale.requiresGrad(), wantShift = shift != null && shift.requiresGrad();
             float[] sumDy = new float[c], sumDyX = new float[c], zeros = new float[c];
             if (x.requiresGrad()) {
-                boolean addToDx = x.gradData() != null;      // a fresh buffer is all zeros: overwrite it
+                boolean addToDx = x.gradData() != null;      // no buffer yet: write a new one, do not add
                 // dx = scale·dy + 0·x + 0, with the sums for dscale and dshift in the same parallel pass.
                 BatchNormKernels.gradient(dy, x.data(), n, c, hw, zeros, sumDy, sumDyX, (c0, c1) -> { },
-                        scale.data(), zeros, zeros, x.gradBuffer(), addToDx);
+                        scale.data(), zeros, zeros, x.gradBufferToOverwrite(), addToDx);
             } else if (wantScale || wantShift) {
                 BatchNormKernels.gradientSums(dy, x.data(), n, c, hw, zeros, sumDy, sumDyX);
             }

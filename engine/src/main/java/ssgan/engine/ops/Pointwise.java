@@ -2,6 +2,7 @@ package ssgan.engine.ops;
 
 import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.kernels.UnaryOp;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /** Element-wise math functions. The derivative of each lives beside its value in {@link UnaryOp}. */
@@ -28,7 +29,7 @@ public final class Pointwise {
     /** {@code a^p} element-wise; d/da = p·a^(p−1). */
     public static Tensor pow(Tensor a, float p) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = Storage.take(x.length);
         Elementwise.pow(x, p, out, x.length);
         return Tensor.fromOp("pow", out, a.shape(), g -> Elementwise.powBackward(x, p, g, a.gradBuffer(), g.length), a);
     }
@@ -37,7 +38,7 @@ public final class Pointwise {
     public static Tensor clamp(Tensor a, float lo, float hi) {
         if (!(lo <= hi)) throw new IllegalArgumentException("clamp: lower bound " + lo + " is above upper bound " + hi);
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = Storage.take(x.length);
         Elementwise.clamp(x, lo, hi, out, x.length);
         return Tensor.fromOp("clamp", out, a.shape(), g -> Elementwise.clampBackward(x, lo, hi, g, a.gradBuffer(), g.length), a);
     }
@@ -45,7 +46,7 @@ public final class Pointwise {
     /** Any {@link UnaryOp} as a differentiable op: forward f(x), backward f'(x)·g. */
     static Tensor unary(String name, UnaryOp op, Tensor a) {
         float[] x = a.data();
-        float[] out = new float[x.length];
+        float[] out = Storage.take(x.length);
         Elementwise.unary(op, x, out, x.length);
         return Tensor.fromOp(name, out, a.shape(), g -> Elementwise.unaryBackward(op, x, out, g, a.gradBuffer(), g.length), a);
     }

@@ -6,6 +6,7 @@ import ssgan.engine.kernels.Broadcast;
 import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.kernels.UnaryOp;
 import ssgan.engine.tensor.Shape;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -55,7 +56,7 @@ public final class Reductions {
             }
         }
         float scale = mean ? 1f / count : 1f;
-        float[] out = new float[Shape.numel(kept)];
+        float[] out = Storage.zeroed(Shape.numel(kept));   // sumInto adds
         Broadcast.sumInto(a.data(), shape, out, kept);
         if (mean) Elementwise.scale(out, scale, out, out.length);
         int[] outShape = keepDim ? kept : removeDims(shape, reduced);
@@ -63,11 +64,12 @@ public final class Reductions {
             // Each input element receives the gradient of the sum it went into (÷ count for a mean).
             float[] gs = g;
             if (mean) {
-                gs = new float[g.length];
+                gs = Storage.take(g.length);
                 Elementwise.scale(g, scale, gs, g.length);
             }
             float[] ga = a.gradBuffer();
             Broadcast.apply(BinaryOp.ADD, ga, shape, gs, kept, ga, shape, false);
+            if (mean) Storage.give(gs);
         }, a);
     }
 
@@ -103,6 +105,7 @@ public final class Reductions {
             float[] p = r.minusBroadcast(x, lse);
             Elementwise.unary(UnaryOp.EXP, p, p, p.length);
             Broadcast.apply(BinaryOp.MUL, p, r.full(), g, r.reduced(), a.gradBuffer(), r.full(), true);
+            Storage.give(p);
         }, a);
     }
 
@@ -117,10 +120,11 @@ public final class Reductions {
             // dx = g − softmax · Σ g   (the sum along dim)
             float[] sumG = new float[lse.length];
             Broadcast.sumInto(g, r.full(), sumG, r.reduced());
-            float[] p = new float[y.length];
+            float[] p = Storage.take(y.length);
             Elementwise.unary(UnaryOp.EXP, y, p, p.length);
             Broadcast.apply(BinaryOp.MUL, p, r.full(), sumG, r.reduced(), p, r.full(), false);
             Elementwise.binary(BinaryOp.SUB, g, p, a.gradBuffer(), g.length, true);
+            Storage.give(p);
         }, a);
     }
 
@@ -134,13 +138,15 @@ public final class Reductions {
         Elementwise.unary(UnaryOp.EXP, y, y, y.length);
         return Tensor.fromOp("softmax", y, a.shape(), g -> {
             // dx = y·g − y · Σ (y·g)
-            float[] yg = new float[y.length];
+            float[] yg = Storage.take(y.length);
             Elementwise.binary(BinaryOp.MUL, y, g, yg, y.length, false);
             float[] sumYg = new float[lse.length];
             Broadcast.sumInto(yg, r.full(), sumYg, r.reduced());
-            float[] ySum = new float[y.length];
+            float[] ySum = Storage.take(y.length);
             Broadcast.apply(BinaryOp.MUL, y, r.full(), sumYg, r.reduced(), ySum, r.full(), false);
             Elementwise.binary(BinaryOp.SUB, yg, ySum, a.gradBuffer(), y.length, true);
+            Storage.give(yg);
+            Storage.give(ySum);
         }, a);
     }
 
@@ -187,7 +193,7 @@ public final class Reductions {
 
         /** x − r, with r ([outer, inner]) broadcast along the reduced dimension. */
         float[] minusBroadcast(float[] x, float[] r) {
-            float[] out = new float[x.length];
+            float[] out = Storage.take(x.length);
             Broadcast.apply(BinaryOp.SUB, x, full(), r, reduced(), out, full(), false);
             return out;
         }

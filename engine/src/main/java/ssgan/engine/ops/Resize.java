@@ -2,6 +2,7 @@ package ssgan.engine.ops;
 
 import ssgan.engine.kernels.BilinearResize;
 import ssgan.engine.tensor.Shape;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /** Image resizing, forward beside backward. */
@@ -25,7 +26,7 @@ public final class Resize {
             throw new IllegalArgumentException("bilinear: empty input planes " + Shape.str(x.shape()));
         }
         int planes = n * c;
-        float[] y = new float[planes * outH * outW];
+        float[] y = Storage.take(planes * outH * outW);
         BilinearResize.forward(x.data(), planes, h, w, outH, outW, y);
         return Tensor.fromOp("bilinear", y, new int[] {n, c, outH, outW},
                 dy -> BilinearResize.backward(dy, planes, h, w, outH, outW, x.gradBuffer()), x);

@@ -2,6 +2,7 @@ package ssgan.engine.ops;
 
 import ssgan.engine.kernels.Layout;
 import ssgan.engine.tensor.Shape;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -41,7 +42,7 @@ public final class Shapes {
             inverse[perm[d]] = d;
             outShape[d] = shape[perm[d]];
         }
-        float[] out = new float[a.numel()];
+        float[] out = Storage.take(a.numel());
         Layout.permute(a.data(), shape, perm, out, false);
         return Tensor.fromOp("permute", out, outShape, g -> Layout.permute(g, outShape, inverse, a.gradBuffer(), true), a);
     }
@@ -80,7 +81,7 @@ public final class Shapes {
         int inner = inner(first, d);
         int[] outShape = first.clone();
         outShape[d] = total;
-        float[] out = new float[outer * total * inner];
+        float[] out = Storage.take(outer * total * inner);
         int[] offsets = new int[ts.length]; // where each input starts along dim
         for (int i = 0, at = 0; i < ts.length; at += ts[i].size(d), i++) {
             offsets[i] = at;
@@ -138,7 +139,7 @@ public final class Shapes {
         outShape[d] = length;
         int run = length * inner;
         int stride = shape[d] * inner;
-        float[] out = new float[outer * run];
+        float[] out = Storage.take(outer * run);
         Layout.copyRuns(a.data(), start * inner, stride, out, 0, run, outer, run, false);
         return Tensor.fromOp("narrow", out, outShape,
                 g -> Layout.copyRuns(g, 0, run, a.gradBuffer(), start * inner, stride, outer, run, true), a);
@@ -161,7 +162,7 @@ public final class Shapes {
         int[] picked = rows.clone();
         int[] outShape = shape.clone();
         outShape[0] = picked.length;
-        float[] out = new float[picked.length * rowLength];
+        float[] out = Storage.take(picked.length * rowLength);
         Layout.gatherRows(a.data(), rowLength, picked, out);
         return Tensor.fromOp("indexSelect", out, outShape, g -> Layout.scatterAddRows(g, rowLength, picked, a.gradBuffer()), a);
     }

@@ -3,6 +3,7 @@ package ssgan.engine.ops;
 import ssgan.engine.kernels.BinaryOp;
 import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -22,7 +23,7 @@ public final class Stochastic {
         float keep = p == 1f ? 0f : 1f / (1f - p);
         float[] mask = new float[a.numel()];
         for (int i = 0; i < mask.length; i++) mask[i] = rng.nextFloat() < p ? 0f : keep;
-        float[] out = new float[mask.length];
+        float[] out = Storage.take(mask.length);
         Elementwise.binary(BinaryOp.MUL, a.data(), mask, out, out.length, false);
         return Tensor.fromOp("dropout", out, a.shape(),
                 g -> Elementwise.binary(BinaryOp.MUL, g, mask, a.gradBuffer(), g.length, true), a);
@@ -32,7 +33,7 @@ public final class Stochastic {
     public static Tensor gaussianNoise(Tensor a, float std, boolean training, Rng rng) {
         if (!(std >= 0f)) throw new IllegalArgumentException("gaussianNoise: standard deviation must be ≥ 0, got " + std);
         if (!training || std == 0f) return a;
-        float[] out = new float[a.numel()];
+        float[] out = Storage.take(a.numel());
         rng.addGaussian(a.data(), out, std);
         return Tensor.fromOp("gaussianNoise", out, a.shape(), a::passGradient, a);
     }

@@ -12,7 +12,8 @@ import ssgan.engine.autograd.Node;
  *
  * <p>Ops live in {@code ssgan.engine.ops}; each builds its result with {@link #fromOp}, which records the
  * node only when some input requires a gradient and {@link GradMode} is on. {@link #reshape} and
- * {@link #view} share storage with their input; every other op writes a new array.
+ * {@link #view} share storage with their input; every other op writes an array from {@link Storage}, which
+ * takes it back once the result is freed (see there): reading a freed result is an error, not stale data.
  */
 public final class Tensor {
     private final float[] data;
@@ -21,6 +22,10 @@ public final class Tensor {
     private float[] grad;
     private Node node;
     private boolean graphFreed;
+    /** The op result whose array this is (this one, or the one a view was made from); null for arrays the user gave. */
+    private Tensor owner;
+    /** Set on an owner once its array went back to {@link Storage}. */
+    private boolean recycled;
 
     private Tensor(float[] data, int[] shape) {
         this.data = data;
@@ -96,6 +101,11 @@ public final class Tensor {
      */
     public static Tensor fromOp(String op, float[] data, int[] shape, Backward backward, Tensor... inputs) {
         Tensor out = wrap(data, shape);
+        out.owner = out;
+        for (Tensor in : inputs) {
+            if (in.data == data) out.owner = in.owner;   // a view: the input's array, the input's owner
+        }
+        if (out.owner == out) Storage.enter(out);
         if (GradMode.isEnabled()) {
             for (Tensor in : inputs) {
                 if (in.requiresGrad) {
@@ -129,21 +139,36 @@ public final class Tensor {
 
     /** The backing array itself (row-major), for kernels. Writing to it bypasses autograd. */
     public float[] data() {
+        if (isRecycled()) {
+            throw new IllegalStateException("this " + Shape.str(shape) + " tensor made by an op was freed (by backward() or when its "
+                    + "Storage.scope() closed) and its array reused; read what you need before then, or keep a copy()");
+        }
         return data;
+    }
+
+    /** Whether this tensor's array went back to {@link Storage}, so that it can no longer be read. */
+    public boolean isRecycled() {
+        return owner != null && owner.recycled;
+    }
+
+    /** Whether the two tensors are views of one array. */
+    public boolean sharesStorageWith(Tensor other) {
+        return data == other.data;
     }
 
     /** The value of a one-element tensor. */
     public float item() {
+        data();
         if (data.length != 1) throw new IllegalArgumentException("item: tensor of shape " + Shape.str(shape) + " has " + data.length + " elements, not 1");
         return data[0];
     }
 
     public float get(int... index) {
-        return data[offset(index)];
+        return data()[offset(index)];
     }
 
     public void set(float value, int... index) {
-        data[offset(index)] = value;
+        data()[offset(index)] = value;
     }
 
     private int offset(int... index) {
@@ -174,12 +199,14 @@ public final class Tensor {
 
     /** The same data, cut off from the graph. */
     public Tensor detach() {
-        return new Tensor(data, shape);
+        Tensor d = new Tensor(data, shape);
+        d.owner = owner;
+        return d;
     }
 
-    /** A deep copy of the data, cut off from the graph. */
+    /** A deep copy of the data, cut off from the graph (and from {@link Storage}: it stays readable). */
     public Tensor copy() {
-        return new Tensor(data.clone(), shape);
+        return new Tensor(data().clone(), shape);
     }
 
     // ---- autograd -------------------------------------------------------------------------------
@@ -219,7 +246,17 @@ public final class Tensor {
 
     /** The gradient buffer, created as zeros if absent: backward rules add into it. */
     public float[] gradBuffer() {
-        if (grad == null) grad = new float[data.length];
+        if (grad == null) grad = Storage.zeroed(data.length);
+        return grad;
+    }
+
+    /**
+     * The gradient buffer for a rule that overwrites every element when there was none yet (it checks
+     * {@code gradData() != null} first, and adds when there was): a buffer made here is not zeroed,
+     * which saves a pass over it.
+     */
+    public float[] gradBufferToOverwrite() {
+        if (grad == null) grad = Storage.take(data.length);
         return grad;
     }
 
@@ -229,7 +266,8 @@ public final class Tensor {
             throw new IllegalArgumentException("gradient of " + g.length + " elements for a tensor of shape " + Shape.str(shape));
         }
         if (grad == null) {
-            grad = g.clone();
+            grad = Storage.take(g.length);
+            System.arraycopy(g, 0, grad, 0, g.length);
         } else {
             for (int i = 0; i < g.length; i++) grad[i] += g[i];
         }
@@ -273,7 +311,7 @@ public final class Tensor {
         if (!Arrays.equals(gradOutput.shape, shape)) {
             throw new IllegalArgumentException("backward: gradient of shape " + Shape.str(gradOutput.shape) + " for an output of shape " + Shape.str(shape));
         }
-        backward(gradOutput.data.clone());
+        backward(gradOutput.data().clone());
     }
 
     private void backward(float[] seed) {
@@ -290,16 +328,38 @@ public final class Tensor {
         Graph.backward(this, seed);
     }
 
-    /** Called by {@link Graph} once this tensor's backward rule has run: frees the intermediate state. */
-    public void releaseGraph() {
+    /**
+     * Called by {@link Graph} once this tensor's backward rule has run: frees the intermediate state. Its
+     * gradient array goes back to {@link Storage} unless the rule handed it on to an input, and so does
+     * its own array unless {@code keepValue} (the tensor backward started from) or it has one element.
+     */
+    public void releaseGraph(boolean keepValue) {
+        if (grad != null && node != null && !handedOn(grad, node.inputs())) Storage.give(grad);
         node = null;
         grad = null;
         graphFreed = true;
+        if (!keepValue) recycle();
+    }
+
+    private static boolean handedOn(float[] grad, Tensor[] inputs) {
+        for (Tensor in : inputs) {
+            if (in.grad == grad) return true;
+        }
+        return false;
+    }
+
+    /** Gives this op result's array back to {@link Storage}, if it owns one of more than one element. */
+    void recycle() {
+        if (owner == this && !recycled && data.length > 1) {
+            recycled = true;
+            Storage.give(data);
+        }
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape)).append(' ');
+        if (isRecycled()) return sb.append("[freed]").toString();
         int n = Math.min(data.length, 8);
         sb.append('[');
         for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ", ").append(data[i]);

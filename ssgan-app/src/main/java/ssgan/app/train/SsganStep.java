@@ -9,6 +9,7 @@ import ssgan.app.model.Generator;
 import ssgan.engine.autograd.GradMode;
 import ssgan.engine.ops.Shapes;
 import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.data.RandomShift;
 import ssgan.nn.optim.Adam;
@@ -68,7 +69,17 @@ public final class SsganStep {
         this.studentShift = shift;
     }
 
+    /**
+     * One iteration. Every tensor it makes lives only inside it: their arrays go back to {@link Storage}
+     * when it returns (or as soon as backward is done with them), for the next iteration to reuse.
+     */
     public Losses run(Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
+        try (Storage.Scope scope = Storage.scope()) {
+            return runInScope(labelledImages, labels, unlabelledImages, unlabelledImages2);
+        }
+    }
+
+    private Losses runInScope(Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
         int batch = unlabelledImages.size(0);
 
         // Discriminator: classify the labelled batch, call real images real and generated ones fake.
