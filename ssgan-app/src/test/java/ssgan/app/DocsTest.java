@@ -22,16 +22,18 @@ import ssgan.app.cli.TrainCommandAccess;
  * The README and docs/ cannot drift from the code: every command line they show is parsed by the real
  * command line (a renamed option fails the build), every relative link and anchor resolves, and every
  * class named in backticks exists. A document that records commands of an older build says so with the
- * marker {@code <!-- older-cli -->}; its command lines are then not parsed (its links still are).
+ * marker {@code <!-- older-cli -->}; its command lines are then not parsed (its links still are). The Java
+ * code they show is checked by {@link DocsJavaFenceTest}.
  */
 class DocsTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
     private static final Pattern INLINE_CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+(?:#[a-z][A-Za-z0-9]*)?");
     private static final Set<String> COMMANDS = Set.of("train", "evaluate", "sample", "report");
 
-    private static List<Path> documents() throws IOException {
+    /** README.md and every Markdown file under docs/: the documents these checks (and {@link DocsJavaFenceTest}) read. */
+    static List<Path> documents() throws IOException {
         List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md")));
         try (Stream<Path> s = Files.walk(ROOT.resolve("docs"))) {
             s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);

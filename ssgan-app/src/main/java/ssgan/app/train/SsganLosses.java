@@ -33,12 +33,14 @@ public final class SsganLosses {
         return Losses.crossEntropy(logitsLabelled, labels, labelSmoothing);
     }
 
+    // region unsupervised (copied into docs/TOUR.md; DocsJavaFenceTest checks the copy)
     /** −E_real log D(x) − E_fake log(1 − D(G(z))): real images should look real, generated ones fake. */
     public static Tensor unsupervised(Tensor logitsReal, Tensor logitsFake) {
         Tensor real = mean(softplus(neg(logSumExp(logitsReal, 1, false))));
         Tensor fake = mean(softplus(logSumExp(logitsFake, 1, false)));
         return add(real, fake);
     }
+    // endregion
 
     /**
      * Feature matching, the generator's loss: the squared distance between the mean features of a real
