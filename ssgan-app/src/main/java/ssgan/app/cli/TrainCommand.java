@@ -135,7 +135,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--teacher", description = "The consistency term's target: pair = a second noisy pass of the discriminator "
             + "(the Π-model; both passes are trained), average = the parameter average's classification of each image "
-            + "(a mean teacher), with the student seeing the image moved by its own random --label-shift offset "
+            + "(a mean teacher), with the student seeing the image moved by its own random --label-shift offset; "
+            + "shifted = the pair, with the second pass seeing the image moved by its own random --label-shift offset "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "pair")
     TrainConfig.Teacher teacher;
 
@@ -208,6 +209,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (consistencyWeight > 0 && arch != Architecture.MLP && shift == 0) {
             throw new UserException("--consistency for dcgan needs --label-shift above 0: without noise or shifts the student "
                     + "sees what the teacher sees");
+        }
+        if (teacher == TrainConfig.Teacher.SHIFTED && consistencyWeight > 0 && shift == 0) {
+            throw new UserException("--teacher shifted moves the second pass's images by up to --label-shift pixels; it needs "
+                    + "--label-shift above 0 (and so cannot be used with --permutation-invariant)");
         }
         if (teacher == TrainConfig.Teacher.AVERAGE && ema == 0) {
             throw new UserException("--teacher average uses the parameter average as the teacher; it needs --ema above 0");

@@ -70,6 +70,15 @@ public final class SsganStep {
     }
 
     /**
+     * Keeps the Π-model's pair of passes, but the second one sees each unlabelled image moved by its own
+     * random offset; the first (unshifted, like the generated images) still feeds the real/fake term.
+     */
+    public void useShiftedPair(RandomShift shift) {
+        this.teacher = null;
+        this.studentShift = shift;
+    }
+
+    /**
      * One iteration. Every tensor it makes lives only inside it: their arrays go back to {@link Storage}
      * when it returns (or as soon as backward is done with them), for the next iteration to reuse.
      */

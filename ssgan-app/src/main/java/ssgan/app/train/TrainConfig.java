@@ -39,7 +39,12 @@ public record TrainConfig(
         /** The Π-model: a second noisy pass of the student itself; both passes are trained. */
         PAIR,
         /** A mean teacher: the parameter average's classification of the unshifted image, a fixed target. */
-        AVERAGE
+        AVERAGE,
+        /**
+         * The Π-model with augmentation (Laine and Aila, 2017): the second pass sees the image moved by its
+         * own random offset, so the two passes differ by a shift as well as by their noise.
+         */
+        SHIFTED
     }
 
     /** The iteration after which the learning rate falls linearly, reaching 0 at the last iteration. */

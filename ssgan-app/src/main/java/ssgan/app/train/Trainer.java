@@ -82,7 +82,7 @@ public final class Trainer {
     private final DataLoader unlabelled;
     private final DataLoader unlabelled2;
     private final RandomShift labelShift;   // null when --label-shift is 0
-    private final RandomShift studentShift; // null unless a mean teacher with shifts
+    private final RandomShift studentShift; // null unless the consistency pass sees shifted images
     private final SsganStep step;
     private final LrSchedule schedule;
     private final Tensor fixedNoise;
@@ -149,8 +149,10 @@ public final class Trainer {
         Rng studentShiftRng = root.split();
         boolean meanTeacher = config.teacher() == TrainConfig.Teacher.AVERAGE && config.consistencyWeight() > 0;
         if (meanTeacher && average == null) throw new IllegalArgumentException("a mean teacher needs the parameter average (--ema > 0)");
-        studentShift = meanTeacher && config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, studentShiftRng) : null;
+        boolean shiftedPair = config.teacher() == TrainConfig.Teacher.SHIFTED && config.consistencyWeight() > 0;
+        studentShift = (meanTeacher || shiftedPair) && config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, studentShiftRng) : null;
         if (meanTeacher) step.useMeanTeacher(average, studentShift);
+        if (shiftedPair) step.useShiftedPair(studentShift);
         schedule = config.decayStart() < config.iterations()
                 ? LrSchedule.linearDecay(config.lr(), config.decayStart(), config.iterations())
                 : LrSchedule.constant(config.lr());

@@ -99,6 +99,10 @@ class CommandLineTest {
         assertEquals(TrainConfig.Teacher.AVERAGE, parse("train", "--teacher", "average").teacher());
         assertEquals(2, run("train", "--teacher", "average", "--ema", "0").code(), "the teacher is the average");
         assertEquals(2, run("train", "--teacher", "student").code());
+        assertEquals(TrainConfig.Teacher.SHIFTED, parse("train", "--teacher", "shifted").teacher());
+        Result unshifted = run("train", "--teacher", "shifted", "--permutation-invariant");
+        assertEquals(2, unshifted.code());
+        assertTrue(unshifted.err().contains("needs --label-shift above 0"), unshifted.err());
         Result conv = run("train", "--permutation-invariant", "--arch", "dcgan");
         assertEquals(2, conv.code());
         assertTrue(conv.err().contains("needs --arch mlp"), conv.err());

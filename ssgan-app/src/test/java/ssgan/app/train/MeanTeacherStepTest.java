@@ -14,7 +14,10 @@ import ssgan.engine.tensor.Tensor;
 import ssgan.nn.data.RandomShift;
 import ssgan.nn.optim.Adam;
 
-/** The mean teacher classifies with the averaged weights and hands the trained ones back untouched. */
+/**
+ * The mean teacher classifies with the averaged weights and hands the trained ones back untouched; the
+ * shifted pair differs from the plain pair only by the shift of its second pass.
+ */
 class MeanTeacherStepTest {
     private static Tensor images(int n, long seed) {
         Rng rng = new Rng(seed);
@@ -60,5 +63,27 @@ class MeanTeacherStepTest {
         assertFalse(withTeacher.isEmpty());
         withTeacher.forEach((k, w) -> assertFalse(Arrays.equals(averages.get(k), w), "the model holds its trained " + k + ", not the average"));
         assertFalse(Arrays.equals(withPair.get("out.weight_v"), withTeacher.get("out.weight_v")), "the teacher's target changes the update");
+    }
+
+    /** One Π-model step from the same start, the second pass seeing images shifted by up to {@code pixels} (null: no shift). */
+    private static Map<String, float[]> pairStep(Integer pixels) {
+        MlpDiscriminator disc = new MlpDiscriminator(5, new Rng(1));
+        MlpGenerator gen = new MlpGenerator(new Rng(2));
+        Map<String, Tensor> trainable = disc.namedTrainableParameters();
+        SsganStep step = new SsganStep(disc, gen, new Adam(trainable, Adam.Options.defaults()),
+                new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
+        step.setConsistencyWeight(1f);
+        if (pixels != null) step.useShiftedPair(new RandomShift(pixels, -1f, new Rng(4)));
+        step.run(images(4, 5), new int[] {0, 1, 2, 3}, images(4, 6), images(4, 7));
+        return snapshot(trainable);
+    }
+
+    @Test
+    void theShiftedPairIsThePairWithTheSecondPassShifted() {
+        Map<String, float[]> pair = pairStep(null);
+        Map<String, float[]> unmoved = pairStep(0);
+        Map<String, float[]> shifted = pairStep(2);
+        pair.forEach((k, w) -> assertArrayEquals(w, unmoved.get(k), "a shift of 0 pixels is the plain pair: " + k));
+        assertFalse(Arrays.equals(pair.get("out.weight_v"), shifted.get("out.weight_v")), "the shift changes the update");
     }
 }
