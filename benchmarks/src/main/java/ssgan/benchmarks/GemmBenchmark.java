@@ -25,6 +25,7 @@ import ssgan.engine.tensor.Rng;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 @State(Scope.Benchmark)
 public class GemmBenchmark {
+    // region gemm-benchmark (copied into docs/book/08-measuring.md; DocsJavaFenceTest checks the copy)
     @Param({"64", "128", "256", "512"})
     public int size;
 
@@ -50,4 +51,5 @@ public class GemmBenchmark {
         Gemm.gemm(size, size, size, a, b, c);
         return c;
     }
+    // endregion
 }

@@ -20,6 +20,7 @@ import java.util.Arrays;
 final class Timing {
     private Timing() {}
 
+    // region median (copied into docs/book/08-measuring.md; DocsJavaFenceTest checks the copy)
     /**
      * The median wall time in nanoseconds of {@code runs} calls of {@code body}, after untimed calls for
      * at least {@code warmupMillis} (and at least one). Warming up by time rather than by a count of calls
@@ -41,4 +42,5 @@ final class Timing {
         Arrays.sort(times);
         return times[runs / 2];
     }
+    // endregion
 }

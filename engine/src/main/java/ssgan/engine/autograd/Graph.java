@@ -56,6 +56,7 @@ public final class Graph {
         if (root.node() == null) return order;
         Map<Tensor, Boolean> visited = new IdentityHashMap<>();
         // Iterative depth-first post-order, so deep graphs cannot overflow the stack.
+        // region exercise-topological-order (read docs/TOUR.md §2): every tensor with a node, once, after all of its inputs, without recursion
         ArrayDeque<Tensor> stack = new ArrayDeque<>();
         ArrayDeque<Integer> nextInput = new ArrayDeque<>();
         stack.push(root);
@@ -78,6 +79,7 @@ public final class Graph {
             }
         }
         return order;
+        // endregion exercise-topological-order
     }
     // endregion
 }

@@ -49,6 +49,7 @@ public final class AlongDim {
         }
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
+                // region exercise-log-sum-exp (read docs/TOUR.md §12): log Σ_k exp(x[o][k][i]) shifted by the maximum, so that large values cannot overflow and a slice of −∞ gives −∞
                 int base = o * n * inner + i;
                 float m = Float.NEGATIVE_INFINITY;
                 for (int k = 0; k < n; k++) m = Math.max(m, x[base + k * inner]);
@@ -59,6 +60,7 @@ public final class AlongDim {
                 double s = 0;
                 for (int k = 0; k < n; k++) s += StrictMath.exp(x[base + k * inner] - m);
                 out[o * inner + i] = m + (float) StrictMath.log(s);
+                // endregion exercise-log-sum-exp
             }
         }
     }

@@ -58,12 +58,14 @@ public final class BilinearResize {
                     int r0 = dst + rows.lo[oy] * w, r1 = dst + rows.hi[oy] * w;
                     float wy0 = rows.wLo[oy], wy1 = rows.wHi[oy];
                     for (int ox = 0; ox < ow; ox++) {
+                        // region exercise-bilinear-backward (read docs/TOUR.md §3): spread the gradient of output pixel (oy, ox) back over the four input pixels it was interpolated from
                         float g = dy[src + oy * ow + ox];
                         int c0 = cols.lo[ox], c1 = cols.hi[ox];
                         dx[r0 + c0] += wy0 * cols.wLo[ox] * g;
                         dx[r0 + c1] += wy0 * cols.wHi[ox] * g;
                         dx[r1 + c0] += wy1 * cols.wLo[ox] * g;
                         dx[r1 + c1] += wy1 * cols.wHi[ox] * g;
+                        // endregion exercise-bilinear-backward
                     }
                 }
             }

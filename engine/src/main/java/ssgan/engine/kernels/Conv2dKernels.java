@@ -41,12 +41,14 @@ public final class Conv2dKernels {
      * {@code y = conv(x, w) + bias}: x {@code [N, C, H, W]}, w {@code [O, C, KH, KW]}, bias {@code [O]}
      * or null, y {@code [N, O, OH, OW]} (overwritten, or added to with {@code accumulate}).
      */
+    // region forward (copied into docs/book/04-convolution.md; DocsJavaFenceTest checks the copy)
     public static void forward(float[] x, float[] w, float[] bias, ConvGeometry g, float[] y, boolean accumulate) {
         int k = g.patchSize(), p = g.outPlane(), o = g.outChannels(), cols = g.batch() * p;
         float[] out = Workspace.get(CHANNEL_MAJOR, o * cols);
         Gemm.gemm(false, o, cols, k, w, 0, k, Im2ColMatrix.windows(x, g, false), out, 0, cols, false);
         fromChannelMajor(out, o, p, g.batch(), bias, y, accumulate);
     }
+    // endregion
 
     /**
      * Gradients of {@link #forward} for the output gradient dy: {@code dx} (overwritten, or added to with
@@ -117,6 +119,7 @@ public final class Conv2dKernels {
      * (medians of three); d2's input gradient (O = 2C) took 7.3 ms by phases against 5.7, and d3's 12.5–13.5
      * against 6.6–8.3 (two runs each).
      */
+    // region adjoint (copied into docs/book/04-convolution.md; DocsJavaFenceTest checks the copy)
     private static void adjoint(float[] out, float[] w, float[] bias, ConvGeometry g, float[] image, boolean accumulate) {
         if (g.outChannels() < g.channels()) {
             adjointByPhases(out, w, bias, g, image, accumulate);
@@ -124,6 +127,7 @@ public final class Conv2dKernels {
             adjointByColumns(out, w, bias, g, image, accumulate);
         }
     }
+    // endregion
 
     /**
      * The adjoint phase by phase ({@link SubPixelPhases}). For phase φ with taps T_φ and pixels Q_φ:

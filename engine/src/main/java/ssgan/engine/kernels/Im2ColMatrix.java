@@ -42,11 +42,13 @@ final class Im2ColMatrix implements ImplicitMatrix {
      * For kernel tap {@code t = ky·KW + kx} and output pixel p, entry {@code t·P + p} is the offset inside
      * an input plane that the tap reads, or −1 where it falls in the padding.
      */
+    // region window-offsets (copied into docs/book/04-convolution.md; DocsJavaFenceTest checks the copy)
     static int[] windowOffsets(ConvGeometry g) {
         int p = g.outPlane(), ow = g.outW();
         int[] offsets = new int[g.kernelH() * g.kernelW() * p];
         for (int ky = 0; ky < g.kernelH(); ky++) {
             for (int kx = 0; kx < g.kernelW(); kx++) {
+                // region exercise-im2col-offsets (read docs/TOUR.md §7): for tap (ky, kx), the pixel of an input plane that each output pixel reads, or −1 in the padding
                 int t = (ky * g.kernelW() + kx) * p;
                 for (int oy = 0; oy < g.outH(); oy++) {
                     int iy = oy * g.strideH() - g.padTop() + ky;
@@ -56,10 +58,12 @@ final class Im2ColMatrix implements ImplicitMatrix {
                         offsets[t + oy * ow + ox] = inside ? iy * g.width() + ix : -1;
                     }
                 }
+                // endregion exercise-im2col-offsets
             }
         }
         return offsets;
     }
+    // endregion
 
     @Override
     public int rows() {

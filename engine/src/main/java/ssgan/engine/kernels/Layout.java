@@ -14,6 +14,7 @@ public final class Layout {
      * {@code shape} with its dimensions reordered: output dimension d is input dimension {@code perm[d]}.
      */
     public static void permute(float[] x, int[] shape, int[] perm, float[] out, boolean accumulate) {
+        // region exercise-permute (read docs/TOUR.md §3): out (or out +=) x with its dimensions reordered: output dimension d is input dimension perm[d]
         int rank = shape.length;
         int[] inStrides = Shape.strides(shape);
         int[] outShape = new int[rank];
@@ -34,6 +35,7 @@ public final class Layout {
                 index[d] = 0;
             }
         }
+        // endregion exercise-permute
     }
 
     /**
@@ -61,10 +63,12 @@ public final class Layout {
 
     /** {@code gradIn[rows[j]] += g[j]}: a row picked twice receives both gradients. */
     public static void scatterAddRows(float[] g, int rowLength, int[] rows, float[] gradIn) {
+        // region exercise-index-select-backward (read docs/TOUR.md §3): gradIn[rows[j]] += g[j]: a row picked twice receives both gradients
         for (int j = 0; j < rows.length; j++) {
             int d = rows[j] * rowLength;
             int s = j * rowLength;
             for (int i = 0; i < rowLength; i++) gradIn[d + i] += g[s + i];
         }
+        // endregion exercise-index-select-backward
     }
 }

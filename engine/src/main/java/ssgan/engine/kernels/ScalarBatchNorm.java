@@ -40,6 +40,7 @@ public final class ScalarBatchNorm implements BatchNormKernel {
     }
 
     @Override
+    // region gradient-sums (copied into docs/book/05-batch-norm.md; DocsJavaFenceTest checks the copy)
     public void gradientSums(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] center,
                              float[] sumDy, float[] sumDyCentered) {
         for (int ch = c0; ch < c1; ch++) {
@@ -56,8 +57,10 @@ public final class ScalarBatchNorm implements BatchNormKernel {
             sumDyCentered[ch] = (float) sc;
         }
     }
+    // endregion
 
     @Override
+    // region combine (copied into docs/book/05-batch-norm.md; DocsJavaFenceTest checks the copy)
     public void combine(float[] dy, float[] x, int img0, int img1, int c, int hw, float[] a, float[] b, float[] k,
                         float[] dx, boolean accumulate) {
         for (int img = img0; img < img1; img++) {
@@ -71,4 +74,5 @@ public final class ScalarBatchNorm implements BatchNormKernel {
             }
         }
     }
+    // endregion
 }

@@ -73,7 +73,9 @@ public class ScalarElementwise implements ElementwiseKernel {
 
     @Override
     public void powBackward(float[] x, float p, float[] g, float[] gradIn, int from, int to) {
+        // region exercise-pow-backward (read docs/TOUR.md §5): add d(x^p)/dx · g into gradIn over [from, to)
         for (int i = from; i < to; i++) gradIn[i] += (float) (p * StrictMath.pow(x[i], p - 1.0)) * g[i];
+        // endregion exercise-pow-backward
     }
 
     @Override

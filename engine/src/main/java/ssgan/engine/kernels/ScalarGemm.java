@@ -11,6 +11,7 @@ public final class ScalarGemm implements GemmKernel {
                      float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc,
                      boolean accumulate) {
+        // region scalar-gemm (copied into docs/book/03-gemm.md; DocsJavaFenceTest checks the copy)
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 float sum = 0f;
@@ -23,5 +24,6 @@ public final class ScalarGemm implements GemmKernel {
                 c[ci] = accumulate ? c[ci] + sum : sum;
             }
         }
+        // endregion
     }
 }

@@ -3,11 +3,13 @@ package ssgan.engine.kernels;
 /** The plain-Java reductions; sums accumulate in double, which makes them the accurate reference. */
 public final class ScalarReductions implements ReductionKernel {
     @Override
+    // region sum (copied into docs/book/02-vector-api.md; DocsJavaFenceTest checks the copy)
     public float sum(float[] x, int off, int n) {
         double s = 0;
         for (int i = off; i < off + n; i++) s += x[i];
         return (float) s;
     }
+    // endregion
 
     @Override
     public float sumOfSquares(float[] x, int off, int n) {

@@ -25,6 +25,7 @@ public final class Simd {
         return present;
     }
 
+    // region choose (copied into docs/book/02-vector-api.md; DocsJavaFenceTest checks the copy)
     /**
      * The Vector API implementation when enabled, else the scalar one. Pass lambdas
      * ({@code () -> new VectorX()}), not constructor references: a {@code VectorX::new} reference may
@@ -33,6 +34,7 @@ public final class Simd {
     public static <T> T choose(Supplier<? extends T> vector, Supplier<? extends T> scalar) {
         return ENABLED ? vector.get() : scalar.get();
     }
+    // endregion
 
     /** A short description for logs: which kernels run and at what width. */
     public static String describe() {

@@ -72,6 +72,7 @@ final class SubPixelPhases {
         return new Phase(kernelTaps, pixels, offsets);
     }
 
+    // region residue-classes (copied into docs/book/04-convolution.md; DocsJavaFenceTest checks the copy)
     /** The pixels {@code 0 ≤ i < size} with {@code (i + pad) mod stride = residue}, in order. */
     private static int[] residueClass(int size, int pad, int stride, int residue) {
         int first = Math.floorMod(residue - pad, stride);
@@ -88,4 +89,5 @@ final class SubPixelPhases {
         for (int j = 0; j < count; j++) taps[j] = residue + j * stride;
         return taps;
     }
+    // endregion
 }

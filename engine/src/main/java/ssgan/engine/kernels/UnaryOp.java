@@ -72,7 +72,9 @@ public enum UnaryOp {
 
         @Override
         public float derivative(float x, float y) {
+            // region exercise-sigmoid-backward (read docs/TOUR.md §5): the derivative of the logistic function, from its output y
             return y * (1f - y);
+            // endregion exercise-sigmoid-backward
         }
     },
     /** log(1 + e^x), written as max(x, 0) + log1p(e^-|x|) so that neither large nor very negative x overflows. */

@@ -64,6 +64,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
     // channel at the end. A horizontal reduction per plane would cost more than a 7×7 plane itself, and
     // a channel-outer loop reads memory in 196-byte pieces 25 KB apart, which the prefetcher does not follow.
 
+    // region tail-weights (copied into docs/book/02-vector-api.md; DocsJavaFenceTest checks the copy)
     /**
      * For the last, partial vector of a plane of {@code len ≥ L} values: the vector is read unmasked so
      * that it ends at the plane's end, overlapping the previous one, and multiplied by these weights,
@@ -82,6 +83,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
     private static float[] tailWeights(int len) {
         return TAIL_WEIGHTS[len - S.loopBound(len)];
     }
+    // endregion
 
     /**
      * lanes[at, at+L) += x − shift and lanes[at+L, at+2L) += (x − shift)² over one plane of {@code len}
@@ -119,6 +121,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         squares.intoArray(lanes, at + L);
     }
 
+    // region accumulate-gradient (copied into docs/book/05-batch-norm.md; DocsJavaFenceTest checks the copy)
     /** lanes[at, at+L) += dy and lanes[at+L, at+2L) += dy·(x − center) over one plane, tail as in accumulateShifted. */
     private static void accumulateGradient(float[] dy, float[] x, int base, int bound, int len, float[] tail,
                                            float centerValue, float[] lanes, int at) {
@@ -149,6 +152,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         sum.intoArray(lanes, at);
         dot.intoArray(lanes, at + L);
     }
+    // endregion
 
     // Feature batches (hw = 1): the rows are walked in memory order, vectorised across the channels
     // [c0, c1), and the sums are kept in this thread's workspace, written out once at the end. Summing

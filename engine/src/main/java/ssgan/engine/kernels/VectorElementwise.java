@@ -85,6 +85,7 @@ public final class VectorElementwise extends ScalarElementwise {
 
     @Override
     public void leakyReluBackward(float[] x, float slope, float[] g, float[] gradIn, int from, int to, boolean accumulate) {
+        // region exercise-leaky-relu-backward (read docs/TOUR.md §5): the vector loop with a mask, and the tail left to the scalar twin
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             VectorMask<Float> positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
@@ -94,6 +95,7 @@ public final class VectorElementwise extends ScalarElementwise {
             d.intoArray(gradIn, i);
         }
         super.leakyReluBackward(x, slope, g, gradIn, i, to, accumulate);
+        // endregion exercise-leaky-relu-backward
     }
 
     /**

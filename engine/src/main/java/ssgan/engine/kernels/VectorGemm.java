@@ -47,6 +47,7 @@ public final class VectorGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
+    // region block-sizes (copied into docs/book/03-gemm.md; DocsJavaFenceTest checks the copy)
     /** Micro-tile: MR rows × NR columns of C held in 2·MR vector registers. */
     static final int MR = 8;
     static final int NR = 2 * L;
@@ -63,6 +64,7 @@ public final class VectorGemm implements GemmKernel {
     static final int KC = 512;
     static final int MC = 20 * MR;
     static final int NC = 64 * NR;
+    // endregion
 
     /** Below this many multiply-adds packing does not pay: unpacked loops, one thread. */
     private static final long SMALL_WORK = 32L * 32 * 32;
@@ -180,6 +182,7 @@ public final class VectorGemm implements GemmKernel {
         return m >= n;
     }
 
+    // region blocked-loops (copied into docs/book/03-gemm.md; DocsJavaFenceTest checks the copy)
     /** The blocked loops of the class comment, on the calling thread. */
     private static void packed(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BSource b,
                                float[] c, int cOff, int ldc, boolean accumulate) {
@@ -211,6 +214,7 @@ public final class VectorGemm implements GemmKernel {
             }
         }
     }
+    // endregion
 
     /**
      * tile[MR×NR] = A sliver · B sliver. The A sliver is MR rows of kc values, one after the other;
@@ -218,6 +222,7 @@ public final class VectorGemm implements GemmKernel {
      * (Writing to a small tile rather than into C keeps this method small enough for the JIT to compile
      * every vector operation into a machine instruction; the copy into C costs little next to 2·kc·MR·NR flops.)
      */
+    // region micro-kernel (copied into docs/book/03-gemm.md; DocsJavaFenceTest checks the copy)
     private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         int a0 = ai, a1 = ai + kc, a2 = ai + 2 * kc, a3 = ai + 3 * kc;  // where each of the MR rows starts
         int a4 = ai + 4 * kc, a5 = ai + 5 * kc, a6 = ai + 6 * kc, a7 = ai + 7 * kc;
@@ -252,6 +257,7 @@ public final class VectorGemm implements GemmKernel {
         c60.intoArray(tile, 6 * NR);     c61.intoArray(tile, 6 * NR + L);
         c70.intoArray(tile, 7 * NR);     c71.intoArray(tile, 7 * NR + L);
     }
+    // endregion
 
     /** C[mr×nr] = tile, or C += tile when {@code add}; vector rows for full tiles, scalar for the edges. */
     private static void storeTile(float[] tile, int mr, int nr, float[] c, int ci, int ldc, boolean add) {

@@ -14,6 +14,7 @@ public final class VectorReductions implements ReductionKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     @Override
+    // region sum (copied into docs/book/02-vector-api.md; DocsJavaFenceTest checks the copy)
     public float sum(float[] x, int off, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = off;
@@ -26,6 +27,7 @@ public final class VectorReductions implements ReductionKernel {
         for (; i < off + n; i++) s += x[i];
         return s;
     }
+    // endregion
 
     @Override
     public float sumOfSquares(float[] x, int off, int n) {

@@ -49,6 +49,7 @@ public final class Arithmetic {
         }, a, b);
     }
 
+    // region mul (copied into docs/book/01-tensors-and-autograd.md; DocsJavaFenceTest checks the copy)
     public static Tensor mul(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("mul", a.shape(), b.shape());
         float[] out = Storage.take(Shape.numel(shape));
@@ -59,6 +60,7 @@ public final class Arithmetic {
             if (b.requiresGrad()) addGrad(b, BinaryOp.MUL, g, a, shape);
         }, a, b);
     }
+    // endregion
 
     public static Tensor div(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("div", a.shape(), b.shape());
@@ -103,6 +105,7 @@ public final class Arithmetic {
      * target has the output's shape, the product is added straight into its gradient, with no temporary.
      */
     private static void addGrad(Tensor target, BinaryOp op, float[] g, Tensor other, int[] outShape) {
+        // region exercise-broadcast-backward (read docs/TOUR.md §3): target.grad += (g op other) summed down to the shape of target, where the forward broadcast it
         if (Arrays.equals(target.shape(), outShape)) {
             Broadcast.apply(op, g, outShape, other.data(), other.shape(), target.gradBuffer(), outShape, true);
         } else {
@@ -111,5 +114,6 @@ public final class Arithmetic {
             Broadcast.sumInto(full, outShape, target.gradBuffer(), target.shape());
             Storage.give(full);
         }
+        // endregion exercise-broadcast-backward
     }
 }

@@ -54,6 +54,7 @@ public final class Losses {
         float[] loss = {(float) (total / n)};
         return Tensor.fromOp("crossEntropy", loss, new int[0], g -> {
             // (softmax − target) · g / N
+            // region exercise-cross-entropy-backward (read docs/TOUR.md §3): logits.grad += (softmax(x) − target) · g / N, target = (1−ε)·onehot + ε/K
             float[] p = Storage.take(x.length);
             Broadcast.apply(BinaryOp.SUB, x, shape, lse, new int[] {n, 1}, p, shape, false);
             Elementwise.unary(UnaryOp.EXP, p, p, p.length);
@@ -61,6 +62,7 @@ public final class Losses {
             for (int i = 0; i < n; i++) p[i * k + y[i]] -= onLabel;
             Elementwise.axpy(g[0] / n, p, logits.gradBuffer(), p.length);
             Storage.give(p);
+            // endregion exercise-cross-entropy-backward
         }, logits);
     }
 

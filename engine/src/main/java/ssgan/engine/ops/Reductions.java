@@ -62,6 +62,7 @@ public final class Reductions {
         int[] outShape = keepDim ? kept : removeDims(shape, reduced);
         return Tensor.fromOp(name, out, outShape, g -> {
             // Each input element receives the gradient of the sum it went into (÷ count for a mean).
+            // region exercise-mean-backward (read docs/TOUR.md §3): a.grad += g broadcast back over the summed dimensions, scaled by 1/count for a mean
             float[] gs = g;
             if (mean) {
                 gs = Storage.take(g.length);
@@ -70,6 +71,7 @@ public final class Reductions {
             float[] ga = a.gradBuffer();
             Broadcast.apply(BinaryOp.ADD, ga, shape, gs, kept, ga, shape, false);
             if (mean) Storage.give(gs);
+            // endregion exercise-mean-backward
         }, a);
     }
 
@@ -94,6 +96,7 @@ public final class Reductions {
         return indices;
     }
 
+    // region log-sum-exp (copied into docs/book/07-semi-supervised-gan.md; DocsJavaFenceTest checks the copy)
     /** log Σ exp(a) along {@code dim}, computed as m + log Σ exp(a − m) with m the maximum: no overflow. */
     public static Tensor logSumExp(Tensor a, int dim, boolean keepDim) {
         Along r = Along.of("logSumExp", a, dim);
@@ -108,6 +111,7 @@ public final class Reductions {
             Storage.give(p);
         }, a);
     }
+    // endregion
 
     /** log softmax(a) along {@code dim} = a − logSumExp(a). */
     public static Tensor logSoftmax(Tensor a, int dim) {

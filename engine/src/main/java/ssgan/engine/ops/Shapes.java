@@ -89,11 +89,13 @@ public final class Shapes {
             Layout.copyRuns(ts[i].data(), 0, run, out, at * inner, total * inner, outer, run, false);
         }
         return Tensor.fromOp("concat", out, outShape, g -> {
+            // region exercise-concat-backward (read docs/TOUR.md §3): each input's gradient is its own block of g, cut out along dim and added in
             for (int i = 0; i < ts.length; i++) {
                 if (!ts[i].requiresGrad()) continue;
                 int run = ts[i].size(d) * inner;
                 Layout.copyRuns(g, offsets[i] * inner, total * inner, ts[i].gradBuffer(), 0, run, outer, run, true);
             }
+            // endregion exercise-concat-backward
         }, ts);
     }
 

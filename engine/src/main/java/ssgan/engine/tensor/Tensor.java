@@ -265,12 +265,14 @@ public final class Tensor {
         if (g.length != data.length) {
             throw new IllegalArgumentException("gradient of " + g.length + " elements for a tensor of shape " + Shape.str(shape));
         }
+        // region exercise-accumulate-grad (read docs/TOUR.md §1): add g into the gradient; the first gradient to arrive starts the buffer
         if (grad == null) {
             grad = Storage.take(g.length);
             System.arraycopy(g, 0, grad, 0, g.length);
         } else {
             for (int i = 0; i < g.length; i++) grad[i] += g[i];
         }
+        // endregion exercise-accumulate-grad
     }
 
     /**

@@ -7,6 +7,7 @@ import static ssgan.engine.testing.Approx.assertClose;
 
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -115,6 +116,7 @@ class ElementwiseKernelTest {
         return r;
     }
 
+    @Tag("exercise-leaky-relu-backward")
     @ParameterizedTest
     @MethodSource("kernels")
     void leakyReluForwardAndBackward(ElementwiseKernel k) {
@@ -172,6 +174,7 @@ class ElementwiseKernelTest {
     }
 
     /** Vector API transcendentals are not correctly rounded: a few ulp (relative 1e-6) is the bound we accept. */
+    @Tag("exercise-sigmoid-backward")
     @ParameterizedTest
     @MethodSource("kernels")
     void unaryForwardAndBackwardWithinBoundOfDoubleReference(ElementwiseKernel k) {
@@ -215,6 +218,7 @@ class ElementwiseKernelTest {
         assertClose("sigmoid(±100)", wantSg, sg, 1e-6, 1e-43);
     }
 
+    @Tag("exercise-pow-backward")
     @ParameterizedTest
     @MethodSource("kernels")
     void powAndClampForwardAndBackward(ElementwiseKernel k) {

@@ -2,6 +2,7 @@ package ssgan.engine.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.tensor.Rng;
 
@@ -22,6 +23,7 @@ class Im2ColMatrixTest {
         return outside ? 0f : x[((n * g.channels() + c) * g.height() + iy) * g.width() + ix];
     }
 
+    @Tag("exercise-im2col-offsets")
     @Test
     void blocksHoldTheWindowsWithZerosPastTheEdge() {
         Rng rng = new Rng(41);

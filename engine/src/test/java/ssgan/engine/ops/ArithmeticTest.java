@@ -9,6 +9,7 @@ import static ssgan.engine.ops.TestTensors.uniform;
 import static ssgan.engine.testing.Approx.assertClose;
 
 import java.util.function.BinaryOperator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.autograd.GradMode;
 import ssgan.engine.kernels.BinaryOp;
@@ -50,6 +51,7 @@ class ArithmeticTest {
         }
     }
 
+    @Tag("exercise-broadcast-backward")
     @Test
     void gradientsMatchFiniteDifferencesIncludingBroadcastOperands() {
         for (int[][] p : PAIRS) {

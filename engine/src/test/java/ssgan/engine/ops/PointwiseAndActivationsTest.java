@@ -8,6 +8,7 @@ import static ssgan.engine.testing.Approx.assertClose;
 
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
@@ -26,6 +27,7 @@ class PointwiseAndActivationsTest {
         GradCheck.standard().check(name, in -> op.apply(in[0]), x);
     }
 
+    @Tag("exercise-pow-backward")
     @Test
     void pointwiseOpsMatchReferenceAndFiniteDifferences() {
         for (int[] s : SHAPES) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static ssgan.engine.ops.TestTensors.uniform;
 import static ssgan.engine.testing.Approx.assertClose;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.kernels.NaiveBroadcast;
 import ssgan.engine.tensor.Rng;
@@ -28,6 +29,7 @@ class ReductionsTest {
         return k;
     }
 
+    @Tag("exercise-mean-backward")
     @Test
     void sumAndMeanOverEveryDimAndSeveralDims() {
         int[] shape = {3, 4, 17};
@@ -101,6 +103,7 @@ class ReductionsTest {
         assertArrayEquals(new float[] {0, 1, 0, 0, 1, 0, 0, 0}, x.gradData());
     }
 
+    @Tag("exercise-log-sum-exp")
     @Test
     void logSumExpIsStableForLargeValuesAndPassesGradCheck() {
         Tensor big = Tensor.of(new float[] {1e4f, 1e4f - 2, -1e4f, 1e4f}, 2, 2);

@@ -2,6 +2,7 @@ package ssgan.engine.ops;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.testing.Approx;
 import ssgan.engine.testing.GradCheck;
@@ -39,6 +40,7 @@ class ResizeTest {
         Approx.assertClose("same size is the identity", x.data(), Resize.bilinear(x, 6, 5).data(), 0, 1e-6);
     }
 
+    @Tag("exercise-bilinear-backward")
     @Test
     void gradientMatchesFiniteDifferences() {
         Rng rng = new Rng(22);

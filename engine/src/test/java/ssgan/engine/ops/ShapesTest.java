@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static ssgan.engine.ops.TestTensors.uniform;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.kernels.NaiveBroadcast;
 import ssgan.engine.tensor.Rng;
@@ -16,6 +17,7 @@ import ssgan.engine.testing.GradCheck;
 class ShapesTest {
     private final Rng rng = new Rng(21);
 
+    @Tag("exercise-permute")
     @Test
     void permuteAndTransposeMoveEveryElementToItsPlace() {
         int[] shape = {2, 3, 5, 4};
@@ -48,6 +50,7 @@ class ShapesTest {
         GradCheck.standard().check("flatten", in -> Shapes.flatten(in[0], 1), x);
     }
 
+    @Tag("exercise-concat-backward")
     @Test
     void concatSplitAndNarrowAreInversesAlongEveryDim() {
         for (int dim : new int[] {0, 1, 2, -1}) {

@@ -122,8 +122,10 @@ public final class Adam extends Optimizer {
         }
     }
 
+    // region coefficients (copied into docs/book/06-adam-and-averaging.md; DocsJavaFenceTest checks the copy)
     /** The constants of step {@code t} (1-based); bias corrections in double, as they approach 1 slowly. */
     private AdamKernel.Coefficients coefficients(int t) {
+        // region exercise-adam-coefficients (read docs/TOUR.md §10): step t's constants: the bias corrections, weight decay (L2 or decoupled) and where epsilon goes
         float lr = lr();
         double bc1 = 1 - StrictMath.pow(options.beta1(), t);
         double bc2 = 1 - StrictMath.pow(options.beta2(), t);
@@ -135,7 +137,9 @@ public final class Adam extends Optimizer {
                 decoupled ? 1 - lr * options.weightDecay() : 1f,
                 (float) (lr / bc1), (float) (1 / bc2),
                 inside ? options.eps() : 0f, inside ? 0f : options.eps());
+        // endregion exercise-adam-coefficients
     }
+    // endregion
 
     @Override
     public LinkedHashMap<String, Tensor> state() {

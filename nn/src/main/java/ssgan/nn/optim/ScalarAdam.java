@@ -12,6 +12,7 @@ public final class ScalarAdam implements AdamKernel {
         float beta1 = c.beta1(), oneMinusBeta1 = c.oneMinusBeta1(), beta2 = c.beta2(), oneMinusBeta2 = c.oneMinusBeta2();
         float l2 = c.l2(), decay = c.decay(), stepSize = c.stepSize(), invBc2 = c.invBiasCorrection2();
         float epsInside = c.epsInside(), epsOutside = c.epsOutside();
+        // region update-loop (copied into docs/book/06-adam-and-averaging.md; DocsJavaFenceTest checks the copy)
         for (int i = from; i < to; i++) {
             float p = param[i];
             float g = grad[i] + l2 * p;
@@ -23,5 +24,6 @@ public final class ScalarAdam implements AdamKernel {
             float denom = (float) Math.sqrt(vi * invBc2 + epsInside) + epsOutside;
             param[i] = p * decay - stepSize * mi / denom;
         }
+        // endregion
     }
 }

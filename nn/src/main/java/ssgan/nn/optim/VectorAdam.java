@@ -28,6 +28,7 @@ public final class VectorAdam implements AdamKernel {
         FloatVector epsInside = FloatVector.broadcast(SPECIES, c.epsInside());
         FloatVector epsOutside = FloatVector.broadcast(SPECIES, c.epsOutside());
 
+        // region update-loop (copied into docs/book/06-adam-and-averaging.md; DocsJavaFenceTest checks the copy)
         int i = from;
         int upper = from + SPECIES.loopBound(to - from);
         for (; i < upper; i += SPECIES.length()) {
@@ -41,5 +42,6 @@ public final class VectorAdam implements AdamKernel {
             p.mul(decay).sub(stepSize.mul(mi).div(denom)).intoArray(param, i);
         }
         ScalarAdam.updateRange(param, grad, m, v, i, to, c);
+        // endregion
     }
 }

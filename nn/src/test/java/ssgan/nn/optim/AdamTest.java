@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.parallel.Parallel;
 import ssgan.engine.tensor.Rng;
@@ -80,6 +81,7 @@ class AdamTest {
 
     private static final Adam.Options GAN = Adam.Options.defaults().withLr(3e-3f).withBetas(0.5f, 0.999f);
 
+    @Tag("exercise-adam-coefficients")
     @Test
     void matchesHandWrittenAlgorithmForEveryVariantAndBothKernels() {
         Adam.Options[] variants = {
@@ -95,6 +97,7 @@ class AdamTest {
         }
     }
 
+    @Tag("exercise-adam-coefficients")
     @Test
     void firstStepMovesEachWeightByLrAgainstItsGradientsSign() {
         // After one step m̂ = g and v̂ = g², so the update is lr·g/(|g| + eps) ≈ lr·sign(g).
@@ -105,6 +108,7 @@ class AdamTest {
         assertEquals(1 - 0.1 * 1e-3 / (1e-3 + 1e-8), p.data()[2], 1e-7, "eps shows for small gradients");
     }
 
+    @Tag("exercise-adam-coefficients")
     @Test
     void epsilonPlacementMattersForTinyGradients() {
         // g = 1e-5, eps = 1e-8: outside, lr·g/(g + eps) ≈ 0.999·lr; inside, lr·g/sqrt(g² + eps) = lr·1e-5/sqrt(1.01e-8) ≈ 0.0995·lr.
@@ -120,6 +124,7 @@ class AdamTest {
         assertEquals(1e-5 / Math.sqrt(1e-10 + 1e-8), moved[1], 1e-6);
     }
 
+    @Tag("exercise-adam-coefficients")
     @Test
     void decoupledDecayShrinksWeightsEvenWithZeroGradient() {
         Tensor p = Tensor.full(2f, 4).requiresGrad(true);

@@ -47,8 +47,10 @@ public final class SsganLosses {
      * batch and of a generated batch, averaged over features. The real side is a fixed target.
      */
     public static Tensor featureMatching(Tensor featuresReal, Tensor featuresFake) {
+        // region exercise-feature-matching (read docs/TOUR.md §12): the mean squared distance between the batch-mean features of the real and the generated batch, the real side a fixed target
         Tensor target = mean(featuresReal.detach(), false, 0);
         return Losses.mse(mean(featuresFake, false, 0), target);
+        // endregion exercise-feature-matching
     }
 
     /**

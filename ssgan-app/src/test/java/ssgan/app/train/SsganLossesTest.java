@@ -2,6 +2,7 @@ package ssgan.app.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.tensor.Tensor;
 import ssgan.engine.testing.GradCheck;
@@ -52,6 +53,7 @@ class SsganLossesTest {
         assertEquals(expected, SsganLosses.supervised(logits, new int[] {0, 2}, 0f).item(), 1e-6);
     }
 
+    @Tag("exercise-feature-matching")
     @Test
     void featureMatchingComparesBatchMeansAndTreatsRealAsConstant() {
         Tensor real = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);      // means 2, 3
