@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +31,7 @@ class DocsTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
     private static final Pattern INLINE_CODE = Pattern.compile("`([^`]+)`");
-    private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+(?:#[a-z][A-Za-z0-9]*)?");
+    private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][a-z]+(?:[A-Z][a-z0-9]*)*(?:#[a-z][A-Za-z0-9]*)?");
     private static final Set<String> COMMANDS = Set.of("train", "evaluate", "sample", "report");
 
     /** README.md and every Markdown file under docs/: the documents these checks (and {@link DocsJavaFenceTest}) read. */
@@ -140,15 +142,50 @@ class DocsTest {
         return false;
     }
 
+    /** Whether some JDK class of that simple name has a public method or field of that name. */
+    private static boolean jdkMember(String simpleName, String member) {
+        for (Module module : ModuleLayer.boot().modules()) {
+            for (String pkg : module.getPackages()) {
+                try {
+                    Class<?> c = Class.forName(pkg + "." + simpleName, false, ClassLoader.getPlatformClassLoader());
+                    for (var m : c.getMethods()) if (m.getName().equals(member)) return true;
+                    for (var f : c.getFields()) if (f.getName().equals(member)) return true;
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // not in this package
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a source file of that class declares or uses {@code member} as a method, field, record
+     * component or constant: a renamed member leaves its old name in no such place.
+     */
+    private static boolean sourceMember(List<Path> files, String member) throws IOException {
+        Pattern use = Pattern.compile("\\b" + Pattern.quote(member) + "\\b\\s*[(;=,)]");
+        for (Path f : files) {
+            if (use.matcher(Files.readString(f)).find()) return true;
+        }
+        return false;
+    }
+
     @Test
     void everyClassNamedInBackticksExists() throws IOException {
-        Set<String> sources = new HashSet<>();
+        // Every type declared in the project, nested ones too (BatchNormKernels' Coefficients), by simple name.
+        Map<String, List<Path>> sources = new HashMap<>();
+        Pattern declaration = Pattern.compile("\\b(?:class|interface|record|enum)\\s+([A-Z]\\w*)");
+        List<Path> files;
         try (Stream<Path> s = Files.walk(ROOT)) {
-            s.filter(p -> p.toString().endsWith(".java") && !p.toString().contains("/target/"))
-                    .forEach(p -> sources.add(p.getFileName().toString().replace(".java", "")));
+            files = s.filter(p -> p.toString().endsWith(".java") && !p.toString().contains("/target/")).toList();
+        }
+        for (Path p : files) {
+            sources.computeIfAbsent(p.getFileName().toString().replace(".java", ""), k -> new ArrayList<>()).add(p);
+            Matcher d = declaration.matcher(Files.readString(p));
+            while (d.find()) sources.computeIfAbsent(d.group(1), k -> new ArrayList<>()).add(p);
         }
         List<String> failures = new ArrayList<>();
-        int checked = 0;
+        int checked = 0, members = 0;
         for (Path doc : documents()) {
             List<String> lines = Files.readAllLines(doc);
             boolean inFence = false;
@@ -160,14 +197,21 @@ class DocsTest {
                     String code = m.group(1);
                     if (!CLASS_NAME.matcher(code).matches()) continue;
                     String cls = code.contains("#") ? code.substring(0, code.indexOf('#')) : code;
+                    String member = code.contains("#") ? code.substring(code.indexOf('#') + 1) : null;
                     checked++;
-                    if (!sources.contains(cls) && !inJdk(cls)) {
+                    if (!sources.containsKey(cls) && !inJdk(cls)) {
                         failures.add(ROOT.relativize(doc) + ":" + (i + 1) + ": `" + code + "` names no class of the project or the JDK");
+                    } else if (member != null && !(sources.containsKey(cls) ? sourceMember(sources.get(cls), member) : jdkMember(cls, member))) {
+                        failures.add(ROOT.relativize(doc) + ":" + (i + 1) + ": `" + code + "`: " + cls + " has no member " + member);
+                        members++;
+                    } else if (member != null) {
+                        members++;
                     }
                 }
             }
         }
         assertTrue(checked >= 10, "only " + checked + " class names found");
+        assertTrue(members >= 5, "only " + members + " Class#member names found");
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 }
