@@ -69,14 +69,14 @@ public class BatchNormBenchmark {
                 scale[ch] = (float) (1 / Math.sqrt(var[ch] + 1e-5));
                 shift[ch] = -mean[ch] * scale[ch];
             }
-        }, scale, shift, y);
+        }, scale, shift, 1f, y);   // slope 1: no fused activation
         return y[0];
     }
 
     @Benchmark
     public float backward() {
         float count = n * hw;
-        BatchNormKernels.gradient(dy, x, n, c, hw, mean, sumDy, sumDyCentered, (c0, c1) -> {
+        BatchNormKernels.gradient(dy, dy, 1f, x, n, c, hw, mean, sumDy, sumDyCentered, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 a[ch] = scale[ch];
                 b[ch] = -scale[ch] * scale[ch] * sumDyCentered[ch] * scale[ch] / count;

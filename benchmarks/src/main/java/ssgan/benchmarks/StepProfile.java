@@ -40,7 +40,7 @@ public final class StepProfile {
             OpProfile.enable(false);
 
             Map<String, OpProfile.Times> ops = OpProfile.snapshot();
-            long conv = nanos(ops, "conv2d"), deconv = nanos(ops, "convTranspose2d"), bn = nanos(ops, "batchNorm");
+            long conv = nanos(ops, "conv2d"), deconv = nanos(ops, "convTranspose2d"), bn = nanos(ops, "batchNorm") + nanos(ops, "batchNorm+leakyRelu");
             long linear = nanos(ops, "linear") + nanos(ops, "matmul");
             long other = total - conv - deconv - bn - linear;
             double ms = total / 1e6 / n;

@@ -11,19 +11,27 @@ package ssgan.engine.kernels;
  * <p>Everything batch norm computes is one of these four passes: forward is {@link #moments} then
  * {@link #scaleShift}; backward is {@link #gradientSums} then {@link #combine}, whose per-channel
  * coefficients the op works out.
+ *
+ * <p>A leaky ReLU after the scale and shift is fused in ({@code slope}: 0 is a ReLU, 1 no activation):
+ * the forward applies it as it writes y, and the backward passes read the gradient through it,
+ * {@code g = gate > 0 ? dy : slope·dy} with the fused output y as the gate (y > 0 exactly where the
+ * value before the activation was, for any slope ≥ 0), so neither pass writes a tensor in between.
  */
 public interface BatchNormKernel {
     /** Per-channel mean and biased (divide by n·hw) variance. */
     void moments(float[] x, int n, int c, int hw, int c0, int c1, float[] mean, float[] var);
 
-    /** {@code y = x·scale[ch] + shift[ch]}. */
-    void scaleShift(float[] x, int img0, int img1, int c, int hw, float[] scale, float[] shift, float[] y);
+    /** {@code z = x·scale[ch] + shift[ch]}, then {@code y = z > 0 ? z : slope·z} (slope 1: y = z). */
+    void scaleShift(float[] x, int img0, int img1, int c, int hw, float[] scale, float[] shift, float slope, float[] y);
 
-    /** {@code sumDy[ch] = Σ dy} and {@code sumDyCentered[ch] = Σ dy·(x − center[ch])}. */
-    void gradientSums(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] center,
-                      float[] sumDy, float[] sumDyCentered);
+    /**
+     * {@code sumDy[ch] = Σ g} and {@code sumDyCentered[ch] = Σ g·(x − center[ch])}, with
+     * {@code g = gate > 0 ? dy : slope·dy} (slope 1: g = dy, whatever the gate; pass dy as the gate then).
+     */
+    void gradientSums(float[] dy, float[] gate, float slope, float[] x, int n, int c, int hw, int c0, int c1,
+                      float[] center, float[] sumDy, float[] sumDyCentered);
 
-    /** {@code dx = a[ch]·dy + b[ch]·x + k[ch]}, or {@code dx +=} that with {@code accumulate}. */
-    void combine(float[] dy, float[] x, int img0, int img1, int c, int hw, float[] a, float[] b, float[] k,
-                 float[] dx, boolean accumulate);
+    /** {@code dx = a[ch]·g + b[ch]·x + k[ch]} with g as in {@link #gradientSums}, or {@code dx +=} that with {@code accumulate}. */
+    void combine(float[] dy, float[] gate, float slope, float[] x, int img0, int img1, int c, int hw,
+                 float[] a, float[] b, float[] k, float[] dx, boolean accumulate);
 }

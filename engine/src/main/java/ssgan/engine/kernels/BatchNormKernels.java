@@ -27,16 +27,20 @@ public final class BatchNormKernels {
         Parallel.forRange(c, grain(n, hw), (chunk, c0, c1) -> KERNEL.moments(x, n, c, hw, c0, c1, mean, var));
     }
 
-    public static void scaleShift(float[] x, int n, int c, int hw, float[] scale, float[] shift, float[] y) {
-        Parallel.forRange(n, grain(c, hw), (chunk, i0, i1) -> KERNEL.scaleShift(x, i0, i1, c, hw, scale, shift, y));
+    /** See {@link BatchNormKernel#scaleShift}: {@code slope} is the fused leaky ReLU's, 1 for none. */
+    public static void scaleShift(float[] x, int n, int c, int hw, float[] scale, float[] shift, float slope, float[] y) {
+        Parallel.forRange(n, grain(c, hw), (chunk, i0, i1) -> KERNEL.scaleShift(x, i0, i1, c, hw, scale, shift, slope, y));
     }
 
-    public static void gradientSums(float[] dy, float[] x, int n, int c, int hw, float[] center, float[] sumDy, float[] sumDyCentered) {
-        Parallel.forRange(c, grain(n, hw), (chunk, c0, c1) -> KERNEL.gradientSums(dy, x, n, c, hw, c0, c1, center, sumDy, sumDyCentered));
+    /** See {@link BatchNormKernel#gradientSums}: the gradient dy is read through the fused leaky ReLU whose output is {@code gate}. */
+    public static void gradientSums(float[] dy, float[] gate, float slope, float[] x, int n, int c, int hw, float[] center,
+                                    float[] sumDy, float[] sumDyCentered) {
+        Parallel.forRange(c, grain(n, hw), (chunk, c0, c1) -> KERNEL.gradientSums(dy, gate, slope, x, n, c, hw, c0, c1, center, sumDy, sumDyCentered));
     }
 
-    public static void combine(float[] dy, float[] x, int n, int c, int hw, float[] a, float[] b, float[] k, float[] dx, boolean accumulate) {
-        Parallel.forRange(n, grain(c, hw), (chunk, i0, i1) -> KERNEL.combine(dy, x, i0, i1, c, hw, a, b, k, dx, accumulate));
+    public static void combine(float[] dy, float[] gate, float slope, float[] x, int n, int c, int hw, float[] a, float[] b, float[] k,
+                               float[] dx, boolean accumulate) {
+        Parallel.forRange(n, grain(c, hw), (chunk, i0, i1) -> KERNEL.combine(dy, gate, slope, x, i0, i1, c, hw, a, b, k, dx, accumulate));
     }
 
     /** Per-channel coefficients worked out between the two passes, for the channels {@code [c0, c1)}. */
@@ -51,26 +55,26 @@ public final class BatchNormKernels {
      * {@link #scaleShift} into y.
      */
     public static void normalize(float[] x, int n, int c, int hw, float[] mean, float[] var,
-                                 Coefficients coefficients, float[] scale, float[] shift, float[] y) {
+                                 Coefficients coefficients, float[] scale, float[] shift, float slope, float[] y) {
         Parallel.forRange(c, grain(n, hw), (chunk, c0, c1) -> {
             KERNEL.moments(x, n, c, hw, c0, c1, mean, var);
             coefficients.compute(c0, c1);
         });
-        scaleShift(x, n, c, hw, scale, shift, y);
+        scaleShift(x, n, c, hw, scale, shift, slope, y);
     }
 
     /**
      * The training backward: {@link #gradientSums}, then {@code coefficients} (which fills a, b, k from
      * the sums; once per thread, for its channels), then {@link #combine} into dx.
      */
-    public static void gradient(float[] dy, float[] x, int n, int c, int hw, float[] center, float[] sumDy,
+    public static void gradient(float[] dy, float[] gate, float slope, float[] x, int n, int c, int hw, float[] center, float[] sumDy,
                                 float[] sumDyCentered, Coefficients coefficients, float[] a, float[] b, float[] k,
                                 float[] dx, boolean accumulate) {
         Parallel.forRange(c, grain(n, hw), (chunk, c0, c1) -> {
-            KERNEL.gradientSums(dy, x, n, c, hw, c0, c1, center, sumDy, sumDyCentered);
+            KERNEL.gradientSums(dy, gate, slope, x, n, c, hw, c0, c1, center, sumDy, sumDyCentered);
             coefficients.compute(c0, c1);
         });
-        combine(dy, x, n, c, hw, a, b, k, dx, accumulate);
+        combine(dy, gate, slope, x, n, c, hw, a, b, k, dx, accumulate);
     }
 
     /** Items (channels or images) per chunk so that a chunk holds at least MIN_CHUNK_VALUES values, given {@code valuesPerItem = a·b}. */

@@ -122,30 +122,39 @@ public final class VectorBatchNorm implements BatchNormKernel {
     }
 
     // region accumulate-gradient (copied into docs/book/05-batch-norm.md; DocsJavaFenceTest checks the copy)
-    /** lanes[at, at+L) += dy and lanes[at+L, at+2L) += dy·(x − center) over one plane, tail as in accumulateShifted. */
-    private static void accumulateGradient(float[] dy, float[] x, int base, int bound, int len, float[] tail,
+    /**
+     * The gradient through the fused leaky ReLU at i (see {@link BatchNormKernel}): dy where the gate is
+     * positive, slope·dy elsewhere. Small enough to be inlined, so the vector it returns stays in a register.
+     */
+    private static FloatVector gated(float[] dy, float[] gate, float slope, int i) {
+        FloatVector g = FloatVector.fromArray(S, dy, i);
+        return g.mul(slope).blend(g, FloatVector.fromArray(S, gate, i).compare(VectorOperators.GT, 0f));
+    }
+
+    /** lanes[at, at+L) += g and lanes[at+L, at+2L) += g·(x − center) over one plane (g: dy gated), tail as in accumulateShifted. */
+    private static void accumulateGradient(float[] dy, float[] gate, float slope, float[] x, int base, int bound, int len, float[] tail,
                                            float centerValue, float[] lanes, int at) {
         FloatVector center = FloatVector.broadcast(S, centerValue);
         FloatVector sum = FloatVector.fromArray(S, lanes, at), dot = FloatVector.fromArray(S, lanes, at + L);
         FloatVector sum2 = FloatVector.zero(S), dot2 = FloatVector.zero(S);   // even and odd vectors, as above
         int i = 0;
         for (; i + L < bound; i += 2 * L) {
-            FloatVector g = FloatVector.fromArray(S, dy, base + i);
-            FloatVector h = FloatVector.fromArray(S, dy, base + i + L);
+            FloatVector g = gated(dy, gate, slope, base + i);
+            FloatVector h = gated(dy, gate, slope, base + i + L);
             sum = sum.add(g);
             dot = g.fma(FloatVector.fromArray(S, x, base + i).sub(center), dot);
             sum2 = sum2.add(h);
             dot2 = h.fma(FloatVector.fromArray(S, x, base + i + L).sub(center), dot2);
         }
         if (i < bound) {
-            FloatVector g = FloatVector.fromArray(S, dy, base + i);
+            FloatVector g = gated(dy, gate, slope, base + i);
             sum = sum.add(g);
             dot = g.fma(FloatVector.fromArray(S, x, base + i).sub(center), dot);
         }
         sum = sum.add(sum2);
         dot = dot.add(dot2);
         if (bound < len) {
-            FloatVector g = FloatVector.fromArray(S, dy, base + len - L).mul(FloatVector.fromArray(S, tail, 0));
+            FloatVector g = gated(dy, gate, slope, base + len - L).mul(FloatVector.fromArray(S, tail, 0));
             sum = sum.add(g);
             dot = g.fma(FloatVector.fromArray(S, x, base + len - L).sub(center), dot);
         }
@@ -201,23 +210,26 @@ public final class VectorBatchNorm implements BatchNormKernel {
     }
 
     @Override
-    public void scaleShift(float[] x, int img0, int img1, int c, int hw, float[] scale, float[] shift, float[] y) {
+    public void scaleShift(float[] x, int img0, int img1, int c, int hw, float[] scale, float[] shift, float slope, float[] y) {
         if (hw == 1) {
             int bound = S.loopBound(c);
             for (int img = img0; img < img1; img++) {
                 int row = img * c;
                 int ch = 0;
                 for (; ch < bound; ch += L) {
-                    FloatVector.fromArray(S, x, row + ch)
-                            .fma(FloatVector.fromArray(S, scale, ch), FloatVector.fromArray(S, shift, ch))
-                            .intoArray(y, row + ch);
+                    FloatVector z = FloatVector.fromArray(S, x, row + ch)
+                            .fma(FloatVector.fromArray(S, scale, ch), FloatVector.fromArray(S, shift, ch));
+                    z.mul(slope).blend(z, z.compare(VectorOperators.GT, 0f)).intoArray(y, row + ch);
                 }
-                for (; ch < c; ch++) y[row + ch] = x[row + ch] * scale[ch] + shift[ch];
+                for (; ch < c; ch++) {
+                    float z = x[row + ch] * scale[ch] + shift[ch];
+                    y[row + ch] = z > 0 ? z : slope * z;
+                }
             }
             return;
         }
         if (hw < L) {
-            scalar.scaleShift(x, img0, img1, c, hw, scale, shift, y);
+            scalar.scaleShift(x, img0, img1, c, hw, scale, shift, slope, y);
             return;
         }
         // The last, partial vector of a plane is recomputed from an overlapping position: the lanes it
@@ -228,25 +240,27 @@ public final class VectorBatchNorm implements BatchNormKernel {
                 int base = (img * c + ch) * hw;
                 FloatVector vs = FloatVector.broadcast(S, scale[ch]), vt = FloatVector.broadcast(S, shift[ch]);
                 for (int i = 0; i < bound; i += L) {
-                    FloatVector.fromArray(S, x, base + i).fma(vs, vt).intoArray(y, base + i);
+                    FloatVector z = FloatVector.fromArray(S, x, base + i).fma(vs, vt);
+                    z.mul(slope).blend(z, z.compare(VectorOperators.GT, 0f)).intoArray(y, base + i);
                 }
                 if (bound < hw) {
                     int i = base + hw - L;
-                    FloatVector.fromArray(S, x, i).fma(vs, vt).intoArray(y, i);
+                    FloatVector z = FloatVector.fromArray(S, x, i).fma(vs, vt);
+                    z.mul(slope).blend(z, z.compare(VectorOperators.GT, 0f)).intoArray(y, i);
                 }
             }
         }
     }
 
     @Override
-    public void gradientSums(float[] dy, float[] x, int n, int c, int hw, int c0, int c1, float[] center,
-                             float[] sumDy, float[] sumDyCentered) {
+    public void gradientSums(float[] dy, float[] gate, float slope, float[] x, int n, int c, int hw, int c0, int c1,
+                             float[] center, float[] sumDy, float[] sumDyCentered) {
         if (hw == 1) {
-            featureGradientSums(dy, x, n, c, c0, c1, center, sumDy, sumDyCentered);
+            featureGradientSums(dy, gate, slope, x, n, c, c0, c1, center, sumDy, sumDyCentered);
             return;
         }
         if (hw < L) {
-            scalar.gradientSums(dy, x, n, c, hw, c0, c1, center, sumDy, sumDyCentered);
+            scalar.gradientSums(dy, gate, slope, x, n, c, hw, c0, c1, center, sumDy, sumDyCentered);
             return;
         }
         int channels = c1 - c0, bound = S.loopBound(hw);
@@ -255,7 +269,7 @@ public final class VectorBatchNorm implements BatchNormKernel {
         java.util.Arrays.fill(lanes, 0, 2 * L * channels, 0f);
         for (int img = 0; img < n; img++) {
             for (int ch = c0; ch < c1; ch++) {
-                accumulateGradient(dy, x, (img * c + ch) * hw, bound, hw, tail, center[ch], lanes, 2 * L * (ch - c0));
+                accumulateGradient(dy, gate, slope, x, (img * c + ch) * hw, bound, hw, tail, center[ch], lanes, 2 * L * (ch - c0));
             }
         }
         for (int ch = c0; ch < c1; ch++) {
@@ -270,12 +284,12 @@ public final class VectorBatchNorm implements BatchNormKernel {
         }
     }
 
-    /** hw = 1: Σ dy and Σ dy·(x − center) per channel in one pass down the rows (see featureMoments). */
-    private void featureGradientSums(float[] dy, float[] x, int n, int c, int c0, int c1, float[] center,
-                                     float[] sumDy, float[] sumDyCentered) {
+    /** hw = 1: Σ g and Σ g·(x − center) per channel in one pass down the rows (see featureMoments). */
+    private void featureGradientSums(float[] dy, float[] gate, float slope, float[] x, int n, int c, int c0, int c1,
+                                     float[] center, float[] sumDy, float[] sumDyCentered) {
         int span = c1 - c0;
         if (span < L) {
-            scalar.gradientSums(dy, x, n, c, 1, c0, c1, center, sumDy, sumDyCentered);
+            scalar.gradientSums(dy, gate, slope, x, n, c, 1, c0, c1, center, sumDy, sumDyCentered);
             return;
         }
         float[] sums = Workspace.get(Workspace.BATCH_NORM, 2 * span);
@@ -285,18 +299,18 @@ public final class VectorBatchNorm implements BatchNormKernel {
         for (int img = 0; img < n; img++) {
             int row = img * c + c0;
             for (int j = 0; j < bound; j += L) {
-                accumulateFeatureGradient(dy, x, row + j, center, c0 + j, null, sums, j, span);
+                accumulateFeatureGradient(dy, gate, slope, x, row + j, center, c0 + j, null, sums, j, span);
             }
-            if (bound < span) accumulateFeatureGradient(dy, x, row + span - L, center, c1 - L, tail, sums, span - L, span);
+            if (bound < span) accumulateFeatureGradient(dy, gate, slope, x, row + span - L, center, c1 - L, tail, sums, span - L, span);
         }
         System.arraycopy(sums, 0, sumDy, c0, span);
         System.arraycopy(sums, span, sumDyCentered, c0, span);
     }
 
-    /** sums[at, at+L) += dy and sums[span+at, span+at+L) += dy·(x − center) for one vector of a row; dy weighted by tail unless null. */
-    private static void accumulateFeatureGradient(float[] dy, float[] x, int i, float[] center, int ch, float[] tail,
-                                                  float[] sums, int at, int span) {
-        FloatVector g = FloatVector.fromArray(S, dy, i);
+    /** sums[at, at+L) += g and sums[span+at, span+at+L) += g·(x − center) for one vector of a row (g: dy gated), weighted by tail unless null. */
+    private static void accumulateFeatureGradient(float[] dy, float[] gate, float slope, float[] x, int i, float[] center, int ch,
+                                                  float[] tail, float[] sums, int at, int span) {
+        FloatVector g = gated(dy, gate, slope, i);
         if (tail != null) g = g.mul(FloatVector.fromArray(S, tail, 0));
         FloatVector d = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, center, ch));
         FloatVector.fromArray(S, sums, at).add(g).intoArray(sums, at);
@@ -304,28 +318,28 @@ public final class VectorBatchNorm implements BatchNormKernel {
     }
 
     @Override
-    public void combine(float[] dy, float[] x, int img0, int img1, int c, int hw, float[] a, float[] b, float[] k,
-                        float[] dx, boolean accumulate) {
+    public void combine(float[] dy, float[] gate, float slope, float[] x, int img0, int img1, int c, int hw,
+                        float[] a, float[] b, float[] k, float[] dx, boolean accumulate) {
         if (hw == 1) {
             int bound = S.loopBound(c);
             for (int img = img0; img < img1; img++) {
                 int row = img * c;
                 int ch = 0;
                 for (; ch < bound; ch += L) {
-                    FloatVector v = FloatVector.fromArray(S, a, ch).fma(FloatVector.fromArray(S, dy, row + ch),
+                    FloatVector v = FloatVector.fromArray(S, a, ch).fma(gated(dy, gate, slope, row + ch),
                             FloatVector.fromArray(S, b, ch).fma(FloatVector.fromArray(S, x, row + ch), FloatVector.fromArray(S, k, ch)));
                     if (accumulate) v = v.add(FloatVector.fromArray(S, dx, row + ch));
                     v.intoArray(dx, row + ch);
                 }
                 for (; ch < c; ch++) {
-                    float v = a[ch] * dy[row + ch] + b[ch] * x[row + ch] + k[ch];
+                    float v = a[ch] * ScalarBatchNorm.gated(dy[row + ch], gate[row + ch], slope) + b[ch] * x[row + ch] + k[ch];
                     dx[row + ch] = accumulate ? dx[row + ch] + v : v;
                 }
             }
             return;
         }
         if (hw < L) {
-            scalar.combine(dy, x, img0, img1, c, hw, a, b, k, dx, accumulate);
+            scalar.combine(dy, gate, slope, x, img0, img1, c, hw, a, b, k, dx, accumulate);
             return;
         }
         // Partial last vectors are handled from an overlapping position, as in scaleShift; when adding
@@ -338,21 +352,21 @@ public final class VectorBatchNorm implements BatchNormKernel {
                 FloatVector va = FloatVector.broadcast(S, a[ch]), vb = FloatVector.broadcast(S, b[ch]), vk = FloatVector.broadcast(S, k[ch]);
                 if (accumulate) {
                     for (int i = base; i < base + bound; i += L) {
-                        FloatVector v = va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk));
+                        FloatVector v = va.fma(gated(dy, gate, slope, i), vb.fma(FloatVector.fromArray(S, x, i), vk));
                         v.add(FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
                     }
                     if (bound < hw) {
                         int i = base + hw - L;
-                        FloatVector v = va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk));
+                        FloatVector v = va.fma(gated(dy, gate, slope, i), vb.fma(FloatVector.fromArray(S, x, i), vk));
                         v.fma(tail, FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
                     }
                 } else {
                     for (int i = base; i < base + bound; i += L) {
-                        va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk)).intoArray(dx, i);
+                        va.fma(gated(dy, gate, slope, i), vb.fma(FloatVector.fromArray(S, x, i), vk)).intoArray(dx, i);
                     }
                     if (bound < hw) {
                         int i = base + hw - L;
-                        va.fma(FloatVector.fromArray(S, dy, i), vb.fma(FloatVector.fromArray(S, x, i), vk)).intoArray(dx, i);
+                        va.fma(gated(dy, gate, slope, i), vb.fma(FloatVector.fromArray(S, x, i), vk)).intoArray(dx, i);
                     }
                 }
             }

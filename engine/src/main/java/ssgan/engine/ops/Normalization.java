@@ -28,7 +28,19 @@ public final class Normalization {
      */
     public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar,
                                    boolean training, float momentum, float eps) {
-        String op = "batchNorm";
+        return batchNorm(x, gamma, beta, runningMean, runningVar, training, momentum, eps, NO_ACTIVATION);
+    }
+
+    /**
+     * {@link #batchNorm} followed by a leaky ReLU of slope {@code leakySlope} (0: a ReLU; 1: none), fused:
+     * one pass writes the activated output, and the backward reads its gradient through the activation
+     * (where the output is positive, as it is exactly where the normalised value was) instead of a
+     * separate op writing that gradient out. The same numbers as the two ops one after the other.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar,
+                                   boolean training, float momentum, float eps, float leakySlope) {
+        String op = leakySlope == NO_ACTIVATION ? "batchNorm" : "batchNorm+leakyRelu";
+        checkSlope(op, leakySlope);
         int[] shape = x.shape();
         if (x.dim() < 2) {
             throw new IllegalArgumentException(op + ": input must be [N, C], [N, C, L] or [N, C, H, W], got " + Shape.str(shape));
@@ -67,7 +79,7 @@ public final class Normalization {
             BatchNormKernels.normalize(x.data(), n, c, hw, mean, var, (c0, c1) -> {
                 for (int ch = c0; ch < c1; ch++) invStd[ch] = (float) (1 / Math.sqrt(var[ch] + (double) eps));
                 scaleAndShift.compute(c0, c1);
-            }, scale, shift, y);
+            }, scale, shift, leakySlope, y);
             if (runningMean != null && runningVar != null) {
                 double unbiased = (double) count / (count - 1);
                 for (int ch = 0; ch < c; ch++) {
@@ -81,11 +93,12 @@ public final class Normalization {
                 invStd[ch] = (float) (1 / Math.sqrt(runningVar[ch] + (double) eps));
             }
             scaleAndShift.compute(0, c);
-            BatchNormKernels.scaleShift(x.data(), n, c, hw, scale, shift, y);
+            BatchNormKernels.scaleShift(x.data(), n, c, hw, scale, shift, leakySlope, y);
         }
         OpProfile.record(op, false, start);
 
         return Tensor.fromOp(op, y, shape, dy -> {
+            float[] gate = leakySlope == NO_ACTIVATION ? dy : y;   // the activation's output says where it passed dy
             boolean wantX = x.requiresGrad();
             boolean wantGamma = gamma != null && gamma.requiresGrad(), wantBeta = beta != null && beta.requiresGrad();
             // Σ dy and Σ dy·(x − μ) per channel give dγ, dβ and, in training, the correction terms of dx.
@@ -95,7 +108,7 @@ public final class Normalization {
             boolean addToDx = x.gradData() != null;
             if (wantX && training) {
                 // Sums, coefficients and dx in one parallel-for over channels, as in the forward.
-                BatchNormKernels.gradient(dy, x.data(), n, c, hw, mean, sumDy, sumDyCentered, (c0, c1) -> {
+                BatchNormKernels.gradient(dy, gate, leakySlope, x.data(), n, c, hw, mean, sumDy, sumDyCentered, (c0, c1) -> {
                     for (int ch = c0; ch < c1; ch++) {
                         double meanDy = sumDy[ch] / (double) count;
                         double meanDyXhat = sumDyCentered[ch] * (double) invStd[ch] / count;
@@ -105,7 +118,7 @@ public final class Normalization {
                     }
                 }, a, b, k, x.gradBufferToOverwrite(), addToDx);
             } else if (wantGamma || wantBeta) {
-                BatchNormKernels.gradientSums(dy, x.data(), n, c, hw, mean, sumDy, sumDyCentered);
+                BatchNormKernels.gradientSums(dy, gate, leakySlope, x.data(), n, c, hw, mean, sumDy, sumDyCentered);
             }
             if (wantGamma) {
                 float[] dg = gamma.gradBuffer();
@@ -117,7 +130,7 @@ public final class Normalization {
             }
             if (wantX && !training) {
                 // Eval mode: μ and σ are constants, dx = γ/σ · dy (b and k stay zero).
-                BatchNormKernels.combine(dy, x.data(), n, c, hw, a, b, k, x.gradBufferToOverwrite(), addToDx);
+                BatchNormKernels.combine(dy, gate, leakySlope, x.data(), n, c, hw, a, b, k, x.gradBufferToOverwrite(), addToDx);
             }
         }, inputs(x, gamma, beta));
     }
@@ -131,7 +144,17 @@ public final class Normalization {
      * {@code shift} may be null.
      */
     public static Tensor channelAffine(Tensor x, Tensor scale, Tensor shift) {
-        String op = "channelAffine";
+        return channelAffine(x, scale, shift, NO_ACTIVATION);
+    }
+
+    /**
+     * {@link #channelAffine} followed by a leaky ReLU of slope {@code leakySlope} (0: a ReLU; 1: none),
+     * fused as in {@link #batchNorm(Tensor, Tensor, Tensor, float[], float[], boolean, float, float, float)}:
+     * the weight-normalised layers' scale, bias and activation in one pass each way.
+     */
+    public static Tensor channelAffine(Tensor x, Tensor scale, Tensor shift, float leakySlope) {
+        String op = leakySlope == NO_ACTIVATION ? "channelAffine" : "channelAffine+leakyRelu";
+        checkSlope(op, leakySlope);
         int[] shape = x.shape();
         if (x.dim() < 2) {
             throw new IllegalArgumentException(op + ": input must be [N, C], [N, C, L] or [N, C, H, W], got " + Shape.str(shape));
@@ -143,18 +166,19 @@ public final class Normalization {
         long start = OpProfile.start();
         float[] y = Storage.take(x.numel());
         float[] shiftData = shift == null ? new float[c] : shift.data();
-        BatchNormKernels.scaleShift(x.data(), n, c, hw, scale.data(), shiftData, y);
+        BatchNormKernels.scaleShift(x.data(), n, c, hw, scale.data(), shiftData, leakySlope, y);
         OpProfile.record(op, false, start);
         return Tensor.fromOp(op, y, shape, dy -> {
+            float[] gate = leakySlope == NO_ACTIVATION ? dy : y;
             boolean wantScale = scale.requiresGrad(), wantShift = shift != null && shift.requiresGrad();
             float[] sumDy = new float[c], sumDyX = new float[c], zeros = new float[c];
             if (x.requiresGrad()) {
                 boolean addToDx = x.gradData() != null;      // no buffer yet: write a new one, do not add
                 // dx = scale·dy + 0·x + 0, with the sums for dscale and dshift in the same parallel pass.
-                BatchNormKernels.gradient(dy, x.data(), n, c, hw, zeros, sumDy, sumDyX, (c0, c1) -> { },
+                BatchNormKernels.gradient(dy, gate, leakySlope, x.data(), n, c, hw, zeros, sumDy, sumDyX, (c0, c1) -> { },
                         scale.data(), zeros, zeros, x.gradBufferToOverwrite(), addToDx);
             } else if (wantScale || wantShift) {
-                BatchNormKernels.gradientSums(dy, x.data(), n, c, hw, zeros, sumDy, sumDyX);
+                BatchNormKernels.gradientSums(dy, gate, leakySlope, x.data(), n, c, hw, zeros, sumDy, sumDyX);
             }
             if (wantScale) {
                 float[] ds = scale.gradBuffer();
@@ -165,6 +189,16 @@ public final class Normalization {
                 for (int ch = 0; ch < c; ch++) db[ch] += sumDy[ch];
             }
         }, shift == null ? new Tensor[] {x, scale} : new Tensor[] {x, scale, shift});
+    }
+
+    /** The slope that means no activation: z > 0 ? z : 1·z is z. */
+    public static final float NO_ACTIVATION = 1f;
+
+    /** The fused backward reads where the activation passed the gradient from the sign of its output, which needs slope ≥ 0. */
+    private static void checkSlope(String op, float slope) {
+        if (!(slope >= 0 && slope <= 1)) {
+            throw new IllegalArgumentException(op + ": the leaky ReLU's slope must be in [0, 1] (0: ReLU, 1: none), got " + slope);
+        }
     }
 
     private static void checkChannels(String op, String name, Tensor t, int c, int[] xShape) {

@@ -13,6 +13,11 @@ class BatchNormKernelTest {
 
     @Test
     void allFourPassesMatchDoubleReferences() {
+        for (float slope : new float[] {1f, 0f, 0.2f}) allFourPassesMatchDoubleReferences(slope);
+    }
+
+    /** With slope 1 the plain passes; else with the leaky ReLU fused in (its output gates the gradient). */
+    private static void allFourPassesMatchDoubleReferences(float slope) {
         Rng rng = new Rng(31);
         for (int[] s : SHAPES) {
             int n = s[0], c = s[1], hw = s[2], size = n * c * hw;
@@ -26,15 +31,20 @@ class BatchNormKernelTest {
             rng.fillGaussian(center, 0, c, 10f, 1f);
             rng.fillGaussian(k, 0, c, 0f, 1f);
 
+            // The gate: the fused activation's output, about half of it positive (or, for slope 1, dy itself).
+            float[] gate = slope == 1f ? dy : new float[size];
+            if (slope != 1f) rng.fillGaussian(gate, 0, size, 0f, 1f);
             double[] mean = new double[c], var = new double[c], sumDy = new double[c], sumDyCentered = new double[c];
             double[] y = new double[size], dx = new double[size];
             for (int img = 0; img < n; img++) for (int ch = 0; ch < c; ch++) for (int i = 0; i < hw; i++) {
                 int at = (img * c + ch) * hw + i;
+                double g = gate[at] > 0 ? dy[at] : (double) slope * dy[at];
                 mean[ch] += x[at] / ((double) n * hw);
-                sumDy[ch] += dy[at];
-                sumDyCentered[ch] += dy[at] * ((double) x[at] - center[ch]);
-                y[at] = (double) x[at] * scale[ch] + shift[ch];
-                dx[at] = prior[at] + (double) scale[ch] * dy[at] + (double) shift[ch] * x[at] + k[ch];
+                sumDy[ch] += g;
+                sumDyCentered[ch] += g * ((double) x[at] - center[ch]);
+                double z = (double) x[at] * scale[ch] + shift[ch];
+                y[at] = z > 0 ? z : slope * z;
+                dx[at] = prior[at] + (double) scale[ch] * g + (double) shift[ch] * x[at] + k[ch];
             }
             for (int img = 0; img < n; img++) for (int ch = 0; ch < c; ch++) for (int i = 0; i < hw; i++) {
                 double d = x[(img * c + ch) * hw + i] - mean[ch];
@@ -42,7 +52,7 @@ class BatchNormKernelTest {
             }
 
             for (BatchNormKernel kernel : KERNELS) {
-                String what = kernel.getClass().getSimpleName() + " " + java.util.Arrays.toString(s);
+                String what = kernel.getClass().getSimpleName() + " " + java.util.Arrays.toString(s) + " slope " + slope;
                 float[] m = new float[c], v = new float[c];
                 // Split channels in two ranges to exercise c0 > 0.
                 int half = c / 2;
@@ -55,24 +65,24 @@ class BatchNormKernelTest {
                 int firstImages = n / 2;
                 float[] out = new float[size];
                 java.util.Arrays.fill(out, Float.NaN);
-                kernel.scaleShift(x, 0, firstImages, c, hw, scale, shift, out);
-                kernel.scaleShift(x, firstImages, n, c, hw, scale, shift, out);
+                kernel.scaleShift(x, 0, firstImages, c, hw, scale, shift, slope, out);
+                kernel.scaleShift(x, firstImages, n, c, hw, scale, shift, slope, out);
                 Approx.assertClose(what + " scaleShift", y, out, 1e-5, 1e-5);
 
                 float[] s1 = new float[c], s2 = new float[c];
-                kernel.gradientSums(dy, x, n, c, hw, 0, half, center, s1, s2);
-                kernel.gradientSums(dy, x, n, c, hw, half, c, center, s1, s2);
+                kernel.gradientSums(dy, gate, slope, x, n, c, hw, 0, half, center, s1, s2);
+                kernel.gradientSums(dy, gate, slope, x, n, c, hw, half, c, center, s1, s2);
                 Approx.assertClose(what + " sumDy", sumDy, s1, 1e-4, 1e-4);
                 Approx.assertClose(what + " sumDyCentered", sumDyCentered, s2, 1e-4, 1e-3);
 
                 float[] g = prior.clone();
-                kernel.combine(dy, x, 0, firstImages, c, hw, scale, shift, k, g, true);
-                kernel.combine(dy, x, firstImages, n, c, hw, scale, shift, k, g, true);
+                kernel.combine(dy, gate, slope, x, 0, firstImages, c, hw, scale, shift, k, g, true);
+                kernel.combine(dy, gate, slope, x, firstImages, n, c, hw, scale, shift, k, g, true);
                 Approx.assertClose(what + " combine accumulate", dx, g, 1e-5, 1e-4);
                 float[] fresh = new float[size];
                 java.util.Arrays.fill(fresh, Float.NaN);
-                kernel.combine(dy, x, 0, firstImages, c, hw, scale, shift, k, fresh, false);
-                kernel.combine(dy, x, firstImages, n, c, hw, scale, shift, k, fresh, false);
+                kernel.combine(dy, gate, slope, x, 0, firstImages, c, hw, scale, shift, k, fresh, false);
+                kernel.combine(dy, gate, slope, x, firstImages, n, c, hw, scale, shift, k, fresh, false);
                 for (int i = 0; i < size; i++) dx[i] -= prior[i];
                 Approx.assertClose(what + " combine overwrite", dx, fresh, 1e-5, 1e-4);
                 for (int i = 0; i < size; i++) dx[i] += prior[i];

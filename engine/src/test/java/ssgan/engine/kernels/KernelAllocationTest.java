@@ -36,9 +36,13 @@ class KernelAllocationTest {
             float[] mean = new float[c], var = new float[c], a = new float[c], b = new float[c], k = new float[c];
             String at = " at [" + n + ", " + c + ", " + hw + "]";
             assertAllocationFree("moments" + at, () -> kernel.moments(x, n, c, hw, 0, c, mean, var));
-            assertAllocationFree("gradientSums" + at, () -> kernel.gradientSums(dy, x, n, c, hw, 0, c, mean, a, b));
-            assertAllocationFree("scaleShift" + at, () -> kernel.scaleShift(x, 0, n, c, hw, a, b, dx));
-            assertAllocationFree("combine" + at, () -> kernel.combine(dy, x, 0, n, c, hw, a, b, k, dx, true));
+            assertAllocationFree("gradientSums" + at, () -> kernel.gradientSums(dy, dy, 1f, x, n, c, hw, 0, c, mean, a, b));
+            assertAllocationFree("scaleShift" + at, () -> kernel.scaleShift(x, 0, n, c, hw, a, b, 1f, dx));
+            assertAllocationFree("combine" + at, () -> kernel.combine(dy, dy, 1f, x, 0, n, c, hw, a, b, k, dx, true));
+            // With the fused leaky ReLU: the gate is read and the gradient gated.
+            assertAllocationFree("gated gradientSums" + at, () -> kernel.gradientSums(dy, x, 0.2f, x, n, c, hw, 0, c, mean, a, b));
+            assertAllocationFree("activated scaleShift" + at, () -> kernel.scaleShift(x, 0, n, c, hw, a, b, 0f, dx));
+            assertAllocationFree("gated combine" + at, () -> kernel.combine(dy, x, 0f, x, 0, n, c, hw, a, b, k, dx, true));
         }
     }
 

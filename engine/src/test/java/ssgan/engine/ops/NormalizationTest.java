@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.testing.Approx;
 import ssgan.engine.testing.GradCheck;
@@ -130,6 +131,64 @@ class NormalizationTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Normalization.channelAffine(Tensor.randn(rng, 2, 3), Tensor.ones(4), null));
         assertThrows(IllegalArgumentException.class, () -> Normalization.channelAffine(Tensor.randn(rng, 5), Tensor.ones(5), null));
+    }
+
+    /**
+     * The fused leaky ReLU gives the very bits of the two ops one after the other, forward and backward
+     * (output, and gradients of x and the per-channel parameters), in both layouts ([N, C] and images),
+     * training and eval; and passes a finite-difference check of its own.
+     */
+    @Test
+    void theFusedLeakyReluIsTheTwoOpsBitForBit() {
+        Rng rng = new Rng(16);
+        for (int[] shape : new int[][] {{7, 33}, {40, 250}, {3, 5, 3, 3}, {4, 19, 6, 6}}) {
+            int c = shape[1];
+            for (float slope : new float[] {0f, 0.2f}) {
+                Tensor x = Tensor.randn(rng, shape);
+                Tensor scale = Tensor.randn(rng, c), shift = Tensor.randn(rng, c);
+                Tensor dy = Tensor.randn(rng, shape);
+                String what = Arrays.toString(shape) + " slope " + slope;
+                assertSameForwardAndGradients("channelAffine " + what, dy, x, scale, shift,
+                        in -> Activations.leakyRelu(Normalization.channelAffine(in[0], in[1], in[2]), slope),
+                        in -> Normalization.channelAffine(in[0], in[1], in[2], slope));
+                for (boolean training : new boolean[] {true, false}) {
+                    float[] rm = new float[c], rv = new float[c];
+                    for (int i = 0; i < c; i++) rv[i] = 0.5f + rng.nextFloat();
+                    assertSameForwardAndGradients("batchNorm " + (training ? "train " : "eval ") + what, dy, x, scale, shift,
+                            in -> Activations.leakyRelu(Normalization.batchNorm(in[0], in[1], in[2], rm.clone(), rv.clone(), training, 0.1f, 1e-5f), slope),
+                            in -> Normalization.batchNorm(in[0], in[1], in[2], rm.clone(), rv.clone(), training, 0.1f, 1e-5f, slope));
+                }
+            }
+        }
+        Tensor x = Tensor.randn(rng, 3, 4, 5, 5).requiresGrad(true);
+        Tensor gamma = Tensor.rand(rng, 4).requiresGrad(true), beta = Tensor.randn(rng, 4).requiresGrad(true);
+        GradCheck check = GradCheck.standard().withStep(1e-3).withTolerance(2e-2, 2e-2);
+        check.check("batchNorm + leaky ReLU 0.2", in -> Normalization.batchNorm(in[0], in[1], in[2], null, null, true, 0.1f, 1e-5f, 0.2f), x, gamma, beta);
+        Tensor features = Tensor.randn(rng, 6, 5).requiresGrad(true);
+        Tensor scale = Tensor.randn(rng, 5).requiresGrad(true), shift = Tensor.randn(rng, 5).requiresGrad(true);
+        check.check("channelAffine + ReLU", in -> Normalization.channelAffine(in[0], in[1], in[2], 0f), features, scale, shift);
+        assertThrows(IllegalArgumentException.class, () -> Normalization.channelAffine(Tensor.randn(rng, 2, 3), Tensor.ones(3), null, -0.1f));
+        assertThrows(IllegalArgumentException.class, () -> Normalization.channelAffine(Tensor.randn(rng, 2, 3), Tensor.ones(3), null, 1.5f));
+    }
+
+    /** Runs both versions on fresh leaves with the same values and the same output gradient; all must be equal bit for bit. */
+    private static void assertSameForwardAndGradients(String what, Tensor dy, Tensor x, Tensor a, Tensor b,
+                                                      java.util.function.Function<Tensor[], Tensor> composed,
+                                                      java.util.function.Function<Tensor[], Tensor> fused) {
+        float[][] results = new float[2][];
+        float[][][] grads = new float[2][3][];
+        int k = 0;
+        for (java.util.function.Function<Tensor[], Tensor> f : List.of(composed, fused)) {
+            Tensor[] in = {x.copy().requiresGrad(true), a.copy().requiresGrad(true), b.copy().requiresGrad(true)};
+            Tensor y = f.apply(in);
+            results[k] = y.data().clone();
+            y.backward(dy);
+            for (int i = 0; i < 3; i++) grads[k][i] = in[i].gradData().clone();
+            k++;
+        }
+        assertTrue(Arrays.equals(results[0], results[1]), what + ": outputs differ");
+        String[] names = {"x", "scale", "shift"};
+        for (int i = 0; i < 3; i++) assertTrue(Arrays.equals(grads[0][i], grads[1][i]), what + ": gradients of " + names[i] + " differ");
     }
 
     @Test

@@ -40,6 +40,14 @@ abstract class WeightNormLayer extends Module implements WeightNorm.DataDependen
 
     @Override
     public Tensor forward(Tensor input) {
+        return forwardThenLeakyRelu(input, Normalization.NO_ACTIVATION);
+    }
+
+    /**
+     * This layer followed by a leaky ReLU of slope {@code slope} (0: a ReLU), with the activation fused
+     * into the per-unit scale and bias: the same numbers as {@code leakyRelu(forward(input), slope)}.
+     */
+    public Tensor forwardThenLeakyRelu(Tensor input, float slope) {
         int units = v.size(0);
         if (initPending) {
             initPending = false;
@@ -48,7 +56,7 @@ abstract class WeightNormLayer extends Module implements WeightNorm.DataDependen
             WeightNorm.setFromStatistics(unitNorm, g, bias);
         }
         Tensor scale = Arithmetic.div(g.reshape(units), WeightNorm.rowNorms(v));
-        return Normalization.channelAffine(applyDirection(input, v), scale, bias);
+        return Normalization.channelAffine(applyDirection(input, v), scale, bias, slope);
     }
 
     /** The effective weight {@code g · v / ‖v‖} (recomputed, differentiable), e.g. to export it. */

@@ -50,8 +50,7 @@ public final class DcganDiscriminator extends Discriminator {
         Tensor features = null;
         for (int i = 0; i < convs.length; i++) {
             h = convs[i].forward(h);
-            if (norms[i] != null) h = norms[i].forward(h);
-            h = leakyRelu(h, 0.2f);
+            h = norms[i] != null ? norms[i].forwardThenLeakyRelu(h, 0.2f) : leakyRelu(h, 0.2f);
             if (i + 1 == featureLayer) features = h.reshape(h.size(0), -1);
         }
         return new Output(output.forward(h.reshape(h.size(0), -1)), features);

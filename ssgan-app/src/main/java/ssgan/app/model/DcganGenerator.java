@@ -1,6 +1,5 @@
 package ssgan.app.model;
 
-import static ssgan.engine.ops.Activations.relu;
 import static ssgan.engine.ops.Activations.tanh;
 
 import ssgan.engine.ops.ConvTranspose2dSpec;
@@ -44,8 +43,8 @@ public final class DcganGenerator extends Generator {
 
     @Override
     public Tensor forward(Tensor z) {
-        Tensor h = relu(projectNorm.forward(project.forward(z))).reshape(z.size(0), 64, 2, 2);
-        for (int i = 0; i < 3; i++) h = relu(norms[i].forward(deconvs[i].forward(h)));
+        Tensor h = projectNorm.forwardThenLeakyRelu(project.forward(z), 0f).reshape(z.size(0), 64, 2, 2);   // ReLUs, fused
+        for (int i = 0; i < 3; i++) h = norms[i].forwardThenLeakyRelu(deconvs[i].forward(h), 0f);
         h = deconvs[3].forward(h);
         return tanh(Resize.bilinear(h, 28, 28));
     }

@@ -1,6 +1,5 @@
 package ssgan.app.model;
 
-import static ssgan.engine.ops.Activations.relu;
 import static ssgan.engine.ops.Arithmetic.addScalar;
 import static ssgan.engine.ops.Arithmetic.mulScalar;
 
@@ -71,7 +70,7 @@ public final class MlpDiscriminator extends Discriminator {
         Tensor h = inputNoise.forward(pixels);
         Tensor features = null;
         for (int i = 0; i < hidden.length; i++) {
-            h = relu(hidden[i].forward(h));
+            h = hidden[i].forwardThenLeakyRelu(h, 0f);   // a ReLU, fused into the layer's scale and bias
             if (i + 1 == featureLayer) features = h;
             h = noise[i].forward(h);
         }
