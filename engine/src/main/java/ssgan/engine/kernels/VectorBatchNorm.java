@@ -122,14 +122,10 @@ public final class VectorBatchNorm implements BatchNormKernel {
     }
 
     // region accumulate-gradient (copied into docs/book/05-batch-norm.md; DocsJavaFenceTest checks the copy)
-    /**
-     * The gradient through the fused leaky ReLU at i (see {@link BatchNormKernel}): dy where the gate is
-     * positive, slope·dy elsewhere. Small enough to be inlined, so the vector it returns stays in a register.
-     */
-    private static FloatVector gated(float[] dy, float[] gate, float slope, int i) {
-        FloatVector g = FloatVector.fromArray(S, dy, i);
-        return g.mul(slope).blend(g, FloatVector.fromArray(S, gate, i).compare(VectorOperators.GT, 0f));
-    }
+    // The gradient through the fused leaky ReLU (see BatchNormKernel), wherever dy is read:
+    //     g = dy.mul(slope).blend(dy, gate.compare(GT, 0))    (dy where the gate is positive, slope·dy elsewhere)
+    // written out at each place rather than in a helper: a helper that returns a vector and is not inlined
+    // returns it boxed (see KernelAllocationTest), and which calls C2 inlines depends on what it compiled first.
 
     /** lanes[at, at+L) += g and lanes[at+L, at+2L) += g·(x − center) over one plane (g: dy gated), tail as in accumulateShifted. */
     private static void accumulateGradient(float[] dy, float[] gate, float slope, float[] x, int base, int bound, int len, float[] tail,
@@ -139,22 +135,27 @@ public final class VectorBatchNorm implements BatchNormKernel {
         FloatVector sum2 = FloatVector.zero(S), dot2 = FloatVector.zero(S);   // even and odd vectors, as above
         int i = 0;
         for (; i + L < bound; i += 2 * L) {
-            FloatVector g = gated(dy, gate, slope, base + i);
-            FloatVector h = gated(dy, gate, slope, base + i + L);
+            FloatVector g = FloatVector.fromArray(S, dy, base + i);
+            g = g.mul(slope).blend(g, FloatVector.fromArray(S, gate, base + i).compare(VectorOperators.GT, 0f));
+            FloatVector h = FloatVector.fromArray(S, dy, base + i + L);
+            h = h.mul(slope).blend(h, FloatVector.fromArray(S, gate, base + i + L).compare(VectorOperators.GT, 0f));
             sum = sum.add(g);
             dot = g.fma(FloatVector.fromArray(S, x, base + i).sub(center), dot);
             sum2 = sum2.add(h);
             dot2 = h.fma(FloatVector.fromArray(S, x, base + i + L).sub(center), dot2);
         }
         if (i < bound) {
-            FloatVector g = gated(dy, gate, slope, base + i);
+            FloatVector g = FloatVector.fromArray(S, dy, base + i);
+            g = g.mul(slope).blend(g, FloatVector.fromArray(S, gate, base + i).compare(VectorOperators.GT, 0f));
             sum = sum.add(g);
             dot = g.fma(FloatVector.fromArray(S, x, base + i).sub(center), dot);
         }
         sum = sum.add(sum2);
         dot = dot.add(dot2);
         if (bound < len) {
-            FloatVector g = gated(dy, gate, slope, base + len - L).mul(FloatVector.fromArray(S, tail, 0));
+            FloatVector g = FloatVector.fromArray(S, dy, base + len - L);
+            g = g.mul(slope).blend(g, FloatVector.fromArray(S, gate, base + len - L).compare(VectorOperators.GT, 0f))
+                    .mul(FloatVector.fromArray(S, tail, 0));
             sum = sum.add(g);
             dot = g.fma(FloatVector.fromArray(S, x, base + len - L).sub(center), dot);
         }
@@ -310,7 +311,8 @@ public final class VectorBatchNorm implements BatchNormKernel {
     /** sums[at, at+L) += g and sums[span+at, span+at+L) += g·(x − center) for one vector of a row (g: dy gated), weighted by tail unless null. */
     private static void accumulateFeatureGradient(float[] dy, float[] gate, float slope, float[] x, int i, float[] center, int ch,
                                                   float[] tail, float[] sums, int at, int span) {
-        FloatVector g = gated(dy, gate, slope, i);
+        FloatVector g = FloatVector.fromArray(S, dy, i);
+        g = g.mul(slope).blend(g, FloatVector.fromArray(S, gate, i).compare(VectorOperators.GT, 0f));
         if (tail != null) g = g.mul(FloatVector.fromArray(S, tail, 0));
         FloatVector d = FloatVector.fromArray(S, x, i).sub(FloatVector.fromArray(S, center, ch));
         FloatVector.fromArray(S, sums, at).add(g).intoArray(sums, at);
@@ -326,7 +328,9 @@ public final class VectorBatchNorm implements BatchNormKernel {
                 int row = img * c;
                 int ch = 0;
                 for (; ch < bound; ch += L) {
-                    FloatVector v = FloatVector.fromArray(S, a, ch).fma(gated(dy, gate, slope, row + ch),
+                    FloatVector g = FloatVector.fromArray(S, dy, row + ch);
+                    g = g.mul(slope).blend(g, FloatVector.fromArray(S, gate, row + ch).compare(VectorOperators.GT, 0f));
+                    FloatVector v = FloatVector.fromArray(S, a, ch).fma(g,
                             FloatVector.fromArray(S, b, ch).fma(FloatVector.fromArray(S, x, row + ch), FloatVector.fromArray(S, k, ch)));
                     if (accumulate) v = v.add(FloatVector.fromArray(S, dx, row + ch));
                     v.intoArray(dx, row + ch);
@@ -350,24 +354,18 @@ public final class VectorBatchNorm implements BatchNormKernel {
             for (int ch = 0; ch < c; ch++) {
                 int base = (img * c + ch) * hw;
                 FloatVector va = FloatVector.broadcast(S, a[ch]), vb = FloatVector.broadcast(S, b[ch]), vk = FloatVector.broadcast(S, k[ch]);
-                if (accumulate) {
-                    for (int i = base; i < base + bound; i += L) {
-                        FloatVector v = va.fma(gated(dy, gate, slope, i), vb.fma(FloatVector.fromArray(S, x, i), vk));
-                        v.add(FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
+                // Whole vectors, then (if the plane is not a multiple of L) the last L values, overlapping.
+                for (int at = 0, end = bound < hw ? bound + L : bound; at < end; at += L) {
+                    boolean overlapping = at >= bound;
+                    int i = overlapping ? base + hw - L : base + at;
+                    FloatVector g = FloatVector.fromArray(S, dy, i);
+                    g = g.mul(slope).blend(g, FloatVector.fromArray(S, gate, i).compare(VectorOperators.GT, 0f));
+                    FloatVector v = va.fma(g, vb.fma(FloatVector.fromArray(S, x, i), vk));
+                    if (accumulate) {
+                        FloatVector old = FloatVector.fromArray(S, dx, i);
+                        v = overlapping ? v.fma(tail, old) : v.add(old);
                     }
-                    if (bound < hw) {
-                        int i = base + hw - L;
-                        FloatVector v = va.fma(gated(dy, gate, slope, i), vb.fma(FloatVector.fromArray(S, x, i), vk));
-                        v.fma(tail, FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
-                    }
-                } else {
-                    for (int i = base; i < base + bound; i += L) {
-                        va.fma(gated(dy, gate, slope, i), vb.fma(FloatVector.fromArray(S, x, i), vk)).intoArray(dx, i);
-                    }
-                    if (bound < hw) {
-                        int i = base + hw - L;
-                        va.fma(gated(dy, gate, slope, i), vb.fma(FloatVector.fromArray(S, x, i), vk)).intoArray(dx, i);
-                    }
+                    v.intoArray(dx, i);
                 }
             }
         }
