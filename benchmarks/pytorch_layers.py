@@ -2,7 +2,7 @@
 """The SSGAN convolution layers in PyTorch, timed like ConvBenchmark, for comparison.
 
 Run PyTorch at its best: Debian's python3-torch with the OpenMP build of OpenBLAS and its AVX-512 kernels,
-for this command only (do not export these settings):
+for this command only (do not export these settings; OMP_NUM_THREADS is set from --threads unless given):
 
     apt-get install -y python3-torch libopenblas0-openmp
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OPENBLAS_CORETYPE=SKYLAKEX \
@@ -19,10 +19,29 @@ Reported: the median of the timed runs after warm-up.
 """
 import argparse
 import json
+import os
 import statistics
+import sys
 import time
 
-import torch
+
+def _threads_argument(default=2):
+    """The value of --threads on the command line, read before argparse runs (see below)."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--threads" and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+    return str(default)
+
+
+# OpenMP reads its thread count once, when torch is loaded: with torch.set_num_threads alone, oneDNN's
+# convolutions ran up to 3x slower on these 2-core machines than with OMP_NUM_THREADS set too. So it is
+# set from --threads here, unless the caller set it. (OMP_WAIT_POLICY: PASSIVE made the mlp step 58 ms
+# against 44-45 ms with the default or ACTIVE, 2026-12-05; left to the default.)
+os.environ.setdefault("OMP_NUM_THREADS", _threads_argument())
+
+import torch  # noqa: E402  (after the OpenMP setting above)
 import torch.nn.functional as F
 
 BATCH = 100
@@ -113,8 +132,9 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     ours = load_ours(args.ours) if args.ours else {}
-    print("torch %s, %d threads, BLAS: %s" % (torch.__version__, torch.get_num_threads(),
-                                              "openblas-openmp" if "openblas-openmp" in open("/proc/self/maps").read() else "default"))
+    print("torch %s, %d threads (OMP_NUM_THREADS=%s), BLAS: %s" % (
+        torch.__version__, torch.get_num_threads(), os.environ["OMP_NUM_THREADS"],
+        "openblas-openmp" if "openblas-openmp" in open("/proc/self/maps").read() else "default"))
     header = "%-5s %-9s %12s" % ("layer", "pass", "pytorch ms")
     if ours:
         header += " %10s %8s" % ("ours ms", "ratio")

@@ -7,7 +7,8 @@ The same iteration as ssgan.app.train.SsganStep, on the same models (ssgan-app/.
 PyTorch at its best: Debian's torch links the reference BLAS by default; point it at OpenBLAS (OpenMP
 build) and tell OpenBLAS the core type, or the linear layers run several times slower; subnormal floats
 are flushed to zero (see main). Run it on a quiet machine: OpenMP threads spin-wait, so another busy
-process on the two cores slows PyTorch down many times over.
+process on the two cores slows PyTorch down many times over. OMP_NUM_THREADS is set from --threads unless
+given (see below).
 
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OPENBLAS_CORETYPE=SKYLAKEX \\
         /usr/bin/python3 benchmarks/pytorch_step.py [--arch mlp|dcgan|all] [--ours results.json]
@@ -17,10 +18,29 @@ With --ours, reads a JMH JSON result file (java -jar benchmarks/target/benchmark
 """
 import argparse
 import json
+import os
 import statistics
+import sys
 import time
 
-import torch
+
+def _threads_argument(default=2):
+    """The value of --threads on the command line, read before argparse runs (see below)."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--threads" and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+    return str(default)
+
+
+# OpenMP reads its thread count once, when torch is loaded: with torch.set_num_threads alone, oneDNN's
+# convolutions ran up to 3x slower on these 2-core machines than with OMP_NUM_THREADS set too. So it is
+# set from --threads here, unless the caller set it. (OMP_WAIT_POLICY: PASSIVE made the mlp step 58 ms
+# against 44-45 ms with the default or ACTIVE, 2026-12-05; left to the default.)
+os.environ.setdefault("OMP_NUM_THREADS", _threads_argument())
+
+import torch  # noqa: E402  (after the OpenMP setting above)
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -236,7 +256,8 @@ def main():
     torch.set_flush_denormal(True)
     archs = ["mlp", "dcgan"] if args.arch == "all" else [args.arch]
     ours = read_ours(args.ours) if args.ours else {}
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, median of {args.iters} iterations")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads (OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}), "
+          f"median of {args.iters} iterations")
     print(f"{'arch':6} {'batch':>5} {'pytorch ms':>11} {'ours ms':>9} {'ours/pytorch':>13}")
     for arch in archs:
         theirs = time_step(arch, args.warmup, args.iters)
