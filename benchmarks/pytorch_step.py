@@ -20,27 +20,10 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 
-
-def _threads_argument(default=2):
-    """The value of --threads on the command line, read before argparse runs (see below)."""
-    for i, arg in enumerate(sys.argv):
-        if arg == "--threads" and i + 1 < len(sys.argv):
-            return sys.argv[i + 1]
-        if arg.startswith("--threads="):
-            return arg.split("=", 1)[1]
-    return str(default)
-
-
-# OpenMP reads its thread count once, when torch is loaded: with torch.set_num_threads alone, oneDNN's
-# convolutions ran up to 3x slower on these 2-core machines than with OMP_NUM_THREADS set too. So it is
-# set from --threads here, unless the caller set it. (OMP_WAIT_POLICY: PASSIVE made the mlp step 58 ms
-# against 44-45 ms with the default or ACTIVE, 2026-12-05; left to the default.)
-os.environ.setdefault("OMP_NUM_THREADS", _threads_argument())
-
-import torch  # noqa: E402  (after the OpenMP setting above)
+import openmp_threads  # noqa: F401  (sets OMP_NUM_THREADS from --threads; must come before torch)
+import torch
 import torch.nn as nn
 import torch.nn.functional as F
 

@@ -199,13 +199,11 @@ class DocsTest {
                     String cls = code.contains("#") ? code.substring(0, code.indexOf('#')) : code;
                     String member = code.contains("#") ? code.substring(code.indexOf('#') + 1) : null;
                     checked++;
+                    if (member != null) members++;
                     if (!sources.containsKey(cls) && !inJdk(cls)) {
                         failures.add(ROOT.relativize(doc) + ":" + (i + 1) + ": `" + code + "` names no class of the project or the JDK");
                     } else if (member != null && !(sources.containsKey(cls) ? sourceMember(sources.get(cls), member) : jdkMember(cls, member))) {
                         failures.add(ROOT.relativize(doc) + ":" + (i + 1) + ": `" + code + "`: " + cls + " has no member " + member);
-                        members++;
-                    } else if (member != null) {
-                        members++;
                     }
                 }
             }

@@ -41,11 +41,11 @@ public final class Graph {
 
     /** A rule reads its inputs' arrays; one freed by an earlier backward or scope would give silently wrong gradients. */
     private static void checkNotFreed(Tensor t) {
-        for (Tensor in : t.node().inputs()) {
-            if (in.isRecycled() || t.isRecycled()) {
-                throw new IllegalStateException("backward: the graph through " + t.node().op() + " was freed by an earlier backward() or "
-                        + "Storage scope; run the forward pass again (one backward per graph)");
-            }
+        boolean freed = t.isRecycled();
+        for (Tensor in : t.node().inputs()) freed |= in.isRecycled();
+        if (freed) {
+            throw new IllegalStateException("backward: the graph through " + t.node().op() + " was freed by an earlier backward() or "
+                    + "Storage scope; run the forward pass again (one backward per graph)");
         }
     }
 

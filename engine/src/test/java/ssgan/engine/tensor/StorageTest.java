@@ -37,7 +37,6 @@ class StorageTest {
         Tensor[] p = parameters(1);
         Tensor[] hidden = new Tensor[1];
         Tensor loss = loss(p[0], p[1], p[2], hidden);
-        float[] before = hidden[0].data().clone();
         Tensor view = hidden[0].reshape(-1);
         Tensor detached = hidden[0].detach();
         loss.backward();
@@ -55,7 +54,6 @@ class StorageTest {
         assertEquals(33 * 17, p[0].data().length);
         assertTrue(Float.isFinite(loss.item()));
         assertNotNull(p[1].gradData());
-        assertEquals(before.length, 33 * 16);
     }
 
     @Test
