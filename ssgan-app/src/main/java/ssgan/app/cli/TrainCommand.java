@@ -140,11 +140,6 @@ public final class TrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "pair")
     TrainConfig.Teacher teacher;
 
-    @Option(names = "--real-fake-shift", paramLabel = "PIXELS", description = "In the discriminator's step, move each unlabelled "
-            + "and each generated image by its own random offset of up to PIXELS whole pixels in each direction, real and "
-            + "generated alike; 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "0")
-    int realFakeShift;
-
     @Override
     public Integer call() throws IOException {
         TrainConfig config = config();
@@ -204,10 +199,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (permutationInvariant && shift > 0) {
             throw new UserException("--label-shift moves pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
         }
-        if (realFakeShift < 0 || realFakeShift > 13) throw new UserException("--real-fake-shift must be 0..13 pixels (0 = off), got " + realFakeShift);
-        if (permutationInvariant && realFakeShift > 0) {
-            throw new UserException("--real-fake-shift moves pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
-        }
         float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
         if (!(consistencyWeight >= 0 && Float.isFinite(consistencyWeight))) throw new UserException("--consistency must be a number >= 0 (0 = off), got " + consistencyWeight);
         if (consistencyWeight > 0 && arch != Architecture.MLP && teacher == TrainConfig.Teacher.PAIR) {
@@ -234,6 +225,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, iterations, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, evalEvery, layer,
                 labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, realFakeShift);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher);
     }
 }

@@ -38,7 +38,6 @@ public final class SsganStep {
     private float consistencyWeight;
     private ParameterAverage teacher;   // null: the Π-model, two noisy passes of the student
     private RandomShift studentShift;   // null: the student sees the images as they are
-    private RandomShift realFakeShift;  // null: the real/fake term sees the images as they are
 
     public SsganStep(Discriminator disc, Generator gen, Adam discOptimizer, Adam genOptimizer, Rng noiseRng,
                      float labelSmoothing, float unsupervisedWeight) {
@@ -80,15 +79,6 @@ public final class SsganStep {
     }
 
     /**
-     * Moves each unlabelled and each generated image of the discriminator's step by its own random
-     * offset, real and generated alike (so a shift tells D nothing about which is which): the unlabelled
-     * data then teaches the classifier the same invariance the labelled shifts do.
-     */
-    public void shiftRealAndFake(RandomShift shift) {
-        this.realFakeShift = shift;
-    }
-
-    /**
      * One iteration. Every tensor it makes lives only inside it: their arrays go back to {@link Storage}
      * when it returns (or as soon as backward is done with them), for the next iteration to reuse.
      */
@@ -106,10 +96,6 @@ public final class SsganStep {
         Tensor fake;
         try (var scope = GradMode.noGrad()) {
             fake = gen.forward(gen.noise(batch, noiseRng));
-        }
-        if (realFakeShift != null) {
-            unlabelledImages = realFakeShift.apply(unlabelledImages);
-            fake = realFakeShift.apply(fake);
         }
         // With consistency, the unlabelled batch goes through a second time (the student's view), under
         // other noise draws, and is compared with the first pass or with the teacher's classification.

@@ -83,7 +83,6 @@ public final class Trainer {
     private final DataLoader unlabelled2;
     private final RandomShift labelShift;   // null when --label-shift is 0
     private final RandomShift studentShift; // null unless the consistency pass sees shifted images
-    private final RandomShift realFakeShift; // null unless the real/fake term sees shifted images
     private final SsganStep step;
     private final LrSchedule schedule;
     private final Tensor fixedNoise;
@@ -154,8 +153,6 @@ public final class Trainer {
         studentShift = (meanTeacher || shiftedPair) && config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, studentShiftRng) : null;
         if (meanTeacher) step.useMeanTeacher(average, studentShift);
         if (shiftedPair) step.useShiftedPair(studentShift);
-        realFakeShift = config.realFakeShift() > 0 ? new RandomShift(config.realFakeShift(), -1f, root.split()) : null;
-        if (realFakeShift != null) step.shiftRealAndFake(realFakeShift);
         schedule = config.decayStart() < config.iterations()
                 ? LrSchedule.linearDecay(config.lr(), config.decayStart(), config.iterations())
                 : LrSchedule.constant(config.lr());
@@ -408,7 +405,6 @@ public final class Trainer {
         state.putLong("rng.noise", noiseRng.state());
         if (labelShift != null) state.putLong("rng.shift", labelShift.rng().state());
         if (studentShift != null) state.putLong("rng.student_shift", studentShift.rng().state());
-        if (realFakeShift != null) state.putLong("rng.real_fake_shift", realFakeShift.rng().state());
         noiseLayers(disc).forEach((name, layer) -> state.putLong("rng.disc." + name, layer.rng().state()));
         state.putAll(labelled.position().toMap("loader.labelled."));
         state.putAll(unlabelled.position().toMap("loader.unlabelled."));
@@ -542,7 +538,6 @@ public final class Trainer {
         noiseRng.setState(state.getLong("rng.noise"));
         if (labelShift != null && state.has("rng.shift")) labelShift.rng().setState(state.getLong("rng.shift"));
         if (studentShift != null) studentShift.rng().setState(state.getLong("rng.student_shift"));
-        if (realFakeShift != null) realFakeShift.rng().setState(state.getLong("rng.real_fake_shift"));
         noiseLayers(disc).forEach((name, layer) -> layer.rng().setState(state.getLong("rng.disc." + name)));
         labelled.restore(DataLoader.Position.fromMap(state.values(), "loader.labelled."));
         unlabelled.restore(DataLoader.Position.fromMap(state.values(), "loader.unlabelled."));
