@@ -218,7 +218,9 @@ public final class Trainer {
                 float lr = schedule.lr((int) iteration);
                 discOptimizer.setLr(lr);
                 genOptimizer.setLr(lr);
-                step.setConsistencyWeight(config.consistencyWeight() * Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP));
+                float ramp = Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP);
+                step.setConsistencyWeight(config.consistencyWeight() * ramp);
+                step.setEntropyWeight(config.entropyWeight() * ramp);
 
                 DataLoader.Batch lab = labelled.next();
                 Tensor labImages = labelShift == null ? lab.images() : labelShift.apply(lab.images());
