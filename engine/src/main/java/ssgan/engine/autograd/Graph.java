@@ -16,23 +16,23 @@ public final class Graph {
     private Graph() {}
 
     /**
-     * Propagates {@code seed} (the gradient of the loss with respect to {@code root}) to every leaf that
+     * Propagates the gradient already in {@code root} (the loss's, with respect to it) to every leaf that
      * requires a gradient, then frees the graph: intermediate tensors drop their node and gradient, and
      * their arrays go back to {@link ssgan.engine.tensor.Storage} (not the root's: its value stays readable).
      * Each one is freed as soon as its own rule has run, since no rule still to come reads it: those are
      * the rules of the ops that made its inputs, which ran before it existed.
      */
-    public static void backward(Tensor root, float[] seed) {
+    public static void backward(Tensor root) {
         List<Tensor> order = topologicalOrder(root);
         for (Tensor t : order) checkNotFreed(t);
-        root.accumulateGrad(seed);
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
             Node node = t.node();
-            float[] grad = t.gradData();
-            if (grad != null) {
+            boolean hasGradient = t.gradData() != null || t.deviceGradData() != null;
+            if (hasGradient) {
                 long start = OpProfile.start();
-                node.backward().apply(grad);
+                if (t.isOnDevice()) node.deviceBackward().apply(t.deviceGradData());
+                else node.backward().apply(t.gradData());
                 OpProfile.record(node.op(), true, start);
             }
             t.releaseGraph(t.sharesStorageWith(root));

@@ -1,6 +1,8 @@
 package ssgan.engine.ops;
 
 import java.util.Arrays;
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.BinaryOp;
 import ssgan.engine.kernels.Broadcast;
 import ssgan.engine.kernels.Elementwise;
@@ -20,6 +22,8 @@ public final class Arithmetic {
     // region add (copied into docs/TOUR.md; DocsJavaFenceTest checks the copy)
     public static Tensor add(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("add", a.shape(), b.shape());
+        DeviceOps device = Devices.opsFor("add", a, b);
+        if (device != null) return device.add(a, b);
         float[] out = Storage.take(Shape.numel(shape));
         Broadcast.apply(BinaryOp.ADD, a.data(), a.shape(), b.data(), b.shape(), out, shape, false);
         return Tensor.fromOp("add", out, shape, g -> {
@@ -36,6 +40,8 @@ public final class Arithmetic {
 
     public static Tensor sub(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("sub", a.shape(), b.shape());
+        DeviceOps device = Devices.opsFor("sub", a, b);
+        if (device != null) return device.sub(a, b);
         float[] out = Storage.take(Shape.numel(shape));
         Broadcast.apply(BinaryOp.SUB, a.data(), a.shape(), b.data(), b.shape(), out, shape, false);
         return Tensor.fromOp("sub", out, shape, g -> {
@@ -52,6 +58,8 @@ public final class Arithmetic {
     // region mul (copied into docs/book/01-tensors-and-autograd.md; DocsJavaFenceTest checks the copy)
     public static Tensor mul(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("mul", a.shape(), b.shape());
+        DeviceOps device = Devices.opsFor("mul", a, b);
+        if (device != null) return device.mul(a, b);
         float[] out = Storage.take(Shape.numel(shape));
         Broadcast.apply(BinaryOp.MUL, a.data(), a.shape(), b.data(), b.shape(), out, shape, false);
         return Tensor.fromOp("mul", out, shape, g -> {
@@ -64,6 +72,8 @@ public final class Arithmetic {
 
     public static Tensor div(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("div", a.shape(), b.shape());
+        DeviceOps device = Devices.opsFor("div", a, b);
+        if (device != null) return device.div(a, b);
         float[] out = Storage.take(Shape.numel(shape));
         Broadcast.apply(BinaryOp.DIV, a.data(), a.shape(), b.data(), b.shape(), out, shape, false);
         return Tensor.fromOp("div", out, shape, g -> {
@@ -89,12 +99,14 @@ public final class Arithmetic {
     }
 
     public static Tensor addScalar(Tensor a, float s) {
+        if (a.isOnDevice()) return a.device().ops().addScalar(a, s);
         float[] out = Storage.take(a.numel());
         Elementwise.binaryScalar(BinaryOp.ADD, a.data(), s, out, out.length, false);
         return Tensor.fromOp("addScalar", out, a.shape(), a::passGradient, a);
     }
 
     private static Tensor scaled(String name, Tensor a, float s) {
+        if (a.isOnDevice()) return a.device().ops().scale(name, a, s);
         float[] out = Storage.take(a.numel());
         Elementwise.scale(a.data(), s, out, out.length);
         return Tensor.fromOp(name, out, a.shape(), g -> Elementwise.axpy(s, g, a.gradBuffer(), g.length), a);

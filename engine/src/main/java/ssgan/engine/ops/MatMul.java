@@ -1,5 +1,7 @@
 package ssgan.engine.ops;
 
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.BinaryOp;
 import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.kernels.Gemm;
@@ -31,6 +33,8 @@ public final class MatMul {
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(as) + " and " + Shape.str(bs)
                     + " do not match: need [M, K]·[K, N] or [B, M, K]·[B, K, N] (or [B, M, K]·[K, N])");
         }
+        DeviceOps device = Devices.opsFor("matmul", a, b);
+        if (device != null) return device.matmul(a, b);
         int batch = as.length == 3 ? as[0] : 1;
         int m = as[as.length - 2];
         int k = as[as.length - 1];
@@ -74,6 +78,8 @@ public final class MatMul {
             throw new IllegalArgumentException("linear: bias " + Shape.str(bias.shape()) + " does not match weight "
                     + Shape.str(ws) + ": need bias [" + outFeatures + "]");
         }
+        DeviceOps device = Devices.opsFor("linear", x, weight, bias);
+        if (device != null) return device.linear(x, weight, bias);
         int rows = in == 0 ? 0 : x.numel() / in;
         float[] xd = x.data();
         float[] wd = weight.data();

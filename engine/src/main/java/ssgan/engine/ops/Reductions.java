@@ -21,6 +21,7 @@ public final class Reductions {
 
     /** The sum of all elements, as a 0-dimensional tensor. */
     public static Tensor sum(Tensor a) {
+        if (a.isOnDevice()) return a.device().ops().sum(a);
         return sumOver("sum", a, false, false, new int[0]);
     }
 
@@ -31,6 +32,7 @@ public final class Reductions {
 
     /** The mean of all elements, as a 0-dimensional tensor. */
     public static Tensor mean(Tensor a) {
+        if (a.isOnDevice()) return a.device().ops().mean(a);
         return sumOver("mean", a, false, true, new int[0]);
     }
 

@@ -2,9 +2,12 @@ package ssgan.engine.tensor;
 
 import java.util.Arrays;
 import ssgan.engine.autograd.Backward;
+import ssgan.engine.autograd.DeviceBackward;
 import ssgan.engine.autograd.GradMode;
 import ssgan.engine.autograd.Graph;
 import ssgan.engine.autograd.Node;
+import ssgan.engine.device.Device;
+import ssgan.engine.device.DeviceArray;
 
 /**
  * A float32 tensor: a shape and a contiguous row-major {@code float[]}, plus what reverse-mode autograd
@@ -14,12 +17,18 @@ import ssgan.engine.autograd.Node;
  * node only when some input requires a gradient and {@link GradMode} is on. {@link #reshape} and
  * {@link #view} share storage with their input; every other op writes an array from {@link Storage}, which
  * takes it back once the result is freed (see there): reading a freed result is an error, not stale data.
+ *
+ * <p>A tensor on another {@link Device} holds a {@link DeviceArray} instead of the {@code float[]} (one of
+ * the two is null), and so does its gradient; its ops run on that device (see {@link Device}).
  */
 public final class Tensor {
-    private final float[] data;
+    private float[] data;
+    private DeviceArray deviceData;
     private final int[] shape;
+    private final int numel;
     private boolean requiresGrad;
     private float[] grad;
+    private DeviceArray deviceGrad;
     private Node node;
     private boolean graphFreed;
     /** The op result whose array this is (this one, or the one a view was made from); null for arrays the user gave. */
@@ -30,6 +39,13 @@ public final class Tensor {
     private Tensor(float[] data, int[] shape) {
         this.data = data;
         this.shape = shape;
+        this.numel = data.length;
+    }
+
+    private Tensor(DeviceArray deviceData, int[] shape) {
+        this.deviceData = deviceData;
+        this.shape = shape;
+        this.numel = deviceData.length();
     }
 
     // ---- creation -------------------------------------------------------------------------------
@@ -118,6 +134,99 @@ public final class Tensor {
         return out;
     }
 
+    /** Wraps a device array without copying (a leaf); it must hold exactly {@code numel(shape)} values. */
+    public static Tensor onDevice(DeviceArray data, int... shape) {
+        int n = Shape.numel(shape);
+        if (data.length() != n) {
+            throw new IllegalArgumentException("onDevice: " + data.length() + " values do not fill shape " + Shape.str(shape) + " (" + n + " elements)");
+        }
+        return new Tensor(data, shape.clone());
+    }
+
+    /**
+     * {@link #fromOp} for an op that ran on a device: the result holds {@code data}, and its rule receives
+     * the output's gradient as a device array.
+     */
+    public static Tensor fromDeviceOp(String op, DeviceArray data, int[] shape, DeviceBackward backward, Tensor... inputs) {
+        Tensor out = onDevice(data, shape);
+        out.owner = out;
+        for (Tensor in : inputs) {
+            if (in.deviceData == data) out.owner = in.owner;   // a view: the input's array, the input's owner
+        }
+        if (out.owner == out) Storage.enter(out);   // a scope frees device results too
+        if (GradMode.isEnabled()) {
+            for (Tensor in : inputs) {
+                if (in.requiresGrad) {
+                    out.requiresGrad = true;
+                    out.node = new Node(op, inputs, null, backward);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- devices --------------------------------------------------------------------------------
+
+    /** Where the values live: {@link Device#CPU} for a {@code float[]}. */
+    public Device device() {
+        return deviceData == null ? Device.CPU : deviceData.device();
+    }
+
+    public boolean isOnDevice() {
+        return deviceData != null;
+    }
+
+    /** The device array itself, for that device's kernels. */
+    public DeviceArray deviceData() {
+        if (deviceData == null) throw new IllegalStateException("deviceData: this " + Shape.str(shape) + " tensor is on the cpu; its values are data()");
+        checkNotRecycled();
+        return deviceData;
+    }
+
+    /**
+     * A copy of the values on {@code device} (this tensor itself when it is already there), cut off from
+     * the graph. For a model's parameters, which must stay the same objects, see {@link #moveTo}.
+     */
+    public Tensor to(Device device) {
+        if (device == device()) return this;
+        return device.isCpu() ? new Tensor(hostCopy(), shape) : new Tensor(upload(device), shape);
+    }
+
+    /**
+     * Moves a leaf's values to {@code device} in place, dropping its gradient: parameters and optimiser
+     * state keep their identity (and the modules and optimisers that hold them keep working).
+     */
+    public void moveTo(Device device) {
+        if (node != null) throw new IllegalStateException("moveTo: only leaves move in place; this tensor was made by " + node.op() + " (use to())");
+        if (device == device()) return;
+        if (device.isCpu()) {
+            float[] host = hostCopy();
+            deviceData.release();
+            deviceData = null;
+            data = host;
+        } else {
+            DeviceArray moved = upload(device);
+            if (deviceData != null) deviceData.release();
+            deviceData = moved;
+            data = null;
+        }
+        clearGrad();
+    }
+
+    private float[] hostCopy() {
+        if (deviceData == null) return data().clone();
+        float[] host = new float[numel];
+        deviceData().copyToHost(host);
+        return host;
+    }
+
+    private DeviceArray upload(Device device) {
+        DeviceArray array = device.allocate(numel);
+        array.copyFromHost(hostCopy());
+        return array;
+    }
+
     // ---- shape and data -------------------------------------------------------------------------
 
     public int[] shape() {
@@ -134,16 +243,25 @@ public final class Tensor {
     }
 
     public int numel() {
-        return data.length;
+        return numel;
     }
 
     /** The backing array itself (row-major), for kernels. Writing to it bypasses autograd. */
     public float[] data() {
+        if (deviceData != null) {
+            throw new IllegalStateException("this " + Shape.str(shape) + " tensor is on " + device().name() + ", where the cpu's "
+                    + "kernels cannot read it: the op has no " + device().name() + " kernel yet, or the values are wanted "
+                    + "on the host: to(Device.CPU)");
+        }
+        checkNotRecycled();
+        return data;
+    }
+
+    private void checkNotRecycled() {
         if (isRecycled()) {
             throw new IllegalStateException("this " + Shape.str(shape) + " tensor made by an op was freed (by backward() or when its "
                     + "Storage.scope() closed) and its array reused; read what you need before then, or keep a copy()");
         }
-        return data;
     }
 
     /** Whether this tensor's array went back to {@link Storage}, so that it can no longer be read. */
@@ -153,14 +271,13 @@ public final class Tensor {
 
     /** Whether the two tensors are views of one array. */
     public boolean sharesStorageWith(Tensor other) {
-        return data == other.data;
+        return deviceData == null ? data == other.data : deviceData == other.deviceData;
     }
 
-    /** The value of a one-element tensor. */
+    /** The value of a one-element tensor (copied to the host when it lives on a device). */
     public float item() {
-        data();
-        if (data.length != 1) throw new IllegalArgumentException("item: tensor of shape " + Shape.str(shape) + " has " + data.length + " elements, not 1");
-        return data[0];
+        if (numel != 1) throw new IllegalArgumentException("item: tensor of shape " + Shape.str(shape) + " has " + numel + " elements, not 1");
+        return hostCopy()[0];
     }
 
     public float get(int... index) {
@@ -187,8 +304,9 @@ public final class Tensor {
 
     /** The same storage seen with another shape (one entry may be -1). Differentiable. */
     public Tensor reshape(int... newShape) {
-        int[] s = Shape.infer("reshape", data.length, newShape);
+        int[] s = Shape.infer("reshape", numel, newShape);
         Tensor in = this;
+        if (deviceData != null) return fromDeviceOp("reshape", deviceData(), s, in::accumulateDeviceGrad, in);
         return fromOp("reshape", data, s, g -> in.accumulateGrad(g), in);
     }
 
@@ -199,14 +317,14 @@ public final class Tensor {
 
     /** The same data, cut off from the graph. */
     public Tensor detach() {
-        Tensor d = new Tensor(data, shape);
+        Tensor d = deviceData == null ? new Tensor(data, shape) : new Tensor(deviceData, shape);
         d.owner = owner;
         return d;
     }
 
-    /** A deep copy of the data, cut off from the graph (and from {@link Storage}: it stays readable). */
+    /** A deep copy of the data, cut off from the graph (and from {@link Storage}: it stays readable). On the cpu. */
     public Tensor copy() {
-        return new Tensor(data().clone(), shape);
+        return new Tensor(hostCopy(), shape);
     }
 
     // ---- autograd -------------------------------------------------------------------------------
@@ -236,6 +354,7 @@ public final class Tensor {
 
     /** The gradient as a tensor sharing the gradient buffer, or null when none has been computed. */
     public Tensor grad() {
+        if (deviceGrad != null) return new Tensor(deviceGrad, shape);
         return grad == null ? null : new Tensor(grad, shape);
     }
 
@@ -246,8 +365,36 @@ public final class Tensor {
 
     /** The gradient buffer, created as zeros if absent: backward rules add into it. */
     public float[] gradBuffer() {
-        if (grad == null) grad = Storage.zeroed(data.length);
+        if (grad == null) grad = Storage.zeroed(data().length);
         return grad;
+    }
+
+    /** The gradient of a device tensor, or null. */
+    public DeviceArray deviceGradData() {
+        return deviceGrad;
+    }
+
+    /** The gradient buffer of a device tensor, created as zeros if absent: device rules add into it. */
+    public DeviceArray deviceGradBuffer() {
+        if (deviceGrad == null) {
+            deviceGrad = deviceData().device().allocate(numel);
+            deviceGrad.device().fill(deviceGrad, 0f);
+        }
+        return deviceGrad;
+    }
+
+    /** {@link #accumulateGrad} on a device: adds {@code g} into the gradient, which starts as a copy. */
+    public void accumulateDeviceGrad(DeviceArray g) {
+        if (g.length() != numel) {
+            throw new IllegalArgumentException("gradient of " + g.length() + " elements for a tensor of shape " + Shape.str(shape));
+        }
+        Device device = deviceData().device();
+        if (g.device() != device) throw new IllegalArgumentException("gradient on " + g.device().name() + " for a tensor on " + device.name());
+        if (deviceGrad == null) {
+            deviceGrad = device.allocate(numel);
+            device.fill(deviceGrad, 0f);
+        }
+        device.addInto(deviceGrad, g);
     }
 
     /**
@@ -256,13 +403,13 @@ public final class Tensor {
      * which saves a pass over it.
      */
     public float[] gradBufferToOverwrite() {
-        if (grad == null) grad = Storage.take(data.length);
+        if (grad == null) grad = Storage.take(data().length);
         return grad;
     }
 
     /** Adds {@code g} (same element count) into this tensor's gradient. */
     public void accumulateGrad(float[] g) {
-        if (g.length != data.length) {
+        if (g.length != data().length) {
             throw new IllegalArgumentException("gradient of " + g.length + " elements for a tensor of shape " + Shape.str(shape));
         }
         // region exercise-accumulate-grad (read docs/TOUR.md §1): add g into the gradient; the first gradient to arrive starts the buffer
@@ -292,42 +439,44 @@ public final class Tensor {
     /** Sets the gradient to zero (keeps the buffer, so no allocation happens in a training loop). */
     public void zeroGrad() {
         if (grad != null) Arrays.fill(grad, 0f);
+        if (deviceGrad != null) deviceGrad.device().fill(deviceGrad, 0f);
     }
 
     /** Drops the gradient buffer altogether. */
     public void clearGrad() {
         grad = null;
+        if (deviceGrad != null) deviceGrad.release();
+        deviceGrad = null;
     }
 
     /** Backward from a scalar: the seed gradient is 1. */
     public void backward() {
-        if (data.length != 1) {
+        if (numel != 1) {
             throw new IllegalArgumentException("backward: output of shape " + Shape.str(shape)
                     + " is not a scalar; pass the gradient of the loss with respect to it: backward(gradOutput)");
         }
-        backward(new float[] {1f});
+        backward(Tensor.full(1f, shape));
     }
 
-    /** Backward with an explicit gradient of the loss with respect to this tensor. */
+    /** Backward with an explicit gradient of the loss with respect to this tensor (from any device). */
     public void backward(Tensor gradOutput) {
         if (!Arrays.equals(gradOutput.shape, shape)) {
             throw new IllegalArgumentException("backward: gradient of shape " + Shape.str(gradOutput.shape) + " for an output of shape " + Shape.str(shape));
         }
-        backward(gradOutput.data().clone());
-    }
-
-    private void backward(float[] seed) {
         if (graphFreed) {
             throw new IllegalStateException("backward: this graph was already used by a backward pass and freed; run the forward pass again");
         }
         if (!requiresGrad) {
             throw new IllegalStateException("backward: this tensor does not require a gradient (no input had requiresGrad(true), or it was made under GradMode.noGrad())");
         }
-        if (node == null) {
-            accumulateGrad(seed);
-            return;
+        if (deviceData != null) {
+            Tensor seed = gradOutput.to(device());
+            accumulateDeviceGrad(seed.deviceData());
+            if (seed != gradOutput) seed.deviceData().release();
+        } else {
+            accumulateGrad(gradOutput.hostCopy());
         }
-        Graph.backward(this, seed);
+        if (node != null) Graph.backward(this);
     }
 
     /**
@@ -336,25 +485,31 @@ public final class Tensor {
      * its own array unless {@code keepValue} (the tensor backward started from) or it has one element.
      */
     public void releaseGraph(boolean keepValue) {
-        if (grad != null && node != null && !handedOn(grad, node.inputs())) Storage.give(grad);
+        if (grad != null && node != null && !handedOn(node.inputs())) Storage.give(grad);
+        if (deviceGrad != null && node != null && !handedOn(node.inputs())) deviceGrad.release();
         node = null;
         grad = null;
+        deviceGrad = null;
         graphFreed = true;
         if (!keepValue) recycle();
     }
 
-    private static boolean handedOn(float[] grad, Tensor[] inputs) {
+    private boolean handedOn(Tensor[] inputs) {
         for (Tensor in : inputs) {
-            if (in.grad == grad) return true;
+            if (grad != null && in.grad == grad || deviceGrad != null && in.deviceGrad == deviceGrad) return true;
         }
         return false;
     }
 
-    /** Gives this op result's array back to {@link Storage}, if it owns one of more than one element. */
+    /**
+     * Gives this op result's array back to {@link Storage} (or its device array back to its device), if
+     * it owns one of more than one element.
+     */
     void recycle() {
-        if (owner == this && !recycled && data.length > 1) {
+        if (owner == this && !recycled && numel > 1) {
             recycled = true;
-            Storage.give(data);
+            if (deviceData != null) deviceData.release();
+            else Storage.give(data);
         }
     }
 
@@ -362,6 +517,7 @@ public final class Tensor {
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape)).append(' ');
         if (isRecycled()) return sb.append("[freed]").toString();
+        if (deviceData != null) return sb.append("on ").append(device().name()).toString();
         int n = Math.min(data.length, 8);
         sb.append('[');
         for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ", ").append(data[i]);

@@ -1,0 +1,145 @@
+package ssgan.engine.device;
+
+import java.util.function.Function;
+import ssgan.engine.tensor.Tensor;
+
+/**
+ * A device whose memory is the heap, for testing the device seam without an accelerator: its arrays wrap
+ * {@code float[]}, and each of its ops runs the cpu op on host copies of the inputs and lifts the cpu
+ * graph's backward into a device rule. So everything the seam does (dispatch, device gradients, freeing,
+ * errors) is exercised, and the results can be compared bit for bit with the cpu's.
+ */
+public final class HeapDevice implements Device {
+    private final String name;
+    private int live;
+
+    public HeapDevice(String name) {
+        this.name = name;
+    }
+
+    /** Arrays allocated and not yet released. */
+    public int liveArrays() {
+        return live;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Array allocate(int length) {
+        return new Array(new float[length]);
+    }
+
+    @Override
+    public void fill(DeviceArray array, float value) {
+        java.util.Arrays.fill(values(array), value);
+    }
+
+    @Override
+    public void addInto(DeviceArray target, DeviceArray source) {
+        float[] t = values(target), s = values(source);
+        for (int i = 0; i < t.length; i++) t[i] += s[i];
+    }
+
+    @Override
+    public DeviceOps ops() {
+        return ops;
+    }
+
+    float[] values(DeviceArray array) {
+        Array a = (Array) array;
+        if (a.released) throw new IllegalStateException("a released array was used");
+        return a.values;
+    }
+
+    /** A device array: a heap array this device counts. */
+    public final class Array implements DeviceArray {
+        private final float[] values;
+        private boolean released;
+
+        Array(float[] values) {
+            this.values = values;
+            live++;
+        }
+
+        @Override
+        public Device device() {
+            return HeapDevice.this;
+        }
+
+        @Override
+        public int length() {
+            return values.length;
+        }
+
+        @Override
+        public void copyFromHost(float[] src) {
+            System.arraycopy(src, 0, values(this), 0, values.length);
+        }
+
+        @Override
+        public void copyToHost(float[] dst) {
+            System.arraycopy(values(this), 0, dst, 0, values.length);
+        }
+
+        @Override
+        public void release() {
+            if (released) throw new IllegalStateException("an array was released twice");
+            released = true;
+            live--;
+        }
+    }
+
+    private final DeviceOps ops = new DeviceOps() {
+        @Override
+        public Device device() {
+            return HeapDevice.this;
+        }
+
+        @Override
+        public Tensor add(Tensor a, Tensor b) {
+            return lift("add", in -> ssgan.engine.ops.Arithmetic.add(in[0], in[1]), a, b);
+        }
+
+        @Override
+        public Tensor mul(Tensor a, Tensor b) {
+            return lift("mul", in -> ssgan.engine.ops.Arithmetic.mul(in[0], in[1]), a, b);
+        }
+
+        @Override
+        public Tensor scale(String op, Tensor a, float s) {
+            return lift(op, in -> ssgan.engine.ops.Arithmetic.mulScalar(in[0], s), a);
+        }
+
+        @Override
+        public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+            return lift("linear", in -> ssgan.engine.ops.MatMul.linear(in[0], in[1], in[2]), x, weight, bias);
+        }
+
+        @Override
+        public Tensor sum(Tensor a) {
+            return lift("sum", in -> ssgan.engine.ops.Reductions.sum(in[0]), a);
+        }
+    };
+
+    /** Runs {@code cpuOp} on host copies of {@code inputs} (nulls stay null) and records its backward as a device rule. */
+    private Tensor lift(String op, Function<Tensor[], Tensor> cpuOp, Tensor... inputs) {
+        Tensor[] host = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) continue;
+            host[i] = Tensor.of(values(inputs[i].deviceData()), inputs[i].shape()).requiresGrad(inputs[i].requiresGrad());
+        }
+        Tensor out = cpuOp.apply(host);
+        return Tensor.fromDeviceOp(op, new Array(out.data().clone()), out.shape(), g -> {
+            out.backward(Tensor.of(values(g), out.shape()));
+            for (int i = 0; i < inputs.length; i++) {
+                if (inputs[i] == null || !inputs[i].requiresGrad() || host[i].gradData() == null) continue;
+                Array grad = new Array(host[i].gradData().clone());
+                inputs[i].accumulateDeviceGrad(grad);
+                grad.release();
+            }
+        }, java.util.Arrays.stream(inputs).filter(java.util.Objects::nonNull).toArray(Tensor[]::new));
+    }
+}
