@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import ssgan.engine.device.Device;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Tensor;
 
@@ -191,6 +192,15 @@ public abstract class Module {
             float[] src = state.get(e.getKey()).data();
             System.arraycopy(src, 0, e.getValue().data(), 0, src.length);
         }
+    }
+
+    /**
+     * Moves every parameter and buffer to {@code device}, in place (each tensor stays the same object, so
+     * optimisers and references keep working; gradients are dropped); returns this.
+     */
+    public Module moveTo(Device device) {
+        stateDict().values().forEach(t -> t.moveTo(device));
+        return this;
     }
 
     /** Sets every parameter's gradient to zero (keeping the buffers, so a training loop does not allocate). */

@@ -10,7 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import ssgan.engine.device.Device;
+import ssgan.engine.device.HeapDevice;
+import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
+import ssgan.nn.layers.Linear;
 
 class ModuleTest {
     /** A leaf module with a parameter pair and a buffer, like a batch-norm layer. */
@@ -151,5 +155,22 @@ class ModuleTest {
         assertThrows(IllegalArgumentException.class, () -> new Bad("w"));
         assertThrows(IllegalArgumentException.class, () -> new Bad("a.b"));
         assertThrows(IllegalArgumentException.class, () -> new Bad(""));
+    }
+
+    @Test
+    void moveToTakesEveryParameterAlongInPlaceAndBack() {
+        Linear layer = new Linear(7, 3, new Rng(2));
+        Tensor x = Tensor.randn(new Rng(3), 4, 7);
+        float[] onCpu = layer.forward(x).data().clone();
+        List<Tensor> parameters = layer.parameters();
+
+        HeapDevice device = new HeapDevice("heap:1");
+        assertSame(layer, layer.moveTo(device));
+        assertEquals(parameters, layer.parameters(), "the same tensor objects");
+        layer.parameters().forEach(p -> assertSame(device, p.device()));
+        assertArrayEquals(onCpu, layer.forward(x.to(device)).to(Device.CPU).data(), "the layer computes the same on the device");
+
+        layer.moveTo(Device.CPU);
+        assertArrayEquals(onCpu, layer.forward(x).data());
     }
 }

@@ -1,5 +1,6 @@
 package ssgan.engine.device;
 
+import java.util.ServiceLoader;
 import ssgan.engine.tensor.Tensor;
 
 /** The device an op runs on: the one its inputs share. */
@@ -23,6 +24,19 @@ public final class Devices {
             }
         }
         return device == null ? Device.CPU : device;
+    }
+
+    /**
+     * The device named {@code kind}: {@code cpu}, or the first device of a backend on the class path
+     * ({@link DeviceProvider}), or an error saying why there is none.
+     */
+    public static Device open(String kind) throws DeviceUnavailableException {
+        if (kind.equals("cpu")) return Device.CPU;
+        for (DeviceProvider provider : ServiceLoader.load(DeviceProvider.class)) {
+            if (provider.kind().equals(kind)) return provider.open();
+        }
+        throw new DeviceUnavailableException("no " + kind + " backend in this build: its module (engine-" + kind
+                + ") is not on the class path; use the cpu");
     }
 
     /** The ops of the device the inputs share, or null when that is the cpu (and the caller's own kernels run). */

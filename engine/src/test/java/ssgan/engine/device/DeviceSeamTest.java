@@ -96,4 +96,11 @@ class DeviceSeamTest {
         w.zeroGrad();
         assertEquals(0f, w.grad().to(Device.CPU).data()[0]);
     }
+
+    @Test
+    void devicesAreOpenedByKindAndAMissingBackendSaysSo() throws DeviceUnavailableException {
+        assertSame(Device.CPU, Devices.open("cpu"));
+        DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class, () -> Devices.open("tpu"));
+        assertEquals("no tpu backend in this build: its module (engine-tpu) is not on the class path; use the cpu", e.getMessage());
+    }
 }

@@ -3,6 +3,7 @@ package ssgan.app.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ssgan.app.train.Checkpoint;
 import ssgan.app.train.Evaluator;
@@ -28,8 +29,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             defaultValue = "0")
     int shiftRadius;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
+        device.resolve();   // the cpu, until the cuda backend runs whole models
         if (shiftRadius < 0 || shiftRadius > 13) throw new UserException("--shift-average must be 0..13 pixels, got " + shiftRadius);
         Checkpoint.Loaded loaded = CheckpointFile.load(checkpoint);
         Mnist.Splits splits = DataSource.load(data);

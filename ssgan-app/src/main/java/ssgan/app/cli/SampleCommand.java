@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ssgan.app.report.SampleGrid;
 import ssgan.app.train.Checkpoint;
@@ -26,8 +27,12 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Noise seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     long seed;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
+        device.resolve();   // the cpu, until the cuda backend runs whole models
         if (count < 1 || count > 10_000) throw new UserException("--count must be in 1..10000, got " + count);
         Checkpoint.Loaded loaded = CheckpointFile.load(checkpoint);
         loaded.gen().eval();

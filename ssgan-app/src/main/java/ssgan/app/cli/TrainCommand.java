@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -145,9 +146,13 @@ public final class TrainCommand implements Callable<Integer> {
             + "labelled images; ramped up with the consistency term; 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     float entropy;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() throws IOException {
         TrainConfig config = config();
+        device.resolve();   // the cpu, until the cuda backend runs whole models
         Path outDir = RunFolder.claim(config.outDir(), config.resume(), overwrite);
         Parallel.setThreads(config.threads());
         System.out.printf("ssgan train: %s%s, %d labels, seed %d, %d iterations, batch %d, lr %s, %d threads, kernels: %s%n",

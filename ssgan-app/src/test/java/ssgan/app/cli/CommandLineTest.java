@@ -37,6 +37,25 @@ class CommandLineTest {
     }
 
     @Test
+    void cudaThatCannotRunSaysWhyInOneLine() {
+        // Whether or not this machine has a GPU, the backend does not yet run whole models: exit 2, one line.
+        String[][] commands = {{"train", "--out", "target/never"}, {"evaluate", "--checkpoint", "target/never.safetensors"},
+                {"sample", "--checkpoint", "target/never.safetensors", "--out", "target/never.png"}};
+        for (String[] args : commands) {
+            String command = args[0];
+            String[] withDevice = java.util.Arrays.copyOf(args, args.length + 2);
+            withDevice[args.length] = "--device";
+            withDevice[args.length + 1] = "cuda";
+            Result r = run(withDevice);
+            assertEquals(2, r.code(), command + ": " + r.err());
+            assertTrue(r.err().startsWith("error: --device cuda: "), r.err());
+            assertTrue(r.err().contains("use --device cpu"), r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        }
+        assertEquals(2, run("train", "--device", "tpu").code());
+    }
+
+    @Test
     void unknownArchitectureIsAOneLineUsageError() {
         Result r = run("train", "--arch", "resnet");
         assertEquals(2, r.code());
