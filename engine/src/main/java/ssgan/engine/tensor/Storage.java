@@ -124,7 +124,7 @@ public final class Storage {
             if (pool.scope != this) throw new IllegalStateException("Storage.Scope: an inner scope is still open; close scopes in reverse order");
             closed = true;
             pool.scope = outer;
-            for (Tensor t : results) t.recycle();
+            for (Tensor t : results) t.recycle(true);
             results.clear();
         }
     }

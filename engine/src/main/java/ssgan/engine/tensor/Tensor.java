@@ -491,7 +491,7 @@ public final class Tensor {
         grad = null;
         deviceGrad = null;
         graphFreed = true;
-        if (!keepValue) recycle();
+        if (!keepValue) recycle(false);
     }
 
     private boolean handedOn(Tensor[] inputs) {
@@ -503,10 +503,12 @@ public final class Tensor {
 
     /**
      * Gives this op result's array back to {@link Storage} (or its device array back to its device), if
-     * it owns one of more than one element.
+     * it owns one. One-element results (losses) stay readable through backward; when {@code scopeClosing},
+     * a device one is given back too (the garbage collector frees only heap memory), so a device loss is
+     * read (item) inside the scope that made it.
      */
-    void recycle() {
-        if (owner == this && !recycled && numel > 1) {
+    void recycle(boolean scopeClosing) {
+        if (owner == this && !recycled && (numel > 1 || scopeClosing && deviceData != null)) {
             recycled = true;
             if (deviceData != null) deviceData.release();
             else Storage.give(data);

@@ -86,13 +86,15 @@ class DeviceSeamTest {
         Tensor loss;
         try (Storage.Scope scope = Storage.scope()) {
             Tensor h = mulScalar(linear(x, w, null), 3f);
-            loss = sum(mul(h, h));
+            Tensor squares = sum(mul(h, h));
+            loss = add(squares, sum(h));
             loss.backward();
             assertTrue(h.isRecycled(), "backward freed the intermediate");
             assertThrows(IllegalStateException.class, h::deviceData);
+            assertTrue(squares.item() > 0, "a one-element intermediate (a loss term) stays readable through backward");
         }
-        assertEquals(before + 2, device.liveArrays(), "left: w's gradient and the loss, whose one value stays readable as on the cpu");
-        assertTrue(loss.item() > 0);
+        assertEquals(before + 1, device.liveArrays(), "left: w's gradient; the scope gave back even the one-element results");
+        assertThrows(IllegalStateException.class, loss::item, "a device loss is read inside its scope");
         w.zeroGrad();
         assertEquals(0f, w.grad().to(Device.CPU).data()[0]);
     }

@@ -29,7 +29,7 @@ public final class DeviceOption {
             why = e.getMessage();
         }
         if (choice == Choice.CUDA) throw new UserException("--device cuda: " + why + "; use --device cpu (or auto)");
-        System.out.println("device: cpu (" + why + ")");
+        System.out.println("device: cpu (cuda: " + why + ")");
         return Device.CPU;
     }
 }

@@ -1,0 +1,59 @@
+package ssgan.cuda;
+
+/**
+ * The CUDA driver calls the backend makes, in plain Java types: device memory is a {@code long} address
+ * (what a {@code CUdeviceptr} holds), modules and functions are opaque handles. {@link JCudaApi} implements
+ * it with JCuda; nothing else in the backend touches JCuda, so another binding (Panama's foreign function
+ * API, say) would replace one class.
+ *
+ * <p>Everything runs on the device's default stream, in order: a kernel sees the results of every call
+ * before it, and a copy to the host waits for the kernels that write its source.
+ */
+public interface CudaApi {
+    /** A loaded PTX module. */
+    interface Module {}
+
+    /** A kernel of a loaded module. */
+    interface Function {}
+
+    /** The device's name, e.g. {@code NVIDIA H200}. */
+    String deviceName();
+
+    /** The CUDA version of the driver, e.g. {@code 12.4}. */
+    String driverVersion();
+
+    /** The address of {@code bytes} (> 0) new bytes of device memory. */
+    long allocate(long bytes);
+
+    /** Frees memory {@link #allocate} returned. */
+    void free(long address);
+
+    /** Copies {@code count} floats from the start of {@code src} to device memory at {@code dst}. */
+    void copyToDevice(long dst, float[] src, int count);
+
+    /** Copies {@code src} to device memory at {@code dst}: a table of device addresses for a kernel. */
+    void copyToDevice(long dst, long[] src);
+
+    /** Copies {@code src} to device memory at {@code dst}. */
+    void copyToDevice(long dst, int[] src);
+
+    /** Copies {@code count} floats from device memory at {@code src} to the start of {@code dst}. */
+    void copyToHost(float[] dst, long src, int count);
+
+    /** Loads a PTX module (the driver compiles it for the device). */
+    Module loadModule(byte[] ptx);
+
+    /** The kernel {@code name} (an {@code .entry} of the module). */
+    Function function(Module module, String name);
+
+    /**
+     * Launches {@code function} on a {@code gridX × gridY} grid of {@code blockX × blockY} blocks. Each
+     * argument is passed by value in the kernel's parameter order: a {@link Long} (a device address, or an
+     * {@code unsigned long long}), an {@link Integer}, a {@link Float}, or an {@code int[]} or
+     * {@code float[]} for a small struct of ints or floats.
+     */
+    void launch(Function function, int gridX, int gridY, int blockX, int blockY, Object... args);
+
+    /** Waits until the device has finished everything launched so far. */
+    void synchronize();
+}

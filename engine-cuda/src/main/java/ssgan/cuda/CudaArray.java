@@ -1,0 +1,72 @@
+package ssgan.cuda;
+
+import ssgan.engine.device.DeviceArray;
+
+/**
+ * {@link #length()} floats of GPU memory. {@link #release()} hands the memory back to its device's free
+ * list for the next array of the same length; using the array afterwards is an error, not a read of
+ * someone else's values.
+ */
+public final class CudaArray implements DeviceArray {
+    private final CudaDevice device;
+    private final int length;
+    private final long address;
+    private boolean released;
+
+    CudaArray(CudaDevice device, int length, long address) {
+        this.device = device;
+        this.length = length;
+        this.address = address;
+    }
+
+    /** The device address of element 0, for kernel arguments (0 for an empty array). */
+    public long address() {
+        if (released) throw new IllegalStateException("this cuda array of " + length + " floats was released and its memory reused");
+        return address;
+    }
+
+    /** The device address of element {@code index}. */
+    public long address(int index) {
+        return address() + (long) index * Float.BYTES;
+    }
+
+    @Override
+    public CudaDevice device() {
+        return device;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public void copyFromHost(float[] src) {
+        checkHostArray("copyFromHost", src);
+        if (length > 0) device.api().copyToDevice(address(), src, length);
+    }
+
+    @Override
+    public void copyToHost(float[] dst) {
+        checkHostArray("copyToHost", dst);
+        if (length > 0) device.api().copyToHost(dst, address(), length);
+    }
+
+    @Override
+    public void release() {
+        address(); // fails on a second release
+        released = true;
+        device.recycle(length, address);
+    }
+
+    private void checkHostArray(String op, float[] host) {
+        if (host.length < length) {
+            throw new IllegalArgumentException(op + ": a host array of " + host.length + " floats for a cuda array of " + length);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CudaArray[" + length + " floats on " + device.name() + (released ? ", released]" : "]");
+    }
+}

@@ -1,0 +1,122 @@
+package ssgan.cuda;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import ssgan.engine.device.Device;
+import ssgan.engine.device.DeviceArray;
+
+/**
+ * One GPU as an engine {@link Device}: its memory ({@link CudaArray}), its kernels ({@link CudaKernels})
+ * and the ops built on them ({@link CudaOps}). Get it from {@link Cuda#open}. Like the engine's CPU
+ * tensors, it is meant for one thread at a time.
+ *
+ * <p>Memory is recycled: a released array goes onto a free list for its length, and the next allocation
+ * of that length takes it. A training step allocates the same lengths every time, so after the first
+ * step it no longer calls the driver's (slow, synchronising) allocator at all.
+ */
+public final class CudaDevice implements Device {
+    private static final int CUDA_ERROR_OUT_OF_MEMORY = 2;
+
+    private final CudaApi api;
+    private final int ordinal;
+    private final CudaKernels kernels;
+    private final CudaOps ops;
+    /** Released memory by array length. */
+    private final Map<Integer, ArrayDeque<Long>> freeLists = new HashMap<>();
+    private long driverAllocations;
+
+    CudaDevice(CudaApi api, int ordinal, Kernels kernels) {
+        this.api = api;
+        this.ordinal = ordinal;
+        this.kernels = new CudaKernels(this, kernels);
+        this.ops = new CudaOps(this);
+    }
+
+    @Override
+    public String name() {
+        return "cuda:" + ordinal;
+    }
+
+    /** The name and the GPU, for logs: {@code cuda:0 (NVIDIA H200, driver CUDA 12.8)}. */
+    public String description() {
+        return name() + " (" + api.deviceName() + ", driver CUDA " + api.driverVersion() + ")";
+    }
+
+    @Override
+    public CudaArray allocate(int length) {
+        if (length < 0) throw new IllegalArgumentException("allocate: negative length " + length);
+        if (length == 0) return new CudaArray(this, 0, 0L);
+        ArrayDeque<Long> free = freeLists.get(length);
+        if (free != null && !free.isEmpty()) return new CudaArray(this, length, free.pop());
+        long bytes = (long) length * Float.BYTES;
+        driverAllocations++;
+        try {
+            return new CudaArray(this, length, api.allocate(bytes));
+        } catch (CudaError e) {
+            if (e.code() != CUDA_ERROR_OUT_OF_MEMORY) throw e;
+            freeCachedMemory(); // the free lists may hold enough, in the wrong lengths
+            return new CudaArray(this, length, api.allocate(bytes));
+        }
+    }
+
+    /** How many arrays so far needed new memory from the driver: flat from the second training step on. */
+    public long driverAllocations() {
+        return driverAllocations;
+    }
+
+    /** Takes back the memory of a released array. */
+    void recycle(int length, long address) {
+        if (length > 0) freeLists.computeIfAbsent(length, n -> new ArrayDeque<>()).push(address);
+    }
+
+    /** Gives the memory on the free lists back to the driver. */
+    public void freeCachedMemory() {
+        for (ArrayDeque<Long> free : freeLists.values()) {
+            while (!free.isEmpty()) api.free(free.pop());
+        }
+    }
+
+    @Override
+    public void fill(DeviceArray array, float value) {
+        kernels.fill(cuda(array), value);
+    }
+
+    @Override
+    public void addInto(DeviceArray target, DeviceArray source) {
+        if (target.length() != source.length()) {
+            throw new IllegalArgumentException("addInto: " + source.length() + " floats into " + target.length());
+        }
+        kernels.axpy(cuda(target), 1f, cuda(source), 1, target.length());
+    }
+
+    @Override
+    public CudaOps ops() {
+        return ops;
+    }
+
+    /** The launchers of this device's kernels, for code that works on arrays rather than tensors. */
+    public CudaKernels kernels() {
+        return kernels;
+    }
+
+    /** Waits until everything launched so far has finished (for timing; copies to the host wait anyway). */
+    public void synchronize() {
+        api.synchronize();
+    }
+
+    CudaApi api() {
+        return api;
+    }
+
+    /** {@code array} as this device's array, or an error naming both devices. */
+    CudaArray cuda(DeviceArray array) {
+        if (array instanceof CudaArray c && c.device() == this) return c;
+        throw new IllegalArgumentException("an array on " + array.device().name() + " passed to " + name());
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,257 @@
+package ssgan.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import ssgan.engine.device.DeviceUnavailableException;
+
+/**
+ * {@link CudaApi} through JCuda's driver API, on one device's primary context. Every result code is
+ * checked: a failing call throws {@link CudaError} naming the call.
+ */
+final class JCudaApi implements CudaApi {
+    /** The oldest GPU the PTX (compiled for compute_80) can be JIT-compiled for: Ampere. */
+    static final int MIN_COMPUTE_CAPABILITY = 80;
+
+    private record JCudaModule(CUmodule module) implements Module {}
+
+    private record JCudaFunction(CUfunction function) implements Function {}
+
+    /** A {@code CUdeviceptr} that tells its address, which JCuda keeps to itself. */
+    private static final class DevicePointer extends CUdeviceptr {
+        long address() {
+            return getNativePointer();
+        }
+    }
+
+    private final CUcontext context;
+    private final String deviceName;
+    /** The allocations by address: the driver calls need JCuda's pointer object back. */
+    private final Map<Long, DevicePointer> allocations = new HashMap<>();
+    /** A context is current per thread: each thread that calls in makes it current once. */
+    private final ThreadLocal<Boolean> contextIsCurrent = ThreadLocal.withInitial(() -> false);
+
+    private JCudaApi(CUcontext context, String deviceName) {
+        this.context = context;
+        this.deviceName = deviceName;
+        contextIsCurrent.set(true);
+    }
+
+    /**
+     * Loads the driver, finds device {@code ordinal} and makes its primary context current. Each way this
+     * can fail becomes one line that says what is missing and what to do.
+     */
+    static JCudaApi open(int ordinal) throws DeviceUnavailableException {
+        try {
+            // The first call into JCudaDriver loads JCuda's native library, which links to libcuda.so.1.
+            check(cuInit(0), "cuInit");
+        } catch (LinkageError e) {
+            throw noDriver(e);
+        } catch (CudaError e) {
+            throw new DeviceUnavailableException("the NVIDIA driver found no usable GPU (" + e.getMessage()
+                    + "); check nvidia-smi, or compute on the cpu", e);
+        }
+        try {
+            return openDevice(ordinal);
+        } catch (CudaError e) {
+            throw new DeviceUnavailableException("cuda:" + ordinal + " could not be opened (" + e.getMessage()
+                    + "); check nvidia-smi, or compute on the cpu", e);
+        }
+    }
+
+    private static JCudaApi openDevice(int ordinal) throws DeviceUnavailableException {
+        int[] count = new int[1];
+        check(cuDeviceGetCount(count), "cuDeviceGetCount");
+        if (ordinal < 0 || ordinal >= count[0]) {
+            throw new DeviceUnavailableException("no GPU cuda:" + ordinal + ": the NVIDIA driver found " + count[0]
+                    + (count[0] == 1 ? " GPU" : " GPUs") + "; pick one of them, or compute on the cpu");
+        }
+        CUdevice device = new CUdevice();
+        check(cuDeviceGet(device, ordinal), "cuDeviceGet");
+        byte[] nameBytes = new byte[256];
+        check(cuDeviceGetName(nameBytes, nameBytes.length, device), "cuDeviceGetName");
+        String name = cString(nameBytes);
+        int capability = 10 * attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR)
+                + attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+        if (capability < MIN_COMPUTE_CAPABILITY) {
+            throw new DeviceUnavailableException("cuda:" + ordinal + " (" + name + ") has compute capability "
+                    + capability / 10 + "." + capability % 10 + "; the kernels need " + MIN_COMPUTE_CAPABILITY / 10
+                    + ".0 (Ampere) or newer; compute on the cpu");
+        }
+        CUcontext context = new CUcontext();
+        check(cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
+        check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        return new JCudaApi(context, name);
+    }
+
+    /**
+     * The message for a driver library that would not load. JCuda's own error is many lines (one stack
+     * trace per way it tried, the first attempt's, or a cause's on a later attempt); the line that matters
+     * names libcuda.so.1 when the NVIDIA driver is missing.
+     */
+    static DeviceUnavailableException noDriver(Throwable e) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) messages.append(t.getMessage()).append('\n');
+        String text = messages.toString();
+        Matcher libcuda = Pattern.compile("libcuda\\.so\\.1: ([^\\r\\n]*)").matcher(text);
+        if (libcuda.find()) {
+            return new DeviceUnavailableException("no NVIDIA driver: libcuda.so.1 could not be loaded (" + libcuda.group(1).trim()
+                    + "); install the NVIDIA driver, or compute on the cpu", e);
+        }
+        return new DeviceUnavailableException("JCuda's driver library could not be loaded (" + text.lines().findFirst().orElse(text).trim()
+                + "); check that the NVIDIA driver is installed, or compute on the cpu", e);
+    }
+
+    @Override
+    public String driverVersion() {
+        int[] version = new int[1];
+        check(cuDriverGetVersion(version), "cuDriverGetVersion");
+        return version[0] / 1000 + "." + version[0] % 1000 / 10;
+    }
+
+    @Override
+    public String deviceName() {
+        return deviceName;
+    }
+
+    @Override
+    public long allocate(long bytes) {
+        makeCurrent();
+        DevicePointer p = new DevicePointer();
+        check(cuMemAlloc(p, bytes), "cuMemAlloc(" + bytes + " bytes)");
+        allocations.put(p.address(), p);
+        return p.address();
+    }
+
+    @Override
+    public void free(long address) {
+        makeCurrent();
+        check(cuMemFree(pointer(address)), "cuMemFree");
+        allocations.remove(address);
+    }
+
+    @Override
+    public void copyToDevice(long dst, float[] src, int count) {
+        makeCurrent();
+        check(cuMemcpyHtoD(pointer(dst), Pointer.to(src), (long) count * Sizeof.FLOAT), "cuMemcpyHtoD");
+    }
+
+    @Override
+    public void copyToDevice(long dst, long[] src) {
+        makeCurrent();
+        check(cuMemcpyHtoD(pointer(dst), Pointer.to(src), (long) src.length * Sizeof.LONG), "cuMemcpyHtoD");
+    }
+
+    @Override
+    public void copyToDevice(long dst, int[] src) {
+        makeCurrent();
+        check(cuMemcpyHtoD(pointer(dst), Pointer.to(src), (long) src.length * Sizeof.INT), "cuMemcpyHtoD");
+    }
+
+    @Override
+    public void copyToHost(float[] dst, long src, int count) {
+        makeCurrent();
+        check(cuMemcpyDtoH(Pointer.to(dst), pointer(src), (long) count * Sizeof.FLOAT), "cuMemcpyDtoH");
+    }
+
+    @Override
+    public Module loadModule(byte[] ptx) {
+        makeCurrent();
+        CUmodule module = new CUmodule();
+        // The driver reads PTX as a C string: it must end with a NUL byte.
+        check(cuModuleLoadData(module, Arrays.copyOf(ptx, ptx.length + 1)), "cuModuleLoadData");
+        return new JCudaModule(module);
+    }
+
+    @Override
+    public Function function(Module module, String name) {
+        makeCurrent();
+        CUfunction function = new CUfunction();
+        check(cuModuleGetFunction(function, ((JCudaModule) module).module(), name), "cuModuleGetFunction(" + name + ")");
+        return new JCudaFunction(function);
+    }
+
+    @Override
+    public void launch(Function function, int gridX, int gridY, int blockX, int blockY, Object... args) {
+        makeCurrent();
+        Pointer[] values = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) values[i] = argument(args[i]);
+        check(cuLaunchKernel(((JCudaFunction) function).function(), gridX, gridY, 1, blockX, blockY, 1,
+                0, null, Pointer.to(values), null), "cuLaunchKernel");
+    }
+
+    @Override
+    public void synchronize() {
+        makeCurrent();
+        check(cuCtxSynchronize(), "cuCtxSynchronize");
+    }
+
+    /** A pointer to one kernel argument's bytes: the driver copies as many as the parameter's size. */
+    private static Pointer argument(Object arg) {
+        if (arg instanceof Long v) return Pointer.to(new long[] {v});
+        if (arg instanceof Integer v) return Pointer.to(new int[] {v});
+        if (arg instanceof Float v) return Pointer.to(new float[] {v});
+        if (arg instanceof int[] v) return Pointer.to(v);
+        if (arg instanceof float[] v) return Pointer.to(v);
+        throw new IllegalArgumentException("kernel argument of type " + (arg == null ? "null" : arg.getClass().getSimpleName())
+                + ": pass a Long (address), Integer, Float, int[] or float[]");
+    }
+
+    private DevicePointer pointer(long address) {
+        DevicePointer p = allocations.get(address);
+        if (p == null) throw new IllegalArgumentException("0x" + Long.toHexString(address) + " is not an address allocate() returned");
+        return p;
+    }
+
+    private void makeCurrent() {
+        if (!contextIsCurrent.get()) {
+            check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            contextIsCurrent.set(true);
+        }
+    }
+
+    private static int attribute(CUdevice device, int attribute) {
+        int[] value = new int[1];
+        check(cuDeviceGetAttribute(value, attribute, device), "cuDeviceGetAttribute");
+        return value[0];
+    }
+
+    private static String cString(byte[] bytes) {
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) end++;
+        return new String(bytes, 0, end, StandardCharsets.US_ASCII);
+    }
+
+    private static void check(int result, String call) {
+        if (result != CUresult.CUDA_SUCCESS) throw new CudaError(call, result, CUresult.stringFor(result));
+    }
+}
