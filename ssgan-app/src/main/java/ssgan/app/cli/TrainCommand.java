@@ -141,11 +141,6 @@ public final class TrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "pair")
     TrainConfig.Teacher teacher;
 
-    @Option(names = "--entropy", paramLabel = "WEIGHT", description = "Weight of the entropy of the discriminator's class "
-            + "distribution on the unlabelled batch, minimised so that its decisions are confident away from the "
-            + "labelled images; ramped up with the consistency term; 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "0")
-    float entropy;
-
     @Mixin
     DeviceOption device;
 
@@ -209,7 +204,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (permutationInvariant && shift > 0) {
             throw new UserException("--label-shift moves pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
         }
-        if (!(entropy >= 0 && Float.isFinite(entropy))) throw new UserException("--entropy must be a number >= 0 (0 = off), got " + entropy);
         float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
         if (!(consistencyWeight >= 0 && Float.isFinite(consistencyWeight))) throw new UserException("--consistency must be a number >= 0 (0 = off), got " + consistencyWeight);
         if (consistencyWeight > 0 && arch != Architecture.MLP && teacher == TrainConfig.Teacher.PAIR) {
@@ -236,6 +230,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, iterations, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, evalEvery, layer,
                 labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, entropy);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher);
     }
 }

@@ -6,7 +6,6 @@ import static ssgan.engine.ops.Arithmetic.mul;
 import static ssgan.engine.ops.Arithmetic.mulScalar;
 import static ssgan.engine.ops.Arithmetic.sub;
 import static ssgan.engine.ops.Arithmetic.neg;
-import static ssgan.engine.ops.Reductions.logSoftmax;
 import static ssgan.engine.ops.Reductions.logSumExp;
 import static ssgan.engine.ops.Reductions.mean;
 import static ssgan.engine.ops.Reductions.softmax;
@@ -63,16 +62,5 @@ public final class SsganLosses {
     public static Tensor consistency(Tensor logitsA, Tensor logitsB) {
         Tensor diff = sub(softmax(logitsA, 1), softmax(logitsB, 1));
         return mulScalar(mean(mul(diff, diff)), logitsA.size(1));
-    }
-
-    /**
-     * The entropy of the class distribution, −Σ_k p_k log p_k over the 10 classes, averaged over the
-     * batch: minimising it on unlabelled images pushes the classifier's boundaries away from the data
-     * (Grandvalet and Bengio, 2005; used with a GAN in Dai et al., 2017, "Good semi-supervised learning
-     * that requires a bad GAN").
-     */
-    public static Tensor entropy(Tensor logits) {
-        Tensor pLogP = mul(softmax(logits, 1), logSoftmax(logits, 1));
-        return mulScalar(mean(pLogP), -logits.size(1));
     }
 }

@@ -36,7 +36,6 @@ public final class SsganStep {
     private final float unsupervisedWeight;
     private final List<Tensor> discParameters;
     private float consistencyWeight;
-    private float entropyWeight;
     private ParameterAverage teacher;   // null: the Π-model, two noisy passes of the student
     private RandomShift studentShift;   // null: the student sees the images as they are
 
@@ -56,11 +55,6 @@ public final class SsganStep {
     /** The weight of the consistency loss from now on; 0 (the start) leaves it out, and the step is then the paper's. */
     public void setConsistencyWeight(float weight) {
         consistencyWeight = weight;
-    }
-
-    /** The weight of the unlabelled batch's class entropy from now on; 0 (the start) leaves it out. */
-    public void setEntropyWeight(float weight) {
-        entropyWeight = weight;
     }
 
     /**
@@ -118,7 +112,6 @@ public final class SsganStep {
             Tensor term = target != null ? SsganLosses.consistency(logits[3], target) : SsganLosses.consistency(logits[1], logits[3]);
             discLoss = add(discLoss, mulScalar(term, consistencyWeight));
         }
-        if (entropyWeight > 0) discLoss = add(discLoss, mulScalar(SsganLosses.entropy(logits[1]), entropyWeight));
         discOptimizer.zeroGrad();
         discLoss.backward();
         discOptimizer.step();

@@ -218,9 +218,7 @@ public final class Trainer {
                 float lr = schedule.lr((int) iteration);
                 discOptimizer.setLr(lr);
                 genOptimizer.setLr(lr);
-                float ramp = Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP);
-                step.setConsistencyWeight(config.consistencyWeight() * ramp);
-                step.setEntropyWeight(config.entropyWeight() * ramp);
+                step.setConsistencyWeight(config.consistencyWeight() * Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP));
 
                 DataLoader.Batch lab = labelled.next();
                 Tensor labImages = labelShift == null ? lab.images() : labelShift.apply(lab.images());
