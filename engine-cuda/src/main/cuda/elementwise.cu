@@ -1,6 +1,7 @@
 // Kernels over contiguous arrays, one element per loop step. Each uses a grid-stride loop: thread t of T
 // takes elements t, t + T, t + 2T, ..., so any n works with any grid size.
 #include "binary_op.cuh"
+#include "unary_op.cuh"
 
 // x = value everywhere.
 extern "C" __global__ void fill(float* x, float value, int n)
@@ -37,5 +38,31 @@ extern "C" __global__ void binary(int op, float* out, const float* a, const floa
     for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) {
         float v = apply_op(op, a[i], b[i]);
         out[i] = accumulate ? out[i] + v : v;
+    }
+}
+
+// y = f(x), f the op's function (unary_op.cuh).
+extern "C" __global__ void unary(int op, float* y, const float* x, int n)
+{
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
+        y[i] = unary_value(op, x[i]);
+}
+
+// grad_x += f'(x)·g, the derivative worked out from x and from the forward's output y.
+extern "C" __global__ void unary_backward(int op, float* grad_x, const float* x, const float* y, const float* g, int n)
+{
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
+        grad_x[i] += unary_derivative(op, x[i], y[i]) * g[i];
+}
+
+// dst[r·dst_stride + j] = src[r·src_stride + j] (or += when accumulate) for r < runs and j < run: a block
+// of equal runs copied out of, or into, a wider array. Concat and narrow, and their backward.
+extern "C" __global__ void copy_runs(float* dst, int dst_stride, const float* src, int src_stride, int runs, int run, int accumulate)
+{
+    int n = runs * run;
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) {
+        float v = src[i / run * src_stride + i % run];
+        float* d = dst + i / run * dst_stride + i % run;
+        *d = accumulate ? *d + v : v;
     }
 }

@@ -1,56 +1,35 @@
-// Normal samples from Philox-4x32-10 (Salmon, Moraes, Dror and Shaw, "Parallel random numbers: as easy
-// as 1, 2, 3", SC 2011), a counter-based generator: the four random words for a 128-bit counter under a
-// 64-bit key are a pure function philox(counter, key). Sample j of a draw depends only on the seed (the
-// key), the draw's counter offset and j: no generator state lives on the device, the result is the same
-// for any launch geometry, and a captured CUDA graph replays a step exactly (or draws afresh once its
-// seed and offset parameters are updated).
+// Normal samples of the engine's own counter-based stream (GaussianKernel on the cpu), so that a seed
+// draws the same noise on the GPU as on the cpu. Sample j depends only on the seed and j: no generator
+// state lives on the device, and any launch geometry gives the same samples.
+//
+// Samples 2p and 2p+1 come from one 64-bit hash h = SplitMix64(seed, p) by Box–Muller: bits 9–31 of h
+// give u in (0, 1] and bits 41–63 give t in [0, 1), and
+//   z(2p) = sqrt(−2 ln u)·cos 2πt,   z(2p+1) = sqrt(−2 ln u)·sin 2πt,
+// in double precision like the plain ScalarGaussian: the two differ only by the roundings of log and cos.
 
-// Ten rounds of multiply, swap and xor; the key is bumped by the Weyl constants between rounds.
-__device__ uint4 philox4x32_10(uint4 counter, uint2 key)
+// The finaliser of seed + (p + 1)·γ: the (p+1)-th output of SplitMix64 started at seed (GaussianKernel.hash).
+__device__ __forceinline__ unsigned long long splitmix64(unsigned long long seed, unsigned long long p)
 {
-#pragma unroll
-    for (int round = 0; round < 10; round++) {
-        if (round > 0) {
-            key.x += 0x9E3779B9u;
-            key.y += 0xBB67AE85u;
-        }
-        unsigned int lo0 = 0xD2511F53u * counter.x;
-        unsigned int hi0 = __umulhi(0xD2511F53u, counter.x);
-        unsigned int lo1 = 0xCD9E8D57u * counter.z;
-        unsigned int hi1 = __umulhi(0xCD9E8D57u, counter.z);
-        counter = make_uint4(hi1 ^ counter.y ^ key.x, lo1, hi0 ^ counter.w ^ key.y, lo0);
-    }
-    return counter;
+    unsigned long long z = seed + (p + 1) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
 }
 
-// Box–Muller: two uniform words give two independent standard normals.
-__device__ __forceinline__ float2 box_muller(unsigned int a, unsigned int b)
+// out[j] = x[j] + (mean + std·z(j)) for j in [0, n), rounded to float before x is added, as Rng.addGaussian
+// does; x may be null (read as 0), which is Rng.fillGaussian. One pair of samples per loop step.
+extern "C" __global__ void gaussian(float* out, const float* x, int n, float mean, float std, unsigned long long seed)
 {
-    float u1 = ((a >> 8) + 1) * 0x1p-24f;   // (0, 1], so the log is finite
-    float u2 = (b >> 8) * 0x1p-24f;         // [0, 1)
-    float radius = sqrtf(-2.0f * logf(u1));
-    float s, c;
-    sincospif(2.0f * u2, &s, &c);           // sin and cos of 2π·u2
-    return make_float2(radius * c, radius * s);
-}
-
-// out[j] = x[j] + mean + std·z_j for j in [0, n), z_j standard normal; x may be null (read as 0). Each
-// loop step turns the counter offset + q into the four samples 4q .. 4q+3, so a draw uses ceil(n / 4)
-// counters and the next draw under the same seed starts its offset past them.
-extern "C" __global__ void gaussian(float* out, const float* x, int n, float mean, float std,
-                                    unsigned int seed_lo, unsigned int seed_hi, unsigned long long offset)
-{
-    int quads = (n + 3) / 4;
-    for (int q = blockIdx.x * blockDim.x + threadIdx.x; q < quads; q += blockDim.x * gridDim.x) {
-        unsigned long long c = offset + q;
-        uint4 r = philox4x32_10(make_uint4((unsigned int) c, (unsigned int) (c >> 32), 0, 0),
-                                make_uint2(seed_lo, seed_hi));
-        float2 z01 = box_muller(r.x, r.y);
-        float2 z23 = box_muller(r.z, r.w);
-        float z[4] = {z01.x, z01.y, z23.x, z23.y};
-        for (int lane = 0; lane < 4; lane++) {
-            int j = 4 * q + lane;
-            if (j < n) out[j] = (x ? x[j] : 0.0f) + mean + std * z[lane];
-        }
+    int pairs = (n + 1) / 2;
+    for (int p = blockIdx.x * blockDim.x + threadIdx.x; p < pairs; p += blockDim.x * gridDim.x) {
+        unsigned long long h = splitmix64(seed, p);
+        double u = 1.0 - ((h >> 9) & 0x7fffff) * 0x1p-23;   // (0, 1]: the log is finite
+        double t = (h >> 41) * 0x1p-23;                     // [0, 1)
+        double radius = sqrt(-2.0 * log(u));
+        double s, c;
+        sincospi(2.0 * t, &s, &c);   // sin and cos of 2π·t, with no argument reduction to do
+        int j = 2 * p;
+        out[j] = (x ? x[j] : 0.0f) + (float) (mean + std * radius * c);
+        if (j + 1 < n) out[j + 1] = (x ? x[j + 1] : 0.0f) + (float) (mean + std * radius * s);
     }
 }

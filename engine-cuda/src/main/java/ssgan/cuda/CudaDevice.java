@@ -109,6 +109,13 @@ public final class CudaDevice implements Device {
         return api;
     }
 
+    /** A new array holding {@code values} as ints (an int takes a float's room), for kernels that read ints: labels. */
+    CudaArray upload(int[] values) {
+        CudaArray a = allocate(values.length);
+        if (values.length > 0) api.copyToDevice(a.address(), values);
+        return a;
+    }
+
     /** {@code array} as this device's array, or an error naming both devices. */
     CudaArray cuda(DeviceArray array) {
         if (array instanceof CudaArray c && c.device() == this) return c;

@@ -1,6 +1,7 @@
 package ssgan.cuda;
 
 import ssgan.engine.kernels.BinaryOp;
+import ssgan.engine.kernels.UnaryOp;
 import ssgan.engine.tensor.Shape;
 
 /**
@@ -121,27 +122,175 @@ public final class CudaKernels {
         if (cols > 0) kernels.launch(Kernel.ADD_COLUMN_SUMS, blocks(cols), THREADS, g.address(), target.address(), rows, cols);
     }
 
-    /**
-     * {@code out[j] = x[j] + mean + std·z_j} (x null: {@code mean + std·z_j}), the z_j standard normal
-     * samples of Philox-4x32-10 under {@code seed}, starting at counter {@code offset}. The same seed and
-     * offset give the same samples; a following draw under the same seed should start at
-     * {@code offset + countersFor(n)}.
-     */
-    public void gaussian(CudaArray out, CudaArray x, float mean, float std, long seed, long offset) {
-        int n = out.length();
-        if (x != null) sameLength(out, x);
-        if (n == 0) return;
-        kernels.launch(Kernel.GAUSSIAN, blocks((int) countersFor(n)), THREADS, out.address(), x == null ? 0L : x.address(), n,
-                mean, std, (int) seed, (int) (seed >>> 32), offset);
+    /** y = f(x) element-wise, f the op (unary_op.cuh numbers them by ordinal). */
+    public void unary(UnaryOp op, CudaArray y, CudaArray x) {
+        int n = sameLength(y, x);
+        if (n > 0) kernels.launch(Kernel.UNARY, blocks(n), THREADS, op.ordinal(), y.address(), x.address(), n);
     }
 
-    /** How many Philox counters a draw of n samples uses: four samples per counter. */
-    public static long countersFor(int n) {
-        return (n + 3L) / 4;
+    /** gradX += f'(x)·g, the derivative worked out from x and from the forward's output y. */
+    public void unaryBackward(UnaryOp op, CudaArray gradX, CudaArray x, CudaArray y, CudaArray g) {
+        int n = sameLength(gradX, x);
+        if (n > 0) kernels.launch(Kernel.UNARY_BACKWARD, blocks(n), THREADS, op.ordinal(), gradX.address(), x.address(), y.address(), g.address(), n);
+    }
+
+    /**
+     * {@code dst[dstOff + r·dstStride + j] (+)= src[srcOff + r·srcStride + j]} for r &lt; runs, j &lt; run:
+     * the engine's {@code Layout.copyRuns}.
+     */
+    public void copyRuns(CudaArray src, int srcOff, int srcStride, CudaArray dst, int dstOff, int dstStride, int runs, int run, boolean accumulate) {
+        int n = runs * run;
+        if (n > 0) {
+            kernels.launch(Kernel.COPY_RUNS, blocks(n), THREADS, dst.address(dstOff), dstStride, src.address(srcOff), srcStride,
+                    runs, run, accumulate ? 1 : 0);
+        }
+    }
+
+    // ---- per channel of x [n, c, hw] (normalization.cu) ------------------------------------------
+
+    /** Each channel's mean and biased variance. */
+    public void channelMoments(CudaArray x, int n, int c, int hw, CudaArray mean, CudaArray var) {
+        if (c > 0) kernels.launch(Kernel.CHANNEL_MOMENTS, perChannel(c), THREADS, x.address(), n, c, hw, mean.address(), var.address());
+    }
+
+    /** invStd = 1/sqrt(var + eps), scale = γ·invStd, shift = β − mean·scale per channel; γ and β may be null. */
+    public void batchNormCoefficients(CudaArray mean, CudaArray var, CudaArray gamma, CudaArray beta, float eps, int c,
+                                      CudaArray invStd, CudaArray scale, CudaArray shift) {
+        if (c > 0) {
+            kernels.launch(Kernel.BATCH_NORM_COEFFICIENTS, blocks(c), THREADS, mean.address(), var.address(), addressOrNull(gamma),
+                    addressOrNull(beta), eps, c, invStd.address(), scale.address(), shift.address());
+        }
+    }
+
+    /** running = (1 − momentum)·running + momentum·batch, with the unbiased variance for runningVar. */
+    public void updateRunningStats(CudaArray runningMean, CudaArray runningVar, CudaArray mean, CudaArray var, float momentum, int count, int c) {
+        if (c > 0) {
+            kernels.launch(Kernel.UPDATE_RUNNING_STATS, blocks(c), THREADS, runningMean.address(), runningVar.address(), mean.address(),
+                    var.address(), momentum, count, c);
+        }
+    }
+
+    /** y = x·scale + shift per channel (shift may be null), then a leaky ReLU of the slope (1: none). */
+    public void channelAffine(CudaArray x, int n, int c, int hw, CudaArray scale, CudaArray shift, float slope, CudaArray y) {
+        int total = n * c * hw;
+        if (total > 0) {
+            kernels.launch(Kernel.CHANNEL_AFFINE, blocks(total), THREADS, x.address(), scale.address(), addressOrNull(shift), slope,
+                    y.address(), c, hw, total);
+        }
+    }
+
+    /**
+     * sumDy = Σ g and sumDyCentered = Σ g·(x − center) per channel, g the gradient dy read through the
+     * activation whose output is {@code gate} (dy itself for none); center may be null (0).
+     */
+    public void channelGradientSums(CudaArray dy, CudaArray gate, float slope, CudaArray x, CudaArray center, int n, int c, int hw,
+                                    CudaArray sumDy, CudaArray sumDyCentered) {
+        if (c > 0) {
+            kernels.launch(Kernel.CHANNEL_GRADIENT_SUMS, perChannel(c), THREADS, dy.address(), gate.address(), slope, x.address(),
+                    addressOrNull(center), n, c, hw, sumDy.address(), sumDyCentered.address());
+        }
+    }
+
+    /** The per-channel b and k of batch norm's training gradient dx = scale·g + b·x + k. */
+    public void batchNormGradientCoefficients(CudaArray sumDy, CudaArray sumDyCentered, CudaArray scale, CudaArray invStd, CudaArray mean,
+                                              int count, int c, CudaArray b, CudaArray k) {
+        if (c > 0) {
+            kernels.launch(Kernel.BATCH_NORM_GRADIENT_COEFFICIENTS, blocks(c), THREADS, sumDy.address(), sumDyCentered.address(),
+                    scale.address(), invStd.address(), mean.address(), count, c, b.address(), k.address());
+        }
+    }
+
+    /** dx += a·g + b·x + k per channel, g as in {@link #channelGradientSums}; b and k may be null (0). */
+    public void channelCombine(CudaArray dy, CudaArray gate, float slope, CudaArray x, int n, int c, int hw,
+                               CudaArray a, CudaArray b, CudaArray k, CudaArray dx) {
+        int total = n * c * hw;
+        if (total > 0) {
+            kernels.launch(Kernel.CHANNEL_COMBINE, blocks(total), THREADS, dy.address(), gate.address(), slope, x.address(), a.address(),
+                    addressOrNull(b), addressOrNull(k), dx.address(), c, hw, total);
+        }
+    }
+
+    /** norms[r] = ‖v[r]‖ for each row of v [rows × cols]. */
+    public void rowNorms(CudaArray v, int rows, int cols, CudaArray norms) {
+        if (rows > 0) kernels.launch(Kernel.ROW_NORMS, perChannel(rows), THREADS, v.address(), norms.address(), rows, cols);
+    }
+
+    /** dv[r] += g[r]/norms[r] · v[r] (nothing for a zero row). */
+    public void rowNormsBackward(CudaArray v, CudaArray norms, CudaArray g, int rows, int cols, CudaArray dv) {
+        int n = rows * cols;
+        if (n > 0) kernels.launch(Kernel.ROW_NORMS_BACKWARD, blocks(n), THREADS, v.address(), norms.address(), g.address(), dv.address(), rows, cols);
+    }
+
+    // ---- along a dimension of x [outer, n, inner] (along_dim.cu) ---------------------------------
+
+    /** Whose backward {@link #softmaxBackward} runs; along_dim.cu numbers them by ordinal. */
+    public enum SoftmaxOf { LOG_SUM_EXP, SOFTMAX, LOG_SOFTMAX }
+
+    /** lse = log Σ exp(x) along the dimension, one value per row. */
+    public void logSumExp(CudaArray x, int outer, int n, int inner, CudaArray lse) {
+        int rows = outer * inner;
+        if (rows > 0) kernels.launch(Kernel.LOG_SUM_EXP, blocks(rows), THREADS, x.address(), lse.address(), outer, n, inner);
+    }
+
+    /** y = softmax(x) along the dimension, or log softmax when {@code log}. */
+    public void softmax(CudaArray x, int outer, int n, int inner, boolean log, CudaArray y) {
+        int rows = outer * inner;
+        if (rows > 0) kernels.launch(Kernel.SOFTMAX, blocks(rows), THREADS, x.address(), y.address(), outer, n, inner, log ? 0 : 1);
+    }
+
+    /**
+     * dx += the backward of {@code of}: for LOG_SUM_EXP, v is x and lse and g hold one value per row;
+     * otherwise v is the forward's output y, g has its shape and lse is not read (null).
+     */
+    public void softmaxBackward(SoftmaxOf of, CudaArray v, CudaArray lse, CudaArray g, int outer, int n, int inner, CudaArray dx) {
+        int rows = outer * inner;
+        if (rows > 0) {
+            kernels.launch(Kernel.SOFTMAX_BACKWARD, blocks(rows), THREADS, of.ordinal(), v.address(), addressOrNull(lse), g.address(),
+                    dx.address(), outer, n, inner);
+        }
+    }
+
+    /** The index of each row's maximum, as a float. */
+    public void argmax(CudaArray x, int outer, int n, int inner, CudaArray index) {
+        int rows = outer * inner;
+        if (rows > 0) kernels.launch(Kernel.ARGMAX, blocks(rows), THREADS, x.address(), index.address(), outer, n, inner);
+    }
+
+    /** loss[r] = each row's cross-entropy against the smoothed one-hot target; labels hold ints ({@link CudaDevice#upload(int[])}). */
+    public void crossEntropy(CudaArray x, CudaArray labels, float onLabel, float uniform, int rows, int k, CudaArray loss) {
+        if (rows > 0) kernels.launch(Kernel.CROSS_ENTROPY, blocks(rows), THREADS, x.address(), labels.address(), onLabel, uniform, rows, k, loss.address());
+    }
+
+    /** dx += (softmax(x) − target) · g[0] / rows. */
+    public void crossEntropyBackward(CudaArray x, CudaArray labels, CudaArray g, float onLabel, float uniform, int rows, int k, CudaArray dx) {
+        if (rows > 0) {
+            kernels.launch(Kernel.CROSS_ENTROPY_BACKWARD, blocks(rows), THREADS, x.address(), labels.address(), g.address(), onLabel, uniform,
+                    rows, k, dx.address());
+        }
+    }
+
+    /**
+     * {@code out[j] = x[j] + (mean + std·z(j))} (x null: {@code mean + std·z(j)}), z the engine's stream of
+     * normal samples for {@code seed} ({@code GaussianKernel}): {@code Rng.addGaussian} and
+     * {@code fillGaussian} with the seed they draw.
+     */
+    public void gaussian(CudaArray out, CudaArray x, float mean, float std, long seed) {
+        int n = out.length();
+        if (x != null) sameLength(out, x);
+        if (n > 0) kernels.launch(Kernel.GAUSSIAN, blocks((n + 1) / 2), THREADS, out.address(), addressOrNull(x), n, mean, std, seed);
     }
 
     void launchAdam(int blocks, int tensors, Object... args) {
         kernels.launch2d(Kernel.ADAM, blocks, tensors, THREADS, 1, args);
+    }
+
+    /** Blocks for a kernel that gives each channel (or row) a block of its own: as many as there are, at most MAX_BLOCKS. */
+    static int perChannel(int c) {
+        return Math.min(c, MAX_BLOCKS);
+    }
+
+    private static long addressOrNull(CudaArray a) {
+        return a == null ? 0L : a.address();
     }
 
     /** Blocks for n elements, one per thread: ceil(n / THREADS), at least 1 and at most MAX_BLOCKS. */

@@ -1,16 +1,27 @@
 package ssgan.cuda;
 
+import static ssgan.engine.ops.Normalization.NO_ACTIVATION;
+
 import java.util.Arrays;
+import ssgan.cuda.CudaKernels.SoftmaxOf;
+import ssgan.engine.device.DeviceAdam;
 import ssgan.engine.device.DeviceArray;
 import ssgan.engine.device.DeviceOps;
 import ssgan.engine.kernels.BinaryOp;
+import ssgan.engine.kernels.UnaryOp;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Tensor;
 
 /**
  * The engine's ops on a GPU, each a forward launch and its backward rule side by side, mirroring its CPU
- * namesake in {@code ssgan.engine.ops} (Arithmetic, MatMul, Reductions) rule for rule. The engine op that
- * dispatches here has already checked the arguments and that they all live on this device.
+ * namesake in {@code ssgan.engine.ops} (Arithmetic, MatMul, Reductions, Pointwise, Normalization, Losses,
+ * Stochastic, Shapes; nn's WeightNorm.rowNorms) rule for rule. The engine op that dispatches here has
+ * already checked the arguments and that they all live on this device.
+ *
+ * <p>A rule reads only what lives as long as the graph does: the op's inputs and its own output. What
+ * the cpu keeps from the forward in Java arrays (batch norm's statistics, a loss's differences, the
+ * labels) is worked out again, or uploaded again, in the rule, since device memory has no garbage
+ * collector to take it back when a graph is dropped without a backward pass.
  */
 public final class CudaOps implements DeviceOps {
     private final CudaDevice device;
@@ -191,6 +202,356 @@ public final class CudaOps implements DeviceOps {
         CudaArray out = device.allocate(1);
         kernels.sum(data(a), out, scale);
         return Tensor.fromDeviceOp(name, out, new int[0], g -> kernels.axpy(grad(a), scale, cuda(g), 0, a.numel()), a);
+    }
+
+    /**
+     * {@code scale} · the sum of {@code a} down to {@code kept}; each element's gradient is the gradient
+     * of the sum it went into, times scale.
+     */
+    @Override
+    public Tensor sumToShape(String op, Tensor a, int[] kept, int[] outShape, float scale) {
+        int[] shape = a.shape();
+        CudaArray out = device.allocate(Shape.numel(kept));
+        kernels.fill(out, 0f);
+        kernels.sumInto(data(a), shape, out, kept, scale);
+        return Tensor.fromDeviceOp(op, out, outShape, g -> {
+            CudaArray scaled = cuda(g);
+            if (scale != 1f) {
+                scaled = device.allocate(g.length());
+                kernels.scale(scaled, scale, cuda(g));
+            }
+            kernels.binary(BinaryOp.ADD, grad(a), shape, scaled, kept, grad(a), shape, false); // grad += g spread back
+            if (scaled != g) scaled.release();
+        }, a);
+    }
+
+    // ---- element-wise functions (Pointwise, Activations) -----------------------------------------
+
+    @Override
+    public Tensor unary(String op, UnaryOp function, Tensor a) {
+        CudaArray x = data(a);
+        CudaArray y = device.allocate(a.numel());
+        kernels.unary(function, y, x);
+        return Tensor.fromDeviceOp(op, y, a.shape(), g -> kernels.unaryBackward(function, grad(a), x, y, cuda(g)), a);
+    }
+
+    // ---- per channel (Normalization) -------------------------------------------------------------
+
+    /** x · scale + shift per channel, then the leaky ReLU: dx = scale·g, dscale = Σ g·x, dshift = Σ g. */
+    @Override
+    public Tensor channelAffine(Tensor x, Tensor scale, Tensor shift, float leakySlope) {
+        String op = leakySlope == NO_ACTIVATION ? "channelAffine" : "channelAffine+leakyRelu";
+        Channels ch = Channels.of(x);
+        CudaArray y = device.allocate(x.numel());
+        kernels.channelAffine(data(x), ch.n, ch.c, ch.hw, data(scale), shift == null ? null : data(shift), leakySlope, y);
+        Tensor[] inputs = shift == null ? new Tensor[] {x, scale} : new Tensor[] {x, scale, shift};
+        return Tensor.fromDeviceOp(op, y, x.shape(), dy -> {
+            CudaArray gate = leakySlope == NO_ACTIVATION ? cuda(dy) : y; // the activation's output says where it passed dy
+            if (x.requiresGrad()) kernels.channelCombine(cuda(dy), gate, leakySlope, data(x), ch.n, ch.c, ch.hw, data(scale), null, null, grad(x));
+            boolean wantScale = scale.requiresGrad(), wantShift = shift != null && shift.requiresGrad();
+            if (wantScale || wantShift) {
+                CudaArray sumDy = device.allocate(ch.c), sumDyX = device.allocate(ch.c);
+                kernels.channelGradientSums(cuda(dy), gate, leakySlope, data(x), null, ch.n, ch.c, ch.hw, sumDy, sumDyX);
+                if (wantScale) kernels.axpy(grad(scale), 1f, sumDyX, 1, ch.c);
+                if (wantShift) kernels.axpy(grad(shift), 1f, sumDy, 1, ch.c);
+                sumDy.release();
+                sumDyX.release();
+            }
+        }, inputs);
+    }
+
+    /**
+     * Batch normalisation per channel, then the leaky ReLU: in training with the batch's statistics
+     * (and the running ones updated in place), in eval with the running ones. The backward rule is
+     * Normalization's analytic one: {@code dx = scale·g + b·x + k} per channel in training, {@code scale·g}
+     * in eval, {@code dγ = Σ g·x̂}, {@code dβ = Σ g}.
+     */
+    @Override
+    public Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                            boolean training, float momentum, float eps, float leakySlope) {
+        String op = leakySlope == NO_ACTIVATION ? "batchNorm" : "batchNorm+leakyRelu";
+        if (x.dim() < 2) throw new IllegalArgumentException(op + ": input must be [N, C], [N, C, L] or [N, C, H, W], got " + Shape.str(x.shape()));
+        Channels ch = Channels.of(x);
+        int count = ch.n * ch.hw;
+        if (!training && (runningMean == null || runningVar == null)) {
+            throw new IllegalArgumentException(op + ": eval mode normalises with the running statistics, but runningMean or runningVar is null");
+        }
+        if (training && count < 2) {
+            throw new IllegalArgumentException(op + ": training needs more than one value per channel to estimate a variance, got input "
+                    + Shape.str(x.shape()));
+        }
+        ChannelStatistics s = statistics(x, gamma, beta, runningMean, runningVar, training, eps);
+        if (training && runningMean != null && runningVar != null) {
+            kernels.updateRunningStats(data(runningMean), data(runningVar), s.mean, s.var, momentum, count, ch.c);
+        }
+        CudaArray y = device.allocate(x.numel());
+        kernels.channelAffine(data(x), ch.n, ch.c, ch.hw, s.scale, s.shift, leakySlope, y);
+        s.release();
+        Tensor[] inputs = Arrays.stream(new Tensor[] {x, gamma, beta}).filter(t -> t != null).toArray(Tensor[]::new);
+        return Tensor.fromDeviceOp(op, y, x.shape(), dy -> {
+            // The statistics again, from x (the same kernels give the same bits) or, in eval mode, from the
+            // running ones as they are now: a training pass of this layer in between would have moved them.
+            ChannelStatistics t = statistics(x, gamma, beta, runningMean, runningVar, training, eps);
+            CudaArray gate = leakySlope == NO_ACTIVATION ? cuda(dy) : y;
+            boolean wantX = x.requiresGrad();
+            boolean wantGamma = gamma != null && gamma.requiresGrad(), wantBeta = beta != null && beta.requiresGrad();
+            CudaArray sumDy = device.allocate(ch.c), sumDyCentered = device.allocate(ch.c);
+            if (wantX && training || wantGamma || wantBeta) {
+                kernels.channelGradientSums(cuda(dy), gate, leakySlope, data(x), t.mean, ch.n, ch.c, ch.hw, sumDy, sumDyCentered);
+            }
+            if (wantX && training) {
+                CudaArray b = device.allocate(ch.c), k = device.allocate(ch.c);
+                kernels.batchNormGradientCoefficients(sumDy, sumDyCentered, t.scale, t.invStd, t.mean, count, ch.c, b, k);
+                kernels.channelCombine(cuda(dy), gate, leakySlope, data(x), ch.n, ch.c, ch.hw, t.scale, b, k, grad(x));
+                b.release();
+                k.release();
+            } else if (wantX) { // eval: mean and σ are constants
+                kernels.channelCombine(cuda(dy), gate, leakySlope, data(x), ch.n, ch.c, ch.hw, t.scale, null, null, grad(x));
+            }
+            int[] perChannel = {ch.c};
+            if (wantGamma) kernels.binary(BinaryOp.MUL, sumDyCentered, perChannel, t.invStd, perChannel, grad(gamma), perChannel, true);
+            if (wantBeta) kernels.axpy(grad(beta), 1f, sumDy, 1, ch.c);
+            sumDy.release();
+            sumDyCentered.release();
+            t.release();
+        }, inputs);
+    }
+
+    /** x seen as [n, c, hw] around its channel dimension 1. */
+    private record Channels(int n, int c, int hw) {
+        static Channels of(Tensor x) {
+            int n = x.size(0), c = x.size(1);
+            return new Channels(n, c, n == 0 || c == 0 ? 0 : x.numel() / (n * c));
+        }
+    }
+
+    /** A channel's mean and variance (the running ones in eval, not owned), 1/σ, and the output's scale and shift. */
+    private record ChannelStatistics(CudaArray mean, CudaArray var, CudaArray invStd, CudaArray scale, CudaArray shift, boolean ownsMoments) {
+        void release() {
+            if (ownsMoments) {
+                mean.release();
+                var.release();
+            }
+            invStd.release();
+            scale.release();
+            shift.release();
+        }
+    }
+
+    private ChannelStatistics statistics(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, boolean training, float eps) {
+        Channels ch = Channels.of(x);
+        CudaArray mean, var;
+        if (training) {
+            mean = device.allocate(ch.c);
+            var = device.allocate(ch.c);
+            kernels.channelMoments(data(x), ch.n, ch.c, ch.hw, mean, var);
+        } else {
+            mean = data(runningMean);
+            var = data(runningVar);
+        }
+        CudaArray invStd = device.allocate(ch.c), scale = device.allocate(ch.c), shift = device.allocate(ch.c);
+        kernels.batchNormCoefficients(mean, var, gamma == null ? null : data(gamma), beta == null ? null : data(beta), eps, ch.c,
+                invStd, scale, shift);
+        return new ChannelStatistics(mean, var, invStd, scale, shift, training);
+    }
+
+    /** ‖v_r‖ per row of v seen as [rows, rest]; ∂‖v_r‖/∂v_r = v_r / ‖v_r‖. */
+    @Override
+    public Tensor rowNorms(Tensor v) {
+        int rows = v.size(0);
+        int cols = v.numel() / Math.max(1, rows);
+        CudaArray vd = data(v);
+        CudaArray norms = device.allocate(rows);
+        kernels.rowNorms(vd, rows, cols, norms);
+        return Tensor.fromDeviceOp("weightNorm.rowNorms", norms, new int[] {rows},
+                g -> kernels.rowNormsBackward(vd, norms, cuda(g), rows, cols, grad(v)), v);
+    }
+
+    // ---- along a dimension (Reductions) ----------------------------------------------------------
+
+    /** log Σ exp(a) along dim; d lse / dx = softmax(x) = exp(x − lse). */
+    @Override
+    public Tensor logSumExp(Tensor a, int dim, boolean keepDim) {
+        Along r = Along.of("logSumExp", a, dim);
+        CudaArray x = data(a);
+        CudaArray lse = device.allocate(r.rows());
+        kernels.logSumExp(x, r.outer, r.n, r.inner, lse);
+        return Tensor.fromDeviceOp("logSumExp", lse, r.resultShape(keepDim),
+                g -> kernels.softmaxBackward(SoftmaxOf.LOG_SUM_EXP, x, lse, cuda(g), r.outer, r.n, r.inner, grad(a)), a);
+    }
+
+    /** softmax along dim; dx = y·g − y·Σ y·g. */
+    @Override
+    public Tensor softmax(Tensor a, int dim) {
+        return softmax("softmax", SoftmaxOf.SOFTMAX, a, dim);
+    }
+
+    /** log softmax along dim; dx = g − softmax·Σ g. */
+    @Override
+    public Tensor logSoftmax(Tensor a, int dim) {
+        return softmax("logSoftmax", SoftmaxOf.LOG_SOFTMAX, a, dim);
+    }
+
+    private Tensor softmax(String op, SoftmaxOf of, Tensor a, int dim) {
+        Along r = Along.of(op, a, dim);
+        CudaArray y = device.allocate(a.numel());
+        kernels.softmax(data(a), r.outer, r.n, r.inner, of == SoftmaxOf.LOG_SOFTMAX, y);
+        return Tensor.fromDeviceOp(op, y, a.shape(), g -> kernels.softmaxBackward(of, y, null, cuda(g), r.outer, r.n, r.inner, grad(a)), a);
+    }
+
+    /** The index of the maximum along dim, copied to the host (which waits for the device). */
+    @Override
+    public int[] argmax(Tensor a, int dim) {
+        Along r = Along.of("argmax", a, dim);
+        CudaArray index = device.allocate(r.rows());
+        kernels.argmax(data(a), r.outer, r.n, r.inner, index);
+        float[] host = new float[r.rows()];
+        index.copyToHost(host);
+        index.release();
+        int[] indices = new int[host.length];
+        for (int i = 0; i < host.length; i++) indices[i] = (int) host[i];
+        return indices;
+    }
+
+    /** A tensor seen as [outer, n, inner] around dimension {@code dim}, as the engine's Reductions sees it. */
+    private record Along(int[] shape, int dim, int outer, int n, int inner) {
+        static Along of(String op, Tensor a, int dim) {
+            int[] shape = a.shape();
+            int d = Shape.dim(op, dim, shape.length);
+            int outer = 1, inner = 1;
+            for (int i = 0; i < d; i++) outer *= shape[i];
+            for (int i = d + 1; i < shape.length; i++) inner *= shape[i];
+            return new Along(shape, d, outer, shape[d], inner);
+        }
+
+        int rows() {
+            return outer * inner;
+        }
+
+        int[] resultShape(boolean keepDim) {
+            if (keepDim) {
+                int[] s = shape.clone();
+                s[dim] = 1;
+                return s;
+            }
+            int[] s = new int[shape.length - 1];
+            for (int i = 0, j = 0; i < shape.length; i++) if (i != dim) s[j++] = shape[i];
+            return s;
+        }
+    }
+
+    // ---- losses (Losses) -------------------------------------------------------------------------
+
+    /**
+     * Cross-entropy against int labels with label smoothing ε, averaged over the rows; the gradient is
+     * (softmax(x) − target)·g/N. The labels go to the device as ints, in one copy (again in backward).
+     */
+    @Override
+    public Tensor crossEntropy(Tensor logits, int[] labels, float labelSmoothing) {
+        int n = logits.size(0), k = logits.size(1);
+        float onLabel = 1f - labelSmoothing; // target = uniform + onLabel at the label
+        float uniform = labelSmoothing / k;
+        int[] y = labels.clone();
+        CudaArray x = data(logits);
+        CudaArray labelsOnDevice = device.upload(y);
+        CudaArray rowLosses = device.allocate(n);
+        kernels.crossEntropy(x, labelsOnDevice, onLabel, uniform, n, k, rowLosses);
+        CudaArray loss = device.allocate(1);
+        kernels.sum(rowLosses, loss, 1f / n);
+        rowLosses.release();
+        labelsOnDevice.release();
+        return Tensor.fromDeviceOp("crossEntropy", loss, new int[0], g -> {
+            CudaArray labelsAgain = device.upload(y);
+            kernels.crossEntropyBackward(x, labelsAgain, cuda(g), onLabel, uniform, n, k, grad(logits));
+            labelsAgain.release();
+        }, logits);
+    }
+
+    /** mean((a − b)²); d/da = 2(a − b)/count · g, d/db its negative. */
+    @Override
+    public Tensor mse(Tensor a, Tensor b) {
+        int[] shape = a.shape();
+        int count = a.numel();
+        CudaArray squares = binary(BinaryOp.SUB, a, b, shape);
+        kernels.binary(BinaryOp.MUL, squares, shape, squares, shape, squares, shape, false);
+        CudaArray loss = device.allocate(1);
+        kernels.sum(squares, loss, 1f / count);
+        squares.release();
+        return Tensor.fromDeviceOp("mse", loss, new int[0], g -> {
+            CudaArray diffTimesG = binary(BinaryOp.SUB, a, b, shape);
+            kernels.binary(BinaryOp.MUL, diffTimesG, shape, cuda(g), new int[0], diffTimesG, shape, false);
+            if (a.requiresGrad()) kernels.axpy(grad(a), 2f / count, diffTimesG, 1, count);
+            if (b.requiresGrad()) kernels.axpy(grad(b), -2f / count, diffTimesG, 1, count);
+            diffTimesG.release();
+        }, a, b);
+    }
+
+    // ---- noise (Stochastic) ----------------------------------------------------------------------
+
+    /** a + std·z, z the engine's normal stream for {@code seed}; the gradient passes through unchanged. */
+    @Override
+    public Tensor gaussianNoise(Tensor a, float std, long seed) {
+        CudaArray out = device.allocate(a.numel());
+        kernels.gaussian(out, data(a), 0f, std, seed);
+        return Tensor.fromDeviceOp("gaussianNoise", out, a.shape(), a::accumulateDeviceGrad, a);
+    }
+
+    // ---- joining and cutting (Shapes) ------------------------------------------------------------
+
+    /** Joins along dim; each input's gradient is its own block of g. */
+    @Override
+    public Tensor concat(int dim, Tensor... ts) {
+        int[] first = ts[0].shape();
+        int outer = product(first, 0, dim), inner = product(first, dim + 1, first.length);
+        int total = 0;
+        int[] offsets = new int[ts.length]; // where each input starts along dim
+        for (int i = 0; i < ts.length; i++) {
+            offsets[i] = total;
+            total += ts[i].size(dim);
+        }
+        int[] outShape = first.clone();
+        outShape[dim] = total;
+        int stride = total * inner;
+        CudaArray out = device.allocate(outer * stride);
+        for (int i = 0; i < ts.length; i++) {
+            int run = ts[i].size(dim) * inner;
+            kernels.copyRuns(data(ts[i]), 0, run, out, offsets[i] * inner, stride, outer, run, false);
+        }
+        return Tensor.fromDeviceOp("concat", out, outShape, g -> {
+            for (int i = 0; i < ts.length; i++) {
+                if (!ts[i].requiresGrad()) continue;
+                int run = ts[i].size(dim) * inner;
+                kernels.copyRuns(cuda(g), offsets[i] * inner, stride, grad(ts[i]), 0, run, outer, run, true);
+            }
+        }, ts);
+    }
+
+    /** Elements [start, start + length) along dim; the gradient goes back to the same place. */
+    @Override
+    public Tensor narrow(Tensor a, int dim, int start, int length) {
+        int[] shape = a.shape();
+        int outer = product(shape, 0, dim), inner = product(shape, dim + 1, shape.length);
+        int[] outShape = shape.clone();
+        outShape[dim] = length;
+        int run = length * inner;
+        int stride = shape[dim] * inner;
+        CudaArray out = device.allocate(outer * run);
+        kernels.copyRuns(data(a), start * inner, stride, out, 0, run, outer, run, false);
+        return Tensor.fromDeviceOp("narrow", out, outShape,
+                g -> kernels.copyRuns(cuda(g), 0, run, grad(a), start * inner, stride, outer, run, true), a);
+    }
+
+    private static int product(int[] shape, int from, int to) {
+        int p = 1;
+        for (int i = from; i < to; i++) p *= shape[i];
+        return p;
+    }
+
+    // ---- the optimiser ---------------------------------------------------------------------------
+
+    @Override
+    public DeviceAdam adam() {
+        return new MultiTensorAdam(device);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

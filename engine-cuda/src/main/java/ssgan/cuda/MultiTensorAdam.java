@@ -2,25 +2,16 @@ package ssgan.cuda;
 
 import java.util.Arrays;
 import java.util.List;
+import ssgan.engine.device.DeviceAdam;
+import ssgan.engine.device.DeviceArray;
 
 /**
- * Adam for every parameter tensor of a model in one kernel launch (adam.cu). The kernel reads the tensors
- * through tables of device addresses; those are uploaded when the set of arrays changes (the first step,
- * or when a gradient buffer was replaced), so a steady training loop launches one kernel per step and
- * copies nothing.
+ * Adam for every parameter tensor of a model in one kernel launch (adam.cu): the {@link DeviceAdam} that
+ * nn's Adam gets on this device, one per optimiser. The kernel reads the tensors through tables of device
+ * addresses; those are uploaded when the set of arrays changes (the first step, or when a gradient buffer
+ * was replaced), so a steady training loop launches one kernel per step and copies nothing.
  */
-public final class MultiTensorAdam {
-    /**
-     * One step's constants: nn's {@code AdamKernel.Coefficients}, field by field (and adam.cu's
-     * AdamCoefficients struct), computed on the host once per step.
-     */
-    public record Coefficients(float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float l2, float decay,
-                               float stepSize, float invBiasCorrection2, float epsInside, float epsOutside) {
-        float[] struct() {
-            return new float[] {beta1, oneMinusBeta1, beta2, oneMinusBeta2, l2, decay, stepSize, invBiasCorrection2, epsInside, epsOutside};
-        }
-    }
-
+public final class MultiTensorAdam implements DeviceAdam {
     /** A grid's y dimension, one tensor per row, is at most 65535. */
     static final int MAX_TENSORS = 65535;
 
@@ -39,7 +30,9 @@ public final class MultiTensorAdam {
      * Updates every {@code params[i]} with {@code grads[i]}, and its moments {@code expAvgs[i]} and
      * {@code expAvgSqs[i]} in place; the lists run in parallel, and each tensor's four arrays have one length.
      */
-    public void step(List<CudaArray> params, List<CudaArray> grads, List<CudaArray> expAvgs, List<CudaArray> expAvgSqs, Coefficients c) {
+    @Override
+    public void step(List<? extends DeviceArray> params, List<? extends DeviceArray> grads, List<? extends DeviceArray> expAvgs,
+                     List<? extends DeviceArray> expAvgSqs, Coefficients c) {
         int count = params.size();
         if (grads.size() != count || expAvgs.size() != count || expAvgSqs.size() != count) {
             throw new IllegalArgumentException("adam: " + count + " parameters, " + grads.size() + " gradients, "
@@ -58,8 +51,10 @@ public final class MultiTensorAdam {
         }
         long[][] addresses = {addresses(params), addresses(grads), addresses(expAvgs), addresses(expAvgSqs)};
         if (!Arrays.deepEquals(addresses, uploaded) || !Arrays.equals(sizes, uploadedSizes)) upload(addresses, sizes);
+        float[] struct = {c.beta1(), c.oneMinusBeta1(), c.beta2(), c.oneMinusBeta2(), c.l2(), c.decay(), c.stepSize(),
+            c.invBiasCorrection2(), c.epsInside(), c.epsOutside()}; // adam.cu's AdamCoefficients
         device.kernels().launchAdam(CudaKernels.blocks(longest), count, tables[0].address(), tables[1].address(),
-                tables[2].address(), tables[3].address(), tables[4].address(), c.struct());
+                tables[2].address(), tables[3].address(), tables[4].address(), struct);
     }
 
     private void upload(long[][] addresses, int[] sizes) {
@@ -76,9 +71,9 @@ public final class MultiTensorAdam {
         uploadedSizes = sizes;
     }
 
-    private static long[] addresses(List<CudaArray> arrays) {
+    private long[] addresses(List<? extends DeviceArray> arrays) {
         long[] a = new long[arrays.size()];
-        for (int i = 0; i < a.length; i++) a[i] = arrays.get(i).address();
+        for (int i = 0; i < a.length; i++) a[i] = device.cuda(arrays.get(i)).address();
         return a;
     }
 }

@@ -10,10 +10,17 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import ssgan.engine.autograd.GradMode;
 import ssgan.engine.device.Device;
+import ssgan.engine.ops.Activations;
 import ssgan.engine.ops.Arithmetic;
+import ssgan.engine.ops.Losses;
 import ssgan.engine.ops.MatMul;
+import ssgan.engine.ops.Normalization;
+import ssgan.engine.ops.Pointwise;
 import ssgan.engine.ops.Reductions;
+import ssgan.engine.ops.Shapes;
+import ssgan.engine.ops.Stochastic;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Storage;
@@ -127,6 +134,167 @@ class CudaOpsTest {
 
     @ParameterizedTest
     @MethodSource("ssgan.cuda.Gpu#devices")
+    void elementWiseFunctionsMatchTheCpu(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(10);
+        checkAgainstCpu(gpu, "tanh", in -> Activations.tanh(in[0]), scaled(Tensor.randn(rng, 37, 11), 3f));
+        checkAgainstCpu(gpu, "softplus", in -> Activations.softplus(in[0]), scaled(Tensor.randn(rng, 37, 11), 30f)); // both tails
+        checkAgainstCpu(gpu, "sigmoid", in -> Activations.sigmoid(in[0]), scaled(Tensor.randn(rng, 37, 11), 5f));
+        checkAgainstCpu(gpu, "exp", in -> Pointwise.exp(in[0]), Tensor.randn(rng, 37, 11));
+        checkAgainstCpu(gpu, "abs", in -> Pointwise.abs(in[0]), Tensor.randn(rng, 37, 11));
+        checkAgainstCpu(gpu, "log", in -> Pointwise.log(in[0]), Arithmetic.addScalar(Tensor.rand(rng, 37, 11), 0.5f));
+        checkAgainstCpu(gpu, "sqrt", in -> Pointwise.sqrt(in[0]), Arithmetic.addScalar(Tensor.rand(rng, 37, 11), 0.5f));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void channelAffineMatchesTheCpuWithEveryActivation(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(11);
+        for (float slope : new float[] {Normalization.NO_ACTIVATION, 0f, 0.2f}) {
+            for (int[] shape : new int[][] {{13, 7}, {5, 7, 3}}) {
+                String what = "channelAffine slope " + slope + " " + Shape.str(shape);
+                checkAgainstCpu(gpu, what, in -> Normalization.channelAffine(in[0], in[1], in[2], slope),
+                        Tensor.randn(rng, shape), Tensor.randn(rng, 7), Tensor.randn(rng, 7));
+                checkAgainstCpu(gpu, what + ", no shift", in -> Normalization.channelAffine(in[0], in[1], null, slope),
+                        Tensor.randn(rng, shape), Tensor.randn(rng, 7));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void batchNormMatchesTheCpuInBothModesAndUpdatesTheRunningStatistics(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(12);
+        for (boolean training : new boolean[] {true, false}) {
+            for (float slope : new float[] {Normalization.NO_ACTIVATION, 0.2f}) {
+                for (int[] shape : new int[][] {{10, 37}, {5, 7, 3}}) {
+                    int c = shape[1];
+                    Tensor x = Arithmetic.addScalar(Tensor.randn(rng, shape), 2f); // away from zero mean: the centring matters
+                    Tensor gamma = Tensor.randn(rng, c), beta = Tensor.randn(rng, c);
+                    Tensor runningMean = Tensor.randn(rng, c), runningVar = Arithmetic.addScalar(Tensor.rand(rng, c), 0.5f);
+                    float[] cpuMean = runningMean.data().clone(), cpuVar = runningVar.data().clone();
+                    Tensor gpuMean = runningMean.to(gpu), gpuVar = runningVar.to(gpu);
+                    String what = (training ? "batchNorm train" : "batchNorm eval") + " slope " + slope + " " + Shape.str(shape);
+                    checkAgainstCpu(gpu, what,
+                            in -> Normalization.batchNorm(in[0], in[1], in[2], cpuMean, cpuVar, training, 0.1f, 1e-5f, slope),
+                            in -> gpu.ops().batchNorm(in[0], in[1], in[2], gpuMean, gpuVar, training, 0.1f, 1e-5f, slope),
+                            x, gamma, beta);
+                    Gpu.assertRelativeError(what + ": running mean", cpuMean, gpuMean.to(Device.CPU).data());
+                    Gpu.assertRelativeError(what + ": running variance", cpuVar, gpuVar.to(Device.CPU).data());
+                }
+            }
+        }
+        // No scale or shift, and no running statistics: batch statistics alone.
+        checkAgainstCpu(gpu, "batchNorm, not affine",
+                in -> Normalization.batchNorm(in[0], null, null, null, null, true, 0.1f, 1e-5f),
+                in -> gpu.ops().batchNorm(in[0], null, null, null, null, true, 0.1f, 1e-5f, Normalization.NO_ACTIVATION),
+                Tensor.randn(rng, 9, 5));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void theSoftmaxFamilyAndArgmaxMatchTheCpuAlongEveryDimension(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(13);
+        for (int[] shape : new int[][] {{37, 10}, {3, 5, 4}}) {
+            for (int dim = 0; dim < shape.length; dim++) {
+                int d = dim;
+                String where = Shape.str(shape) + " dim " + d;
+                Tensor x = scaled(Tensor.randn(rng, shape), 4f);
+                checkAgainstCpu(gpu, "logSumExp " + where, in -> Reductions.logSumExp(in[0], d, false), x);
+                checkAgainstCpu(gpu, "logSumExp keepDim " + where, in -> Reductions.logSumExp(in[0], d, true), x);
+                checkAgainstCpu(gpu, "softmax " + where, in -> Reductions.softmax(in[0], d), x);
+                checkAgainstCpu(gpu, "logSoftmax " + where, in -> Reductions.logSoftmax(in[0], d), x);
+                assertArrayEquals(Reductions.argmax(x, d), Reductions.argmax(x.to(gpu), d), "argmax " + where);
+            }
+        }
+        Tensor ties = Tensor.of(new float[] {1, 3, 3, 2, Float.NaN, 0, Float.NaN, Float.NaN}, 4, 2);
+        assertArrayEquals(Reductions.argmax(ties, 1), Reductions.argmax(ties.to(gpu), 1), "ties go to the first; numbers beat NaN");
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void lossesMatchTheCpu(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(14);
+        int[] labels = new int[37];
+        for (int i = 0; i < labels.length; i++) labels[i] = rng.nextInt(10);
+        for (float smoothing : new float[] {0f, 0.1f}) {
+            checkAgainstCpu(gpu, "crossEntropy smoothing " + smoothing, in -> Losses.crossEntropy(in[0], labels, smoothing),
+                    scaled(Tensor.randn(rng, 37, 10), 3f));
+        }
+        checkAgainstCpu(gpu, "mse", in -> Losses.mse(in[0], in[1]), Tensor.randn(rng, 13, 17), Tensor.randn(rng, 13, 17));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void sumsAndMeansOverDimensionsMatchTheCpu(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(15);
+        checkAgainstCpu(gpu, "mean over 0", in -> Reductions.mean(in[0], false, 0), Tensor.randn(rng, 37, 11));
+        checkAgainstCpu(gpu, "sum over 1, kept", in -> Reductions.sum(in[0], true, 1), Tensor.randn(rng, 3, 5, 4));
+        checkAgainstCpu(gpu, "mean over 0 and 2", in -> Reductions.mean(in[0], false, 0, 2), Tensor.randn(rng, 3, 5, 4));
+        checkAgainstCpu(gpu, "sum over -1", in -> Reductions.sum(in[0], false, -1), Tensor.randn(rng, 3, 5, 4));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void concatSplitAndNarrowMatchTheCpu(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(16);
+        checkAgainstCpu(gpu, "concat 0", in -> Shapes.concat(0, in[0], in[1], in[2]),
+                Tensor.randn(rng, 3, 5), Tensor.randn(rng, 4, 5), Tensor.randn(rng, 2, 5));
+        checkAgainstCpu(gpu, "concat 1", in -> Shapes.concat(1, in[0], in[1]), Tensor.randn(rng, 3, 2, 4), Tensor.randn(rng, 3, 5, 4));
+        checkAgainstCpu(gpu, "narrow", in -> Shapes.narrow(in[0], 1, 2, 3), Tensor.randn(rng, 3, 7, 4));
+        // Split, then put the pieces back weighted differently: each piece's gradient goes to its own rows.
+        checkAgainstCpu(gpu, "split", in -> {
+            Tensor[] parts = Shapes.split(in[0], 0, 3, 4, 2);
+            return Shapes.concat(0, Arithmetic.mulScalar(parts[2], 3f), parts[0], Arithmetic.mulScalar(parts[1], -2f));
+        }, Tensor.randn(rng, 9, 6));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void gaussianNoiseDrawsTheCpusNoiseFromTheSameSeed(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(17);
+        Rng cpuNoise = new Rng(5), gpuNoise = new Rng(5);
+        checkAgainstCpu(gpu, "gaussianNoise",
+                in -> Stochastic.gaussianNoise(in[0], 0.5f, true, cpuNoise),
+                in -> Stochastic.gaussianNoise(in[0], 0.5f, true, gpuNoise), Tensor.randn(rng, 37, 11));
+        assertEquals(cpuNoise.state(), gpuNoise.state(), "each draws one long from its generator");
+        Tensor x = Tensor.randn(rng, 3, 4).to(gpu);
+        assertSame(x, Stochastic.gaussianNoise(x, 0.5f, false, gpuNoise), "no noise in eval mode");
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void rowNormsAreTheNormsOfTheRowsAndTheirGradient(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(18);
+        int rows = 37, cols = 300;
+        Tensor v = Tensor.randn(rng, rows, cols);
+        v.data()[5 * cols + 7] = 0; // and a zero row, whose gradient is 0
+        java.util.Arrays.fill(v.data(), 9 * cols, 10 * cols, 0f);
+        Tensor g = Tensor.randn(rng, rows);
+        Tensor dv = v.to(gpu).requiresGrad(true);
+        Tensor norms = gpu.ops().rowNorms(dv);
+        norms.backward(g.to(gpu));
+        double[] expected = new double[rows], expectedGrad = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += (double) v.data()[r * cols + j] * v.data()[r * cols + j];
+            expected[r] = Math.sqrt(s);
+            for (int j = 0; j < cols; j++) expectedGrad[r * cols + j] = s == 0 ? 0 : g.data()[r] / expected[r] * v.data()[r * cols + j];
+        }
+        Gpu.assertRelativeError("rowNorms: value", expected, norms.to(Device.CPU).data());
+        Gpu.assertRelativeError("rowNorms: gradient", expectedGrad, dv.grad().to(Device.CPU).data());
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
     void broadcastingBeyondFourDimensionsSaysSo(Supplier<CudaDevice> device) {
         CudaDevice gpu = device.get();
         Tensor a = Tensor.zeros(2, 3, 4, 5, 6).to(gpu);
@@ -155,18 +323,57 @@ class CudaOpsTest {
         assertEquals(before, gpu.driverAllocations(), "steps after the first reuse the memory of the one before");
     }
 
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void everyOpGivesItsMemoryBackWithOrWithoutABackwardPass(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(19);
+        Tensor x = Tensor.randn(rng, 12, 20).to(gpu);
+        Tensor w = Tensor.randn(rng, 6, 20).to(gpu).requiresGrad(true);
+        Tensor gamma = Tensor.ones(6).to(gpu), beta = Tensor.zeros(6).to(gpu).requiresGrad(true);
+        Tensor runningMean = Tensor.zeros(6).to(gpu), runningVar = Tensor.ones(6).to(gpu);
+        int[] labels = {0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5};
+        Rng noise = new Rng(20);
+        long before = 0;
+        for (int step = 0; step < 4; step++) {
+            if (step == 2) before = gpu.driverAllocations(); // the free lists settle in two steps, as gradient buffers appear
+            try (Storage.Scope scope = Storage.scope()) {
+                Tensor h = gpu.ops().batchNorm(MatMul.linear(x, w, null), gamma, beta, runningMean, runningVar, true, 0.1f, 1e-5f, 0.2f);
+                h = Stochastic.gaussianNoise(Activations.softplus(h), 0.3f, true, noise);
+                Tensor[] halves = Shapes.split(h, 0, 6, 6);
+                Tensor logits = Shapes.concat(0, halves[1], halves[0]);
+                Tensor loss = Arithmetic.add(Losses.crossEntropy(logits, labels, 0.1f),
+                        Reductions.mean(Activations.softplus(Reductions.logSumExp(logits, 1, false))));
+                loss = Arithmetic.add(loss, Losses.mse(Reductions.mean(h, false, 0), Reductions.mean(Reductions.softmax(logits, 1), false, 0)));
+                Normalization.channelAffine(h, gamma, beta, 0f); // a branch that backward never reaches
+                loss.backward();
+                try (var noGrad = GradMode.noGrad()) { // and a pass without a graph
+                    Losses.crossEntropy(Normalization.channelAffine(MatMul.linear(x, w, null), gamma, beta, 0f), labels, 0f);
+                }
+            }
+        }
+        assertEquals(before, gpu.driverAllocations(), "later steps reuse the memory of the ones before: nothing is left behind");
+    }
+
     /**
      * Runs {@code op} on the cpu inputs and on copies of them on the GPU, and compares the values; then
      * sends one random output gradient back through both and compares every input's gradient.
      */
     private static void checkAgainstCpu(CudaDevice gpu, String what, Function<Tensor[], Tensor> op, Tensor... cpu) {
+        checkAgainstCpu(gpu, what, op, op, cpu);
+    }
+
+    /** The same, for an op that is called one way on the cpu and another on the GPU. */
+    private static void checkAgainstCpu(CudaDevice gpu, String what, Function<Tensor[], Tensor> cpuOp, Function<Tensor[], Tensor> gpuOp,
+                                        Tensor... cpu) {
         Tensor[] onGpu = new Tensor[cpu.length];
         for (int i = 0; i < cpu.length; i++) {
+            cpu[i].clearGrad(); // an input may come from an earlier check
             cpu[i].requiresGrad(true);
             onGpu[i] = cpu[i].to(gpu).requiresGrad(true);
         }
-        Tensor expected = op.apply(cpu);
-        Tensor actual = op.apply(onGpu);
+        Tensor expected = cpuOp.apply(cpu);
+        Tensor actual = gpuOp.apply(onGpu);
         assertSame(gpu, actual.device(), what + ": the result stays on the GPU");
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         Gpu.assertRelativeError(what + ": value", expected.data(), actual.to(Device.CPU).data());
@@ -177,6 +384,11 @@ class CudaOpsTest {
         for (int i = 0; i < cpu.length; i++) {
             Gpu.assertRelativeError(what + ": gradient of input " + i, cpu[i].gradData(), onGpu[i].grad().to(Device.CPU).data());
         }
+    }
+
+    /** t·s, as a new leaf. */
+    private static Tensor scaled(Tensor t, float s) {
+        return Tensor.of(Arithmetic.mulScalar(t, s).data(), t.shape());
     }
 
     /** Uniform in ±[0.5, 1.5): divisors whose gradients −a/b² stay moderate. */

@@ -2,11 +2,13 @@ package ssgan.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import ssgan.engine.device.DeviceUnavailableException;
 import ssgan.engine.kernels.BinaryOp;
+import ssgan.engine.kernels.GaussianKernel;
+import ssgan.engine.kernels.UnaryOp;
 
 /**
  * A {@link CudaApi} with no GPU behind it: device memory is heap buffers, and each kernel is a plain
@@ -41,9 +45,11 @@ final class EmulatedCudaApi implements CudaApi {
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
     private static final Pattern PARAMETER = Pattern.compile("\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.(\\w+)\\s+\\w+(?:\\[(\\d+)\\])?");
 
-    /** Allocations by base address: each at its own multiple of 2^32, so an address splits into base and offset. */
-    private final Map<Long, ByteBuffer> memory = new HashMap<>();
-    private long allocations;
+    /**
+     * Allocation i (from 1) lives at address i·2^32, so that an address splits into the allocation's
+     * number and an offset; a freed one is null. (A list, not a map: kernels look memory up per element.)
+     */
+    private final List<ByteBuffer> memory = new ArrayList<>(Collections.singletonList(null));
 
     @Override
     public String deviceName() {
@@ -58,14 +64,14 @@ final class EmulatedCudaApi implements CudaApi {
     @Override
     public long allocate(long bytes) {
         assertTrue(bytes > 0 && bytes < (1L << 32), "allocate " + bytes + " bytes");
-        long address = ++allocations << 32;
-        memory.put(address, ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN));
-        return address;
+        memory.add(ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN));
+        return (long) (memory.size() - 1) << 32;
     }
 
     @Override
     public void free(long address) {
-        assertTrue(memory.remove(address) != null, "free of an address that is not allocated");
+        assertTrue(offset(address) == 0 && buffer(address) != null, "free of an address that allocate did not return");
+        memory.set((int) (address >>> 32), null);
     }
 
     @Override
@@ -187,12 +193,80 @@ final class EmulatedCudaApi implements CudaApi {
                     setFloat(target, c, getFloat(target, c) + s);
                 }
             }
+            case "unary" -> {
+                UnaryOp op = UnaryOp.values()[(Integer) args[0]];
+                long y = (Long) args[1], x = (Long) args[2];
+                for (int i = 0; i < (Integer) args[3]; i++) setFloat(y, i, op.apply(getFloat(x, i)));
+            }
+            case "unary_backward" -> {
+                UnaryOp op = UnaryOp.values()[(Integer) args[0]];
+                long gradX = (Long) args[1], x = (Long) args[2], y = (Long) args[3], g = (Long) args[4];
+                for (int i = 0; i < (Integer) args[5]; i++) {
+                    setFloat(gradX, i, getFloat(gradX, i) + op.derivative(getFloat(x, i), getFloat(y, i)) * getFloat(g, i));
+                }
+            }
+            case "copy_runs" -> {
+                long dst = (Long) args[0], src = (Long) args[2];
+                int dstStride = (Integer) args[1], srcStride = (Integer) args[3], runs = (Integer) args[4], run = (Integer) args[5];
+                boolean accumulate = (Integer) args[6] != 0;
+                for (int r = 0; r < runs; r++) {
+                    for (int j = 0; j < run; j++) {
+                        float v = getFloat(src, r * srcStride + j);
+                        setFloat(dst, r * dstStride + j, accumulate ? getFloat(dst, r * dstStride + j) + v : v);
+                    }
+                }
+            }
+            case "channel_moments", "channel_gradient_sums", "row_norms" -> {
+                assertEquals(CudaKernels.THREADS, blockX, "block_sum needs BLOCK_SUM_THREADS threads");
+                perBlockSum(f.name(), args);
+            }
+            case "batch_norm_coefficients", "update_running_stats", "batch_norm_gradient_coefficients" -> perChannelConstants(f.name(), args);
+            case "channel_affine" -> {
+                long x = (Long) args[0], scale = (Long) args[1], shift = (Long) args[2], y = (Long) args[4];
+                float slope = (Float) args[3];
+                int c = (Integer) args[5], hw = (Integer) args[6];
+                for (int i = 0; i < (Integer) args[7]; i++) {
+                    int ch = i / hw % c;
+                    float z = getFloat(x, i) * getFloat(scale, ch) + (shift == 0 ? 0f : getFloat(shift, ch));
+                    setFloat(y, i, z > 0 ? z : slope * z);
+                }
+            }
+            case "channel_combine" -> {
+                long dy = (Long) args[0], gate = (Long) args[1], x = (Long) args[3], a = (Long) args[4], b = (Long) args[5], k = (Long) args[6];
+                long dx = (Long) args[7];
+                float slope = (Float) args[2];
+                int c = (Integer) args[8], hw = (Integer) args[9];
+                for (int i = 0; i < (Integer) args[10]; i++) {
+                    int ch = i / hw % c;
+                    float v = getFloat(a, ch) * gated(getFloat(dy, i), getFloat(gate, i), slope);
+                    if (b != 0) v = v + getFloat(b, ch) * getFloat(x, i) + getFloat(k, ch);
+                    setFloat(dx, i, getFloat(dx, i) + v);
+                }
+            }
+            case "row_norms_backward" -> {
+                long v = (Long) args[0], norms = (Long) args[1], g = (Long) args[2], dv = (Long) args[3];
+                int cols = (Integer) args[5];
+                for (int i = 0; i < (Integer) args[4] * cols; i++) {
+                    float norm = getFloat(norms, i / cols);
+                    float a = norm > 0 ? getFloat(g, i / cols) / norm : 0f;
+                    setFloat(dv, i, getFloat(dv, i) + a * getFloat(v, i));
+                }
+            }
+            case "log_sum_exp", "softmax", "softmax_backward", "argmax" -> alongDim(f.name(), args);
+            case "cross_entropy", "cross_entropy_backward" -> crossEntropy(f.name(), args);
             case "gaussian" -> {
-                long out = (Long) args[0], x = (Long) args[1];
-                long seed = ((Integer) args[5] & 0xFFFFFFFFL) | (long) (Integer) args[6] << 32;
-                for (int j = 0; j < (Integer) args[2]; j++) {
-                    float z = (float) Philox.sample(seed, (Long) args[7], j);
-                    setFloat(out, j, (x == 0 ? 0f : getFloat(x, j)) + (Float) args[3] + (Float) args[4] * z);
+                long out = (Long) args[0], x = (Long) args[1], seed = (Long) args[5];
+                int n = (Integer) args[2];
+                double mean = (Float) args[3], std = (Float) args[4];
+                for (int p = 0; 2 * p < n; p++) { // random.cu's loop step, in Java's double arithmetic
+                    long h = GaussianKernel.hash(seed, p);
+                    double u = 1.0 - ((h >>> 9) & 0x7f_ffff) * 0x1p-23;
+                    double t = (h >>> 41) * 0x1p-23;
+                    double radius = Math.sqrt(-2.0 * StrictMath.log(u));
+                    double[] z = {radius * StrictMath.cos(2.0 * Math.PI * t), radius * StrictMath.sin(2.0 * Math.PI * t)};
+                    for (int j = 2 * p; j < Math.min(2 * p + 2, n); j++) {
+                        setFloat(out, j, (x == 0 ? 0f : getFloat(x, j)) + (float) (mean + std * z[j - 2 * p]));
+                    }
                 }
             }
             case "adam" -> adam(gridY, args);
@@ -209,16 +283,240 @@ final class EmulatedCudaApi implements CudaApi {
         boolean accumulate = (Integer) args[12] != 0;
         assertTrue(blockX == CudaKernels.GEMM_THREADS && blockY == CudaKernels.GEMM_THREADS, "sgemm: block of 16 × 16 threads");
         assertTrue(gridX * CudaKernels.GEMM_TILE >= n && gridY * CudaKernels.GEMM_TILE >= m, "sgemm: the grid covers C");
+        // Read into arrays once: a model's layers are millions of products, too many for a lookup each.
+        float[] as = read(a, k == 0 ? 0 : (transA ? (k - 1) * lda + m : (m - 1) * lda + k));
+        float[] bs = read(b, k == 0 ? 0 : (transB ? (n - 1) * ldb + k : (k - 1) * ldb + n));
+        float[] cs = read(c, (m - 1) * ldc + n);
+        // op(A)'s rows and op(B)'s columns laid out contiguously, so that each dot product streams
+        float[] rows = new float[m * k], columns = new float[n * k];
+        for (int p = 0; p < k; p++) {
+            for (int i = 0; i < m; i++) rows[i * k + p] = as[transA ? p * lda + i : i * lda + p];
+            for (int j = 0; j < n; j++) columns[j * k + p] = bs[transB ? j * ldb + p : p * ldb + j];
+        }
+        float[] sums = new float[4];
         for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float s = 0;
+            for (int j0 = 0; j0 < n; j0 += 4) {
+                // Four dot products side by side, each in k order as a thread of sgemm adds: independent
+                // chains, so the JIT overlaps them.
+                int width = Math.min(4, n - j0);
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int row = i * k, b0 = j0 * k, b1 = Math.min(j0 + 1, n - 1) * k, b2 = Math.min(j0 + 2, n - 1) * k, b3 = Math.min(j0 + 3, n - 1) * k;
                 for (int p = 0; p < k; p++) {
-                    s += getFloat(a, transA ? p * lda + i : i * lda + p) * getFloat(b, transB ? j * ldb + p : p * ldb + j);
+                    float x = rows[row + p];
+                    s0 += x * columns[b0 + p];
+                    s1 += x * columns[b1 + p];
+                    s2 += x * columns[b2 + p];
+                    s3 += x * columns[b3 + p];
                 }
-                float v = alpha * s;
-                setFloat(c, i * ldc + j, accumulate ? getFloat(c, i * ldc + j) + v : v);
+                sums[0] = s0;
+                sums[1] = s1;
+                sums[2] = s2;
+                sums[3] = s3;
+                for (int w = 0; w < width; w++) {
+                    int at = i * ldc + j0 + w;
+                    float v = alpha * sums[w];
+                    cs[at] = accumulate ? cs[at] + v : v;
+                }
             }
         }
+        write(c, cs);
+    }
+
+    /** {@code count} floats from {@code address} on. */
+    private float[] read(long address, int count) {
+        float[] values = new float[Math.max(0, count)];
+        buffer(address).slice(offset(address), 4 * values.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return values;
+    }
+
+    /** {@code values} into memory from {@code address} on. */
+    private void write(long address, float[] values) {
+        buffer(address).slice(offset(address), 4 * values.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
+    }
+
+    /** normalization.cu's kernels that give each channel (or row) a block and add up with block_sum. */
+    private void perBlockSum(String kernel, Object[] args) {
+        if (kernel.equals("row_norms")) {
+            long v = (Long) args[0], norms = (Long) args[1];
+            int cols = (Integer) args[3];
+            for (int r = 0; r < (Integer) args[2]; r++) {
+                float s = 0;
+                for (int j = 0; j < cols; j++) s += getFloat(v, r * cols + j) * getFloat(v, r * cols + j);
+                setFloat(norms, r, (float) Math.sqrt(s));
+            }
+            return;
+        }
+        boolean moments = kernel.equals("channel_moments");
+        long x = (Long) args[moments ? 0 : 3];
+        int n = (Integer) args[moments ? 1 : 5], c = (Integer) args[moments ? 2 : 6], hw = (Integer) args[moments ? 3 : 7];
+        int count = n * hw;
+        for (int ch = 0; ch < c; ch++) {
+            if (moments) {
+                double s = 0, squares = 0;
+                for (int e = 0; e < count; e++) s += getFloat(x, channelIndex(e, ch, c, hw));
+                double m = s / count;
+                for (int e = 0; e < count; e++) {
+                    double d = getFloat(x, channelIndex(e, ch, c, hw)) - m;
+                    squares += d * d;
+                }
+                setFloat((Long) args[4], ch, (float) m);
+                setFloat((Long) args[5], ch, (float) (squares / count));
+            } else { // channel_gradient_sums
+                long dy = (Long) args[0], gate = (Long) args[1], center = (Long) args[4];
+                float slope = (Float) args[2];
+                float m = center == 0 ? 0f : getFloat(center, ch);
+                double s = 0, sc = 0;
+                for (int e = 0; e < count; e++) {
+                    int i = channelIndex(e, ch, c, hw);
+                    float g = gated(getFloat(dy, i), getFloat(gate, i), slope);
+                    s += g;
+                    sc += (double) g * (getFloat(x, i) - m);
+                }
+                setFloat((Long) args[8], ch, (float) s);
+                setFloat((Long) args[9], ch, (float) sc);
+            }
+        }
+    }
+
+    /** normalization.cu's one-thread-per-channel kernels. */
+    private void perChannelConstants(String kernel, Object[] args) {
+        switch (kernel) {
+            case "batch_norm_coefficients" -> {
+                long mean = (Long) args[0], var = (Long) args[1], gamma = (Long) args[2], beta = (Long) args[3];
+                float eps = (Float) args[4];
+                for (int ch = 0; ch < (Integer) args[5]; ch++) {
+                    float is = (float) (1.0 / Math.sqrt((double) getFloat(var, ch) + (double) eps));
+                    float s = (gamma == 0 ? 1f : getFloat(gamma, ch)) * is;
+                    setFloat((Long) args[6], ch, is);
+                    setFloat((Long) args[7], ch, s);
+                    setFloat((Long) args[8], ch, (beta == 0 ? 0f : getFloat(beta, ch)) - getFloat(mean, ch) * s);
+                }
+            }
+            case "update_running_stats" -> {
+                long runningMean = (Long) args[0], runningVar = (Long) args[1], mean = (Long) args[2], var = (Long) args[3];
+                float momentum = (Float) args[4];
+                int count = (Integer) args[5];
+                double unbiased = (double) count / (count - 1);
+                for (int ch = 0; ch < (Integer) args[6]; ch++) {
+                    setFloat(runningMean, ch, (1 - momentum) * getFloat(runningMean, ch) + momentum * getFloat(mean, ch));
+                    setFloat(runningVar, ch, (float) ((1 - momentum) * getFloat(runningVar, ch) + momentum * getFloat(var, ch) * unbiased));
+                }
+            }
+            default -> { // batch_norm_gradient_coefficients
+                long sumDy = (Long) args[0], sumDyCentered = (Long) args[1], scale = (Long) args[2], invStd = (Long) args[3], mean = (Long) args[4];
+                int count = (Integer) args[5];
+                for (int ch = 0; ch < (Integer) args[6]; ch++) {
+                    double meanDy = getFloat(sumDy, ch) / (double) count;
+                    double meanDyXhat = getFloat(sumDyCentered, ch) * (double) getFloat(invStd, ch) / count;
+                    double bc = -(double) getFloat(scale, ch) * getFloat(invStd, ch) * meanDyXhat;
+                    setFloat((Long) args[7], ch, (float) bc);
+                    setFloat((Long) args[8], ch, (float) (-getFloat(scale, ch) * meanDy - bc * getFloat(mean, ch)));
+                }
+            }
+        }
+    }
+
+    /** along_dim.cu's kernels over rows of [outer, n, inner], one row at a time. */
+    private void alongDim(String kernel, Object[] args) {
+        boolean backward = kernel.equals("softmax_backward");
+        int base = backward ? 5 : 2;
+        int outer = (Integer) args[base], n = (Integer) args[base + 1], inner = (Integer) args[base + 2];
+        for (int r = 0; r < outer * inner; r++) {
+            int at = r / inner * n * inner + r % inner;
+            switch (kernel) {
+                case "log_sum_exp" -> setFloat((Long) args[1], r, rowLogSumExp((Long) args[0], at, n, inner));
+                case "softmax" -> {
+                    long x = (Long) args[0];
+                    float lse = rowLogSumExp(x, at, n, inner);
+                    for (int k = 0; k < n; k++) {
+                        float d = getFloat(x, at + k * inner) - lse;
+                        setFloat((Long) args[1], at + k * inner, (Integer) args[5] != 0 ? (float) StrictMath.exp(d) : d);
+                    }
+                }
+                case "argmax" -> {
+                    long x = (Long) args[0];
+                    int best = 0;
+                    float bestValue = getFloat(x, at);
+                    for (int k = 1; k < n; k++) {
+                        float v = getFloat(x, at + k * inner);
+                        if (v > bestValue || (Float.isNaN(bestValue) && !Float.isNaN(v))) {
+                            best = k;
+                            bestValue = v;
+                        }
+                    }
+                    setFloat((Long) args[1], r, best);
+                }
+                default -> softmaxBackwardRow((Integer) args[0], (Long) args[1], (Long) args[2], (Long) args[3], (Long) args[4], r, at, n, inner);
+            }
+        }
+    }
+
+    private void softmaxBackwardRow(int of, long v, long lse, long g, long dx, int r, int at, int n, int inner) {
+        CudaKernels.SoftmaxOf which = CudaKernels.SoftmaxOf.values()[of];
+        if (which == CudaKernels.SoftmaxOf.LOG_SUM_EXP) {
+            for (int k = 0; k < n; k++) {
+                int i = at + k * inner;
+                setFloat(dx, i, getFloat(dx, i) + (float) StrictMath.exp(getFloat(v, i) - getFloat(lse, r)) * getFloat(g, r));
+            }
+            return;
+        }
+        boolean softmax = which == CudaKernels.SoftmaxOf.SOFTMAX;
+        float sum = 0;
+        for (int k = 0; k < n; k++) {
+            int i = at + k * inner;
+            sum += softmax ? getFloat(v, i) * getFloat(g, i) : getFloat(g, i);
+        }
+        for (int k = 0; k < n; k++) {
+            int i = at + k * inner;
+            float y = getFloat(v, i);
+            float d = softmax ? y * getFloat(g, i) - y * sum : getFloat(g, i) - (float) StrictMath.exp(y) * sum;
+            setFloat(dx, i, getFloat(dx, i) + d);
+        }
+    }
+
+    /** along_dim.cu's cross_entropy and its backward; the labels are ints. */
+    private void crossEntropy(String kernel, Object[] args) {
+        boolean backward = kernel.equals("cross_entropy_backward");
+        long x = (Long) args[0], labels = (Long) args[1];
+        int at = backward ? 3 : 2;
+        float onLabel = (Float) args[at], uniform = (Float) args[at + 1];
+        int rows = (Integer) args[at + 2], k = (Integer) args[at + 3];
+        float a = backward ? getFloat((Long) args[2], 0) / rows : 0f;
+        for (int r = 0; r < rows; r++) {
+            int label = buffer(labels).getInt(offset(labels) + 4 * r);
+            float lse = rowLogSumExp(x, r * k, k, 1);
+            if (backward) {
+                long dx = (Long) args[7];
+                for (int j = 0; j < k; j++) {
+                    float p = (float) StrictMath.exp(getFloat(x, r * k + j) - lse) - uniform;
+                    if (j == label) p -= onLabel;
+                    setFloat(dx, r * k + j, getFloat(dx, r * k + j) + a * p);
+                }
+            } else {
+                float sum = 0;
+                if (uniform != 0f) for (int j = 0; j < k; j++) sum += getFloat(x, r * k + j);
+                float targetDotX = onLabel * getFloat(x, r * k + label) + uniform * sum;
+                setFloat((Long) args[6], r, (float) ((double) lse - targetDotX));
+            }
+        }
+    }
+
+    /** along_dim.cu's row_log_sum_exp: exp in double, the sum rounded to float, its log in double. */
+    private float rowLogSumExp(long x, int at, int n, int inner) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) m = Math.max(m, getFloat(x, at + k * inner));
+        if (Float.isInfinite(m)) return m;
+        double s = 0;
+        for (int k = 0; k < n; k++) s += StrictMath.exp(getFloat(x, at + k * inner) - m);
+        return m + (float) StrictMath.log((float) s);
+    }
+
+    private static int channelIndex(int e, int ch, int c, int hw) {
+        return (e / hw * c + ch) * hw + e % hw;
+    }
+
+    private static float gated(float dy, float gate, float slope) {
+        return gate > 0 ? dy : slope * dy;
     }
 
     private void adam(int tensors, Object[] args) {
@@ -281,11 +579,11 @@ final class EmulatedCudaApi implements CudaApi {
     }
 
     private ByteBuffer buffer(long address) {
-        ByteBuffer b = memory.get(address & ~0xFFFFFFFFL);
-        assertTrue(b != null, "0x" + Long.toHexString(address) + " is not in allocated memory (freed, or never allocated)");
+        long number = address >>> 32;
+        ByteBuffer b = number > 0 && number < memory.size() ? memory.get((int) number) : null;
+        if (b == null) fail("0x" + Long.toHexString(address) + " is not in allocated memory (freed, or never allocated)");
         return b;
     }
-
     private static int offset(long address) {
         return (int) address;
     }

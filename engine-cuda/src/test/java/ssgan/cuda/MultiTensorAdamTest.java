@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import ssgan.engine.device.DeviceAdam;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.testing.Approx;
 
@@ -69,10 +70,10 @@ class MultiTensorAdamTest {
     }
 
     /** The step's constants, as nn's Adam computes them (bias corrections in double). */
-    private static MultiTensorAdam.Coefficients coefficients(Options o, int t) {
+    private static DeviceAdam.Coefficients coefficients(Options o, int t) {
         double bc1 = 1 - StrictMath.pow(o.beta1(), t);
         double bc2 = 1 - StrictMath.pow(o.beta2(), t);
-        return new MultiTensorAdam.Coefficients(o.beta1(), 1 - o.beta1(), o.beta2(), 1 - o.beta2(),
+        return new DeviceAdam.Coefficients(o.beta1(), 1 - o.beta1(), o.beta2(), 1 - o.beta2(),
                 o.decoupled() ? 0f : o.weightDecay(), o.decoupled() ? 1 - o.lr() * o.weightDecay() : 1f,
                 (float) (o.lr() / bc1), (float) (1 / bc2), o.epsInsideSqrt() ? o.eps() : 0f, o.epsInsideSqrt() ? 0f : o.eps());
     }

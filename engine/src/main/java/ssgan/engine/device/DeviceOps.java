@@ -1,5 +1,6 @@
 package ssgan.engine.device;
 
+import ssgan.engine.kernels.UnaryOp;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -56,6 +57,88 @@ public interface DeviceOps {
     /** The mean of all elements, a 0-dimensional tensor. */
     default Tensor mean(Tensor a) {
         throw missing("mean");
+    }
+
+    /**
+     * {@code scale} · (the sum of {@code a} down to {@code kept}, its shape with 1 on the summed
+     * dimensions), shaped {@code outShape} ({@code kept}, or {@code kept} without those dimensions): sum and
+     * mean over dimensions (see {@code Reductions.sum(Tensor, boolean, int...)}).
+     */
+    default Tensor sumToShape(String op, Tensor a, int[] kept, int[] outShape, float scale) {
+        throw missing(op);
+    }
+
+    /** An element-wise function under the given op name (tanh, softplus, exp, ...; see {@code Pointwise}). */
+    default Tensor unary(String op, UnaryOp function, Tensor a) {
+        throw missing(op);
+    }
+
+    /** x · scale + shift per channel, then a leaky ReLU (see {@code Normalization.channelAffine}). */
+    default Tensor channelAffine(Tensor x, Tensor scale, Tensor shift, float leakySlope) {
+        throw missing("channelAffine");
+    }
+
+    /**
+     * Batch normalisation, then a leaky ReLU (see {@code Normalization.batchNorm}), with the running
+     * statistics as tensors on this device (null when not tracked), updated in place in training mode.
+     */
+    default Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                             boolean training, float momentum, float eps, float leakySlope) {
+        throw missing("batchNorm");
+    }
+
+    /** Cross-entropy of logits [N, K] against labels on the host, label-smoothed (see {@code Losses.crossEntropy}). */
+    default Tensor crossEntropy(Tensor logits, int[] labels, float labelSmoothing) {
+        throw missing("crossEntropy");
+    }
+
+    default Tensor mse(Tensor a, Tensor b) {
+        throw missing("mse");
+    }
+
+    /**
+     * {@code a + std·z}, z the engine's stream of normal samples for {@code seed}, sample j at element j:
+     * what {@code Rng.addGaussian} gives with the same seed (see {@code Stochastic.gaussianNoise}).
+     */
+    default Tensor gaussianNoise(Tensor a, float std, long seed) {
+        throw missing("gaussianNoise");
+    }
+
+    default Tensor logSumExp(Tensor a, int dim, boolean keepDim) {
+        throw missing("logSumExp");
+    }
+
+    default Tensor softmax(Tensor a, int dim) {
+        throw missing("softmax");
+    }
+
+    default Tensor logSoftmax(Tensor a, int dim) {
+        throw missing("logSoftmax");
+    }
+
+    /** The index of the maximum along {@code dim}, on the host (see {@code Reductions.argmax}). */
+    default int[] argmax(Tensor a, int dim) {
+        throw missing("argmax");
+    }
+
+    /** Joins tensors along dimension {@code dim} (already checked and non-negative). */
+    default Tensor concat(int dim, Tensor... tensors) {
+        throw missing("concat");
+    }
+
+    /** Elements {@code [start, start+length)} along dimension {@code dim} (already checked and non-negative). */
+    default Tensor narrow(Tensor a, int dim, int start, int length) {
+        throw missing("narrow");
+    }
+
+    /** ‖v_r‖ for each row r of v seen as [rows, rest] (see nn's {@code WeightNorm.rowNorms}). */
+    default Tensor rowNorms(Tensor v) {
+        throw missing("weightNorm.rowNorms");
+    }
+
+    /** An Adam update for one optimiser's parameters on this device (nn's {@code Adam} asks for one). */
+    default DeviceAdam adam() {
+        throw missing("adam");
     }
 
     /** The error for an op this device has no kernel for. */

@@ -1,5 +1,7 @@
 package ssgan.engine.ops;
 
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.BinaryOp;
 import ssgan.engine.kernels.Broadcast;
 import ssgan.engine.kernels.Elementwise;
@@ -40,6 +42,8 @@ public final class Losses {
         if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
             throw new IllegalArgumentException("crossEntropy: label smoothing must be in [0, 1], got " + labelSmoothing);
         }
+        DeviceOps device = Devices.opsFor("crossEntropy", logits);
+        if (device != null) return device.crossEntropy(logits, labels, labelSmoothing);
         float onLabel = 1f - labelSmoothing; // target = uniform + onLabel at the label
         float uniform = labelSmoothing / k;
         float[] x = logits.data();
@@ -72,6 +76,8 @@ public final class Losses {
         if (!java.util.Arrays.equals(shape, b.shape())) {
             throw new IllegalArgumentException("mse: shapes " + Shape.str(shape) + " and " + Shape.str(b.shape()) + " differ");
         }
+        DeviceOps device = Devices.opsFor("mse", a, b);
+        if (device != null) return device.mse(a, b);
         int count = a.numel();
         float[] diff = Storage.take(count);   // kept for the backward rule, which gives it back
         Elementwise.binary(BinaryOp.SUB, a.data(), b.data(), diff, count, false);

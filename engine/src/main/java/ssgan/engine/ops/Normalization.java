@@ -1,5 +1,7 @@
 package ssgan.engine.ops;
 
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.BatchNormKernels;
 import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Shape;
@@ -163,6 +165,8 @@ public final class Normalization {
         if (scale == null) throw new IllegalArgumentException(op + ": scale is required (use an add for a shift alone)");
         checkChannels(op, "scale", scale, c, shape);
         checkChannels(op, "shift", shift, c, shape);
+        DeviceOps device = Devices.opsFor(op, x, scale, shift);
+        if (device != null) return device.channelAffine(x, scale, shift, leakySlope);
         long start = OpProfile.start();
         float[] y = Storage.take(x.numel());
         float[] shiftData = shift == null ? new float[c] : shift.data();

@@ -1,5 +1,7 @@
 package ssgan.engine.ops;
 
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.kernels.UnaryOp;
 import ssgan.engine.tensor.Storage;
@@ -45,6 +47,8 @@ public final class Pointwise {
 
     /** Any {@link UnaryOp} as a differentiable op: forward f(x), backward f'(x)·g. */
     static Tensor unary(String name, UnaryOp op, Tensor a) {
+        DeviceOps device = Devices.opsFor(name, a);
+        if (device != null) return device.unary(name, op, a);
         float[] x = a.data();
         float[] out = Storage.take(x.length);
         Elementwise.unary(op, x, out, x.length);

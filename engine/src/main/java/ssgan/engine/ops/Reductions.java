@@ -1,5 +1,7 @@
 package ssgan.engine.ops;
 
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.AlongDim;
 import ssgan.engine.kernels.BinaryOp;
 import ssgan.engine.kernels.Broadcast;
@@ -58,6 +60,8 @@ public final class Reductions {
             }
         }
         float scale = mean ? 1f / count : 1f;
+        DeviceOps device = Devices.opsFor(name, a);
+        if (device != null) return device.sumToShape(name, a, kept, keepDim ? kept : removeDims(shape, reduced), scale);
         float[] out = Storage.zeroed(Shape.numel(kept));   // sumInto adds
         Broadcast.sumInto(a.data(), shape, out, kept);
         if (mean) Elementwise.scale(out, scale, out, out.length);
@@ -93,6 +97,8 @@ public final class Reductions {
      */
     public static int[] argmax(Tensor a, int dim) {
         Along r = Along.of("argmax", a, dim);
+        DeviceOps device = Devices.opsFor("argmax", a);
+        if (device != null) return device.argmax(a, dim);
         int[] indices = new int[r.outer * r.inner];
         AlongDim.max(a.data(), r.outer, r.n, r.inner, null, indices);
         return indices;
@@ -102,6 +108,8 @@ public final class Reductions {
     /** log Σ exp(a) along {@code dim}, computed as m + log Σ exp(a − m) with m the maximum: no overflow. */
     public static Tensor logSumExp(Tensor a, int dim, boolean keepDim) {
         Along r = Along.of("logSumExp", a, dim);
+        DeviceOps device = Devices.opsFor("logSumExp", a);
+        if (device != null) return device.logSumExp(a, dim, keepDim);
         float[] x = a.data();
         float[] lse = new float[r.outer * r.inner];
         AlongDim.logSumExp(x, r.outer, r.n, r.inner, lse);
@@ -118,6 +126,8 @@ public final class Reductions {
     /** log softmax(a) along {@code dim} = a − logSumExp(a). */
     public static Tensor logSoftmax(Tensor a, int dim) {
         Along r = Along.of("logSoftmax", a, dim);
+        DeviceOps device = Devices.opsFor("logSoftmax", a);
+        if (device != null) return device.logSoftmax(a, dim);
         float[] x = a.data();
         float[] lse = new float[r.outer * r.inner];
         AlongDim.logSumExp(x, r.outer, r.n, r.inner, lse);
@@ -137,6 +147,8 @@ public final class Reductions {
     /** softmax(a) along {@code dim} = exp(a − logSumExp(a)): stable for large values. */
     public static Tensor softmax(Tensor a, int dim) {
         Along r = Along.of("softmax", a, dim);
+        DeviceOps device = Devices.opsFor("softmax", a);
+        if (device != null) return device.softmax(a, dim);
         float[] x = a.data();
         float[] lse = new float[r.outer * r.inner];
         AlongDim.logSumExp(x, r.outer, r.n, r.inner, lse);

@@ -1,5 +1,7 @@
 package ssgan.engine.ops;
 
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.Layout;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Storage;
@@ -81,6 +83,8 @@ public final class Shapes {
         int inner = inner(first, d);
         int[] outShape = first.clone();
         outShape[d] = total;
+        DeviceOps device = Devices.opsFor("concat", ts);
+        if (device != null) return device.concat(d, ts);
         float[] out = Storage.take(outer * total * inner);
         int[] offsets = new int[ts.length]; // where each input starts along dim
         for (int i = 0, at = 0; i < ts.length; at += ts[i].size(d), i++) {
@@ -135,6 +139,8 @@ public final class Shapes {
             throw new IllegalArgumentException("narrow: range [" + start + ", " + (start + length) + ") is outside dimension "
                     + dim + " of shape " + Shape.str(shape));
         }
+        DeviceOps device = Devices.opsFor("narrow", a);
+        if (device != null) return device.narrow(a, d, start, length);
         int outer = outer(shape, d);
         int inner = inner(shape, d);
         int[] outShape = shape.clone();

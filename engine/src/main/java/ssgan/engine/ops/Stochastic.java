@@ -1,5 +1,7 @@
 package ssgan.engine.ops;
 
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.BinaryOp;
 import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.tensor.Rng;
@@ -33,6 +35,8 @@ public final class Stochastic {
     public static Tensor gaussianNoise(Tensor a, float std, boolean training, Rng rng) {
         if (!(std >= 0f)) throw new IllegalArgumentException("gaussianNoise: standard deviation must be ≥ 0, got " + std);
         if (!training || std == 0f) return a;
+        DeviceOps device = Devices.opsFor("gaussianNoise", a);
+        if (device != null) return device.gaussianNoise(a, std, rng.nextLong());   // one long, as Rng.addGaussian takes
         float[] out = Storage.take(a.numel());
         rng.addGaussian(a.data(), out, std);
         return Tensor.fromOp("gaussianNoise", out, a.shape(), a::passGradient, a);

@@ -1,5 +1,9 @@
 package ssgan.nn.layers;
 
+import ssgan.engine.device.Device;
+import ssgan.engine.device.DeviceArray;
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.ops.Normalization;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.Module;
@@ -56,11 +60,27 @@ public abstract class BatchNorm extends Module {
         checkInput(input);
         // Without running statistics there is nothing else to normalise with, so batch statistics are used in both modes.
         boolean useBatchStatistics = isTraining() || runningMean == null;
+        DeviceOps device = Devices.opsFor("batchNorm", input, weight, bias, runningMean, runningVar);
+        if (device != null) {
+            // The buffers moved with the module, so the running statistics go as tensors on the device.
+            Tensor out = device.batchNorm(input, weight, bias, runningMean, runningVar, useBatchStatistics, momentum, eps, slope);
+            if (isTraining() && batchesTracked != null) countBatchOnDevice();
+            return out;
+        }
         Tensor out = Normalization.batchNorm(input, weight, bias,
                 runningMean == null ? null : runningMean.data(), runningVar == null ? null : runningVar.data(),
                 useBatchStatistics, momentum, eps, slope);
         if (isTraining() && batchesTracked != null) batchesTracked.data()[0] += 1;
         return out;
+    }
+
+    /** num_batches_tracked += 1 where it lives, without a copy to the host and back (which would wait for the device). */
+    private void countBatchOnDevice() {
+        Device device = batchesTracked.device();
+        DeviceArray one = device.allocate(1);
+        device.fill(one, 1f);
+        device.addInto(batchesTracked.deviceData(), one);
+        one.release();
     }
 
     /** γ, or null when not affine. */

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ssgan.engine.autograd.GradMode;
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.Reduce;
 import ssgan.engine.ops.Arithmetic;
 import ssgan.engine.tensor.Shape;
@@ -55,6 +57,8 @@ public final class WeightNorm {
      * Backward: ∂‖v_r‖/∂v_r = v_r / ‖v_r‖.
      */
     public static Tensor rowNorms(Tensor v) {
+        DeviceOps device = Devices.opsFor("weightNorm.rowNorms", v);
+        if (device != null) return device.rowNorms(v);
         int rows = v.size(0);
         int cols = v.numel() / Math.max(1, rows);
         float[] vd = v.data();

@@ -1,8 +1,14 @@
 package ssgan.nn.optim;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import ssgan.engine.device.Device;
+import ssgan.engine.device.DeviceAdam;
+import ssgan.engine.device.DeviceArray;
 import ssgan.engine.kernels.Simd;
 import ssgan.engine.parallel.Parallel;
 import ssgan.engine.tensor.Tensor;
@@ -18,6 +24,10 @@ import ssgan.engine.tensor.Tensor;
  *
  * <p>State, like PyTorch's, is per parameter and created on its first step: {@code step.NAME} (a float
  * scalar; exact up to 2^24 steps), {@code exp_avg.NAME} and {@code exp_avg_sq.NAME}.
+ *
+ * <p>Parameters that live on a device ({@code Module.moveTo}) keep their moments there too, and the
+ * device updates them all in one go ({@link DeviceAdam}), with the same arithmetic and constants. Move
+ * the model before the first step: moments do not follow a parameter to another device.
  */
 public final class Adam extends Optimizer {
     /** Where epsilon enters the denominator. */
@@ -85,9 +95,27 @@ public final class Adam extends Optimizer {
         }
     }
 
+    /** A device parameter's moments and step count, on its device, allocated (as zeros) on its first update. */
+    private static final class DeviceMoments {
+        int step;
+        final DeviceArray m;
+        final DeviceArray v;
+
+        DeviceMoments(Tensor p) {
+            Device device = p.device();
+            m = device.allocate(p.numel());
+            v = device.allocate(p.numel());
+            device.fill(m, 0f);
+            device.fill(v, 0f);
+        }
+    }
+
     private final Options options;
     private final AdamKernel kernel;
     private final IdentityHashMap<Tensor, Moments> moments = new IdentityHashMap<>();
+    private final IdentityHashMap<Tensor, DeviceMoments> deviceMoments = new IdentityHashMap<>();
+    /** The device's update for this optimiser's parameters, made on the first step that finds them there. */
+    private DeviceAdam deviceAdam;
 
     public Adam(Map<String, Tensor> parameters, Options options) {
         this(parameters, options, KERNEL);
@@ -112,6 +140,7 @@ public final class Adam extends Optimizer {
     @Override
     public void step() {
         for (Tensor p : parameters().values()) {
+            if (p.isOnDevice()) continue;   // below, all in one go
             float[] grad = p.gradData();
             if (grad == null) continue;
             Moments s = moments.computeIfAbsent(p, t -> new Moments(t.numel()));
@@ -120,6 +149,46 @@ public final class Adam extends Optimizer {
             float[] data = p.data();
             Parallel.forRange(data.length, GRAIN, (chunk, from, to) -> kernel.update(data, grad, s.m, s.v, from, to, c));
         }
+        stepOnDevice();
+    }
+
+    /**
+     * Updates the parameters that live on a device and have a gradient there: one call to the device per
+     * step count (so one in all, unless some parameter missed a step and is a step behind).
+     */
+    private void stepOnDevice() {
+        Device device = null;
+        Map<Integer, List<Tensor>> byStep = new TreeMap<>();
+        for (Map.Entry<String, Tensor> e : parameters().entrySet()) {
+            Tensor p = e.getValue();
+            if (!p.isOnDevice() || p.deviceGradData() == null) continue;
+            if (moments.containsKey(p)) {
+                throw new IllegalStateException("Adam: parameter '" + e.getKey() + "' moved to " + p.device().name()
+                        + " after its first step, and its moments stayed on the cpu; move the model before the first step");
+            }
+            if (device == null) device = p.device();
+            if (p.device() != device) {
+                throw new IllegalArgumentException("Adam: parameters on " + device.name() + " and " + p.device().name() + "; move the model to one device");
+            }
+            DeviceMoments s = deviceMoments.computeIfAbsent(p, DeviceMoments::new);
+            s.step++;
+            byStep.computeIfAbsent(s.step, t -> new ArrayList<>()).add(p);
+        }
+        if (device == null) return;
+        if (deviceAdam == null) deviceAdam = device.ops().adam();
+        byStep.forEach((t, params) -> {
+            List<DeviceArray> data = new ArrayList<>(), grads = new ArrayList<>(), m = new ArrayList<>(), v = new ArrayList<>();
+            for (Tensor p : params) {
+                DeviceMoments s = deviceMoments.get(p);
+                data.add(p.deviceData());
+                grads.add(p.deviceGradData());
+                m.add(s.m);
+                v.add(s.v);
+            }
+            AdamKernel.Coefficients c = coefficients(t);
+            deviceAdam.step(data, grads, m, v, new DeviceAdam.Coefficients(c.beta1(), c.oneMinusBeta1(), c.beta2(), c.oneMinusBeta2(),
+                    c.l2(), c.decay(), c.stepSize(), c.invBiasCorrection2(), c.epsInside(), c.epsOutside()));
+        });
     }
 
     // region coefficients (copied into docs/book/06-adam-and-averaging.md; DocsJavaFenceTest checks the copy)
@@ -145,6 +214,12 @@ public final class Adam extends Optimizer {
     public LinkedHashMap<String, Tensor> state() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         parameters().forEach((name, p) -> {
+            DeviceMoments d = deviceMoments.get(p);
+            if (d != null) {   // copies on the host: a checkpoint is written from there
+                out.put("step." + name, Tensor.scalar(d.step));
+                out.put("exp_avg." + name, Tensor.onDevice(d.m, p.shape()).to(Device.CPU));
+                out.put("exp_avg_sq." + name, Tensor.onDevice(d.v, p.shape()).to(Device.CPU));
+            }
             Moments s = moments.get(p);
             if (s == null) return;
             out.put("step." + name, Tensor.scalar(s.step));
@@ -179,6 +254,21 @@ public final class Adam extends Optimizer {
             }
         });
         moments.clear();
-        moments.putAll(loaded);
+        for (DeviceMoments d : deviceMoments.values()) {
+            d.m.release();
+            d.v.release();
+        }
+        deviceMoments.clear();
+        loaded.forEach((p, s) -> {
+            if (!p.isOnDevice()) {
+                moments.put(p, s);
+                return;
+            }
+            DeviceMoments d = new DeviceMoments(p);   // a device parameter's moments go where it is
+            d.step = s.step;
+            d.m.copyFromHost(s.m);
+            d.v.copyFromHost(s.v);
+            deviceMoments.put(p, d);
+        });
     }
 }

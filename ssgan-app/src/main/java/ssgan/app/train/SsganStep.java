@@ -7,6 +7,8 @@ import java.util.List;
 import ssgan.app.model.Discriminator;
 import ssgan.app.model.Generator;
 import ssgan.engine.autograd.GradMode;
+import ssgan.engine.device.Device;
+import ssgan.engine.device.DeviceArray;
 import ssgan.engine.ops.Shapes;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Storage;
@@ -90,12 +92,13 @@ public final class SsganStep {
 
     private Losses runInScope(Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
         int batch = unlabelledImages.size(0);
+        Device device = unlabelledImages.device();   // where the models and the batches live
 
         // Discriminator: classify the labelled batch, call real images real and generated ones fake.
         // The generated batch is a constant here: no gradient flows into the generator.
         Tensor fake;
         try (var scope = GradMode.noGrad()) {
-            fake = gen.forward(gen.noise(batch, noiseRng));
+            fake = gen.forward(noise(batch, device));
         }
         // With consistency, the unlabelled batch goes through a second time (the student's view), under
         // other noise draws, and is compared with the first pass or with the teacher's classification.
@@ -126,7 +129,7 @@ public final class SsganStep {
         Tensor genLoss;
         setRequiresGrad(discParameters, false);
         try {
-            Tensor fakeFeatures = disc.classify(gen.forward(gen.noise(batch, noiseRng))).features();
+            Tensor fakeFeatures = disc.classify(gen.forward(noise(batch, device))).features();
             genLoss = SsganLosses.featureMatching(realFeatures, fakeFeatures);
             genOptimizer.zeroGrad();
             genLoss.backward();
@@ -135,6 +138,19 @@ public final class SsganStep {
         }
         genOptimizer.step();
         return new Losses(supervised.item(), unsupervised.item(), genLoss.item());
+    }
+
+    /**
+     * The generator's input on the step's device. It is drawn on the cpu, so that a seed gives the same
+     * noise on every device, and a device copy is recorded as a result without inputs: the step's scope
+     * gives its memory back with the other results'.
+     */
+    private Tensor noise(int batch, Device device) {
+        Tensor z = gen.noise(batch, noiseRng);
+        if (device.isCpu()) return z;
+        DeviceArray copy = device.allocate(z.numel());
+        copy.copyFromHost(z.data());
+        return Tensor.fromDeviceOp("noise", copy, z.shape(), null);
     }
 
     /** The averaged discriminator's logits, a constant: computed without a graph, with its own noise draws. */
