@@ -32,6 +32,13 @@ extern "C" __global__ void axpy(float* y, const float* x, float a, int incx, int
         y[i] += a * x[i * incx];
 }
 
+// a += t·(x − a): a step of a moving average towards x (PyTorch's lerp_).
+extern "C" __global__ void lerp(float* a, const float* x, float t, int n)
+{
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
+        a[i] += t * (x[i] - a[i]);
+}
+
 // out = a op b, or out += a op b when accumulate, on arrays of one shape (out may be a or b).
 extern "C" __global__ void binary(int op, float* out, const float* a, const float* b, int n, int accumulate)
 {

@@ -53,6 +53,12 @@ public final class CudaKernels {
         if (n > 0) kernels.launch(Kernel.AXPY, blocks(n), THREADS, y.address(), x.address(), a, incx, n);
     }
 
+    /** a += t·(x − a), a moving average's step towards x. */
+    public void lerp(CudaArray a, CudaArray x, float t) {
+        int n = sameLength(a, x);
+        if (n > 0) kernels.launch(Kernel.LERP, blocks(n), THREADS, a.address(), x.address(), t, n);
+    }
+
     /**
      * {@code out (+)= a op b} (the op's ordinal is its number in binary_op.cuh), where {@code outShape} is the broadcast of {@code aShape} and {@code bShape}
      * (see {@code Shape.broadcast}); the engine's {@code Broadcast.apply}.

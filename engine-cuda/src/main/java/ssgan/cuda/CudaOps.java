@@ -547,11 +547,25 @@ public final class CudaOps implements DeviceOps {
         return p;
     }
 
-    // ---- the optimiser ---------------------------------------------------------------------------
+    // ---- the optimiser and the parameter average -----------------------------------------------
 
     @Override
     public DeviceAdam adam() {
         return new MultiTensorAdam(device);
+    }
+
+    @Override
+    public void lerp(DeviceArray average, DeviceArray value, float weight) {
+        kernels.lerp(cuda(average), cuda(value), weight);
+    }
+
+    @Override
+    public void copy(DeviceArray target, DeviceArray source) {
+        if (target.length() != source.length()) {
+            throw new IllegalArgumentException("copy: " + source.length() + " floats into " + target.length());
+        }
+        int n = target.length();
+        kernels.copyRuns(cuda(source), 0, n, cuda(target), 0, n, 1, n, false); // one run of n
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

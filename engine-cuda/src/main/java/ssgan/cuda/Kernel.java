@@ -11,6 +11,7 @@ enum Kernel {
     SCALE("elementwise", "scale"),
     ADD_SCALAR("elementwise", "add_scalar"),
     AXPY("elementwise", "axpy"),
+    LERP("elementwise", "lerp"),
     BINARY("elementwise", "binary"),
     UNARY("elementwise", "unary"),
     UNARY_BACKWARD("elementwise", "unary_backward"),

@@ -114,6 +114,25 @@ class CudaKernelsTest {
         for (CudaArray c : new CudaArray[] {dx, first, again}) c.release();
     }
 
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void lerpAndCopyAreTheParameterAveragesSteps(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        int n = 70_001; // more than one block per thread of the grid, and a ragged end
+        float[] average = random(new Rng(4), n), value = random(new Rng(5), n);
+        float weight = 0.01f;
+        float[] expected = new float[n];
+        for (int i = 0; i < n; i++) expected[i] = average[i] + weight * (value[i] - average[i]);
+        CudaArray da = upload(gpu, average), dv = upload(gpu, value);
+        gpu.ops().lerp(da, dv, weight);
+        Gpu.assertRelativeError("lerp", expected, download(da)); // a GPU may fuse the multiply-add: one rounding fewer
+        gpu.ops().copy(da, dv);
+        assertArrayEquals(value, download(da), "copy");
+        CudaArray shorter = gpu.allocate(3);
+        assertThrows(IllegalArgumentException.class, () -> gpu.ops().copy(da, shorter));
+        for (CudaArray c : new CudaArray[] {da, dv, shorter}) c.release();
+    }
+
     /** The same samples up to the rounding of log and cos: a few float roundings apart, relative to 1 + |z|. */
     private static void assertSameSamples(String what, float[] expected, float[] actual) {
         double worst = 0;

@@ -141,6 +141,11 @@ final class EmulatedCudaApi implements CudaApi {
                 int incx = (Integer) args[3];
                 for (int i = 0; i < (Integer) args[4]; i++) setFloat(y, i, getFloat(y, i) + a * getFloat(x, i * incx));
             }
+            case "lerp" -> {
+                long a = (Long) args[0], x = (Long) args[1];
+                float t = (Float) args[2];
+                for (int i = 0; i < (Integer) args[3]; i++) setFloat(a, i, getFloat(a, i) + t * (getFloat(x, i) - getFloat(a, i)));
+            }
             case "binary" -> {
                 BinaryOp op = BinaryOp.values()[(Integer) args[0]];
                 long out = (Long) args[1], a = (Long) args[2], b = (Long) args[3];

@@ -168,7 +168,8 @@ public abstract class Module {
     /**
      * Copies every entry of {@code state} into the tensor of the same name (values only; the model keeps
      * its own tensors, so optimisers holding them stay valid). Strict: the names must match exactly and
-     * every shape must agree, else nothing is copied and the error lists what differs.
+     * every shape must agree, else nothing is copied and the error lists what differs. Works on a model
+     * moved to a device ({@link #moveTo}): the values are copied there.
      */
     public void loadStateDict(Map<String, Tensor> state) {
         LinkedHashMap<String, Tensor> own = stateDict();
@@ -189,8 +190,10 @@ public abstract class Module {
             throw new IllegalArgumentException("loadStateDict into " + getClass().getSimpleName() + ": " + String.join("; ", problems));
         }
         for (Map.Entry<String, Tensor> e : own.entrySet()) {
-            float[] src = state.get(e.getKey()).data();
-            System.arraycopy(src, 0, e.getValue().data(), 0, src.length);
+            float[] src = state.get(e.getKey()).to(Device.CPU).data();
+            Tensor target = e.getValue();
+            if (target.isOnDevice()) target.deviceData().copyFromHost(src);   // a moved model loads where it lives
+            else System.arraycopy(src, 0, target.data(), 0, src.length);
         }
     }
 

@@ -158,6 +158,20 @@ class ModuleTest {
     }
 
     @Test
+    void loadStateDictWritesIntoAModelOnADevice() {
+        Gan source = new Gan();
+        source.disc.conv1.weight.data()[1] = 42;
+        source.disc.block.bn2.runningMean.data()[0] = -3;
+        Gan target = new Gan();
+        HeapDevice device = new HeapDevice("heap:1");
+        target.moveTo(device);
+        target.loadStateDict(source.stateDict());
+        assertSame(device, target.disc.conv1.weight.device(), "the values went to the device, the tensors stayed there");
+        assertArrayEquals(new float[] {1, 42, 1}, target.disc.conv1.weight.to(Device.CPU).data());
+        assertArrayEquals(new float[] {-3, 0}, target.disc.block.bn2.runningMean.to(Device.CPU).data());
+    }
+
+    @Test
     void moveToTakesEveryParameterAlongInPlaceAndBack() {
         Linear layer = new Linear(7, 3, new Rng(2));
         Tensor x = Tensor.randn(new Rng(3), 4, 7);

@@ -136,6 +136,19 @@ public interface DeviceOps {
         throw missing("weightNorm.rowNorms");
     }
 
+    /**
+     * {@code average += weight·(value − average)}, element by element, in place and outside autograd
+     * (PyTorch's {@code lerp_}): a step of a moving average of parameters. Equal lengths.
+     */
+    default void lerp(DeviceArray average, DeviceArray value, float weight) {
+        throw missing("lerp");
+    }
+
+    /** Copies {@code source}'s values into {@code target}, in place and outside autograd. Equal lengths. */
+    default void copy(DeviceArray target, DeviceArray source) {
+        throw missing("copy");
+    }
+
     /** An Adam update for one optimiser's parameters on this device (nn's {@code Adam} asks for one). */
     default DeviceAdam adam() {
         throw missing("adam");

@@ -1,35 +1,42 @@
 package ssgan.app.cli;
 
 import picocli.CommandLine.Option;
+import ssgan.app.train.Architecture;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.DeviceUnavailableException;
 import ssgan.engine.device.Devices;
 
 /**
  * {@code --device}, shared by train, evaluate and sample: where the engine computes. The GPU backend
- * (engine-cuda) is being built op by op; until it runs a whole model, every command computes on the cpu,
- * and asking for cuda says so in one line instead of failing halfway through a run.
+ * (engine-cuda) runs the mlp architecture; dcgan's convolutions have no kernels there yet. Asking for
+ * cuda where it cannot run says why in one line (exit code 2) instead of failing halfway through a run.
  */
 public final class DeviceOption {
     enum Choice { CPU, CUDA, AUTO }
 
-    @Option(names = "--device", description = "Where to compute: cpu; cuda (an NVIDIA GPU through the engine-cuda backend, "
-            + "which does not yet run whole models); auto = cuda when it can, else cpu (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--device", description = "Where to compute: cpu; cuda (an NVIDIA GPU through the engine-cuda backend; "
+            + "--arch mlp only for now); auto = cuda when it can, else cpu (default: ${DEFAULT-VALUE}).",
             defaultValue = "cpu")
     Choice choice;
 
-    /** The device to run on; for auto, prints one line saying which and why. */
-    Device resolve() {
+    /** The device to run {@code arch} on; for auto, prints one line saying which and why. */
+    Device resolve(Architecture arch) {
         if (choice == Choice.CPU) return Device.CPU;
-        String why;
+        String name = arch.name().toLowerCase();
+        if (!arch.runsOnCuda()) {
+            String why = "the " + name + " architecture's convolutions have no cuda kernels yet";
+            if (choice == Choice.CUDA) throw new UserException("--device cuda: " + why + "; use --device cpu");
+            System.out.println("device: cpu (" + why + ")");
+            return Device.CPU;
+        }
         try {
             Device gpu = Devices.open("cuda");
-            why = "cuda device " + gpu.name() + " found, but the cuda backend does not yet run whole models";
+            if (choice == Choice.AUTO) System.out.println("device: " + gpu.name() + " (a cuda device opened, and " + name + " runs there)");
+            return gpu;
         } catch (DeviceUnavailableException e) {
-            why = e.getMessage();
+            if (choice == Choice.CUDA) throw new UserException("--device cuda: " + e.getMessage() + "; use --device cpu (or auto)");
+            System.out.println("device: cpu (cuda: " + e.getMessage() + ")");
+            return Device.CPU;
         }
-        if (choice == Choice.CUDA) throw new UserException("--device cuda: " + why + "; use --device cpu (or auto)");
-        System.out.println("device: cpu (cuda: " + why + ")");
-        return Device.CPU;
     }
 }

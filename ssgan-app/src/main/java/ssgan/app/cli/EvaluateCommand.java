@@ -34,9 +34,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        device.resolve();   // the cpu, until the cuda backend runs whole models
         if (shiftRadius < 0 || shiftRadius > 13) throw new UserException("--shift-average must be 0..13 pixels, got " + shiftRadius);
-        Checkpoint.Loaded loaded = CheckpointFile.load(checkpoint);
+        Checkpoint.Loaded loaded = CheckpointFile.load(checkpoint);   // on the host, whichever device wrote it
+        loaded.disc().moveTo(device.resolve(loaded.arch()));          // and evaluated where --device says
         Mnist.Splits splits = DataSource.load(data);
         Evaluator.Result r = Evaluator.evaluate(loaded.disc(), splits.test(), shiftRadius);
         System.out.printf("checkpoint: %s (%s, iteration %s)%s%n", checkpoint, loaded.arch().name().toLowerCase(),

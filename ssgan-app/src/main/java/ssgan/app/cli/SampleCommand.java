@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import ssgan.app.report.SampleGrid;
 import ssgan.app.train.Checkpoint;
 import ssgan.engine.autograd.GradMode;
+import ssgan.engine.device.Device;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 
@@ -32,13 +33,14 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        device.resolve();   // the cpu, until the cuda backend runs whole models
         if (count < 1 || count > 10_000) throw new UserException("--count must be in 1..10000, got " + count);
-        Checkpoint.Loaded loaded = CheckpointFile.load(checkpoint);
-        loaded.gen().eval();
+        Checkpoint.Loaded loaded = CheckpointFile.load(checkpoint);   // on the host, whichever device wrote it
+        Device onDevice = device.resolve(loaded.arch());
+        loaded.gen().moveTo(onDevice).eval();
         Tensor images;
         try (var scope = GradMode.noGrad()) {
-            images = loaded.gen().forward(loaded.gen().noise(count, new Rng(seed)));
+            Tensor noise = loaded.gen().noise(count, new Rng(seed)).to(onDevice);   // drawn on the host: the same digits on every device
+            images = loaded.gen().forward(noise).to(Device.CPU);
         }
         try {
             Path parent = out.toAbsolutePath().getParent();

@@ -13,6 +13,7 @@ import ssgan.app.report.Progress;
 import ssgan.app.train.Architecture;
 import ssgan.app.train.TrainConfig;
 import ssgan.app.train.Trainer;
+import ssgan.engine.device.Device;
 import ssgan.engine.kernels.Simd;
 import ssgan.engine.parallel.Parallel;
 import ssgan.nn.data.Mnist;
@@ -151,15 +152,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TrainConfig config = config();
-        device.resolve();   // the cpu, until the cuda backend runs whole models
+        Device onDevice = device.resolve(config.arch());
         Path outDir = RunFolder.claim(config.outDir(), config.resume(), overwrite);
         Parallel.setThreads(config.threads());
-        System.out.printf("ssgan train: %s%s, %d labels, seed %d, %d iterations, batch %d, lr %s, %d threads, kernels: %s%n",
+        System.out.printf("ssgan train: %s%s, %d labels, seed %d, %d iterations, batch %d, lr %s, %d threads, kernels: %s%s%n",
                 config.arch().name().toLowerCase(), config.permutationInvariant() ? " (permutation-invariant)" : "",
                 config.labels(), config.seed(), config.iterations(), config.batchSize(),
-                config.lr(), config.threads(), Simd.describe());
+                config.lr(), config.threads(), Simd.describe(), onDevice.isCpu() ? "" : ", on " + onDevice.name());
         Mnist.Splits splits = DataSource.load(config.dataDir());
-        Trainer trainer = new Trainer(config, splits, Progress.forConsole());
+        Trainer trainer = new Trainer(config, splits, Progress.forConsole(), onDevice);
         trainer.describeCommand(String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         Thread onCtrlC = new Thread(trainer::requestStop, "ssgan-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);

@@ -7,6 +7,7 @@ import java.util.Map;
 import ssgan.app.model.Discriminator;
 import ssgan.app.model.Generator;
 import ssgan.app.model.Models;
+import ssgan.engine.device.Device;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.Module;
@@ -17,7 +18,8 @@ import ssgan.nn.io.SafeTensors;
  * A model checkpoint: one safetensors file with the discriminator under {@code disc.}, the generator
  * under {@code gen.}, and, when parameter averaging is on, the averaged discriminator parameters under
  * {@code disc_ema.}. The metadata names the architecture, so {@code evaluate} and {@code sample} can
- * rebuild the models from the file alone. PyTorch reads it with {@code safetensors.torch.load_file}.
+ * rebuild the models from the file alone (on the host; move them to run elsewhere). PyTorch reads it
+ * with {@code safetensors.torch.load_file}.
  */
 public final class Checkpoint {
     public static final String DISC = "disc.";
@@ -31,10 +33,11 @@ public final class Checkpoint {
 
     public static void save(Path file, Discriminator disc, Generator gen, ParameterAverage average,
                             Map<String, String> metadata) throws IOException {
+        // Host copies of whatever lives on a device: the file is the same whichever device wrote it.
         LinkedHashMap<String, Tensor> all = new LinkedHashMap<>();
-        disc.stateDict().forEach((k, v) -> all.put(DISC + k, v));
-        if (average != null) average.averages().forEach((k, v) -> all.put(DISC_EMA + k, v));
-        gen.stateDict().forEach((k, v) -> all.put(GEN + k, v));
+        disc.stateDict().forEach((k, v) -> all.put(DISC + k, v.to(Device.CPU)));
+        if (average != null) average.averages().forEach((k, v) -> all.put(DISC_EMA + k, v.to(Device.CPU)));
+        gen.stateDict().forEach((k, v) -> all.put(GEN + k, v.to(Device.CPU)));
         SafeTensors.save(file, all, metadata);
     }
 

@@ -1,9 +1,12 @@
 package ssgan.app.train;
 
+import java.util.List;
 import ssgan.app.model.Discriminator;
 import ssgan.engine.autograd.GradMode;
+import ssgan.engine.device.Device;
 import ssgan.engine.ops.Arithmetic;
 import ssgan.engine.ops.Reductions;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.data.Dataset;
 import ssgan.nn.data.RandomShift;
@@ -12,6 +15,7 @@ import ssgan.nn.data.RandomShift;
  * Accuracy on a labelled set: argmax over the 10 class logits, with the discriminator in eval mode (no
  * noise). With a shift radius r, each image is classified in every position moved by up to r pixels in
  * each direction ((2r+1)² views) and the class probabilities are averaged: test-time augmentation.
+ * It runs where the discriminator's parameters live; the images go there batch by batch.
  */
 public final class Evaluator {
     /** Accuracy with its confusion matrix: {@code confusion[true][predicted]}. */
@@ -47,13 +51,19 @@ public final class Evaluator {
         int[][] confusion = new int[k][k];
         int pixels = data.imageSize();
         int correct = 0;
+        Device device = deviceOf(disc);
         try (var scope = GradMode.noGrad()) {
             for (int start = 0; start < data.size(); start += BATCH) {
                 int n = Math.min(BATCH, data.size() - start);
                 float[] images = new float[n * pixels];
                 System.arraycopy(data.images(), start * pixels, images, 0, n * pixels);
                 Tensor batch = Tensor.wrap(images, n, 1, data.height(), data.width());
-                int[] predicted = Reductions.argmax(shiftRadius == 0 ? disc.forward(batch) : averagedProbabilities(disc, batch, shiftRadius), 1);
+                int[] predicted;
+                try (var results = Storage.scope()) {   // a device's memory goes back batch by batch
+                    Tensor scores = shiftRadius == 0 ? disc.forward(DeviceBatch.copy(batch, device))
+                            : averagedProbabilities(disc, batch, shiftRadius, device);
+                    predicted = Reductions.argmax(scores, 1);   // on the host, wherever the scores are
+                }
                 for (int i = 0; i < n; i++) {
                     int truth = data.label(start + i);
                     confusion[truth][predicted[i]]++;
@@ -67,14 +77,21 @@ public final class Evaluator {
     }
 
     /** The class probabilities averaged over every offset in [−r, r]² (their sum: the argmax is the same). */
-    private static Tensor averagedProbabilities(Discriminator disc, Tensor batch, int r) {
+    private static Tensor averagedProbabilities(Discriminator disc, Tensor batch, int r, Device device) {
         Tensor sum = null;
         for (int dy = -r; dy <= r; dy++) {
             for (int dx = -r; dx <= r; dx++) {
-                Tensor p = Reductions.softmax(disc.forward(RandomShift.translate(batch, dx, dy, -1f)), 1);
+                Tensor view = DeviceBatch.copy(RandomShift.translate(batch, dx, dy, -1f), device);   // shifted on the host
+                Tensor p = Reductions.softmax(disc.forward(view), 1);
                 sum = sum == null ? p : Arithmetic.add(sum, p);
             }
         }
         return sum;
+    }
+
+    /** Where the discriminator's parameters live, and so where it computes. */
+    private static Device deviceOf(Discriminator disc) {
+        List<Tensor> parameters = disc.parameters();
+        return parameters.isEmpty() ? Device.CPU : parameters.get(0).device();
     }
 }

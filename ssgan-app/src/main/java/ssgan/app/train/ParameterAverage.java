@@ -2,6 +2,9 @@ package ssgan.app.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import ssgan.engine.device.Device;
+import ssgan.engine.device.DeviceArray;
+import ssgan.engine.device.DeviceOps;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -14,6 +17,9 @@ import ssgan.engine.tensor.Tensor;
  * {@code (1 − rate)^n} on them after n updates: still 37 % after 1/rate updates. So the n-th update uses
  * {@code max(rate, 1/(n+1))} instead: until 1/rate updates the average is the plain mean of the
  * initial point and every point since, and only then does it start to forget.
+ *
+ * <p>The averages live where the parameters do: after {@link #moveTo}, every update and swap runs on that
+ * device ({@code DeviceOps.lerp} and {@code copy}), with the same arithmetic.
  */
 public final class ParameterAverage {
     private final Map<String, Tensor> parameters;
@@ -28,14 +34,47 @@ public final class ParameterAverage {
         parameters.forEach((name, p) -> averages.put(name, p.copy()));
     }
 
+    /** Moves the averages to {@code device}, in place: do it with the model's {@code moveTo}. */
+    public void moveTo(Device device) {
+        averages.values().forEach(a -> a.moveTo(device));
+    }
+
     /** Folds in the current parameters as the {@code n}-th update since the start (n = 1, 2, ...). */
     public void update(long n) {
         if (n < 1) throw new IllegalArgumentException("update count starts at 1, got " + n);
         float rate = (float) Math.max(this.rate, 1.0 / (n + 1));
         parameters.forEach((name, p) -> {
-            float[] a = averages.get(name).data();
+            Tensor average = averageOf(name, p);
+            if (p.isOnDevice()) {
+                p.device().ops().lerp(average.deviceData(), p.deviceData(), rate);
+                return;
+            }
+            float[] a = average.data();
             float[] x = p.data();
             for (int i = 0; i < a.length; i++) a[i] += rate * (x[i] - a[i]);
+        });
+    }
+
+    /** Sets every average to its parameter's current value: the start, once the model is initialised. */
+    public void restart() {
+        parameters.forEach((name, p) -> {
+            Tensor average = averageOf(name, p);
+            if (p.isOnDevice()) p.device().ops().copy(average.deviceData(), p.deviceData());
+            else System.arraycopy(p.data(), 0, average.data(), 0, p.numel());
+        });
+    }
+
+    /** Copies saved averages (a checkpoint's, on the host) into these, by name; names not saved keep their values. */
+    public void load(Map<String, Tensor> saved) {
+        averages.forEach((name, average) -> {
+            Tensor s = saved.get(name);
+            if (s == null) return;
+            if (s.numel() != average.numel()) {
+                throw new IllegalArgumentException("averaged tensor '" + name + "' has " + s.numel() + " values, the model's " + average.numel());
+            }
+            float[] values = s.to(Device.CPU).data();
+            if (average.isOnDevice()) average.deviceData().copyFromHost(values);
+            else System.arraycopy(values, 0, average.data(), 0, values.length);
         });
     }
 
@@ -54,7 +93,12 @@ public final class ParameterAverage {
 
     private void exchange() {
         parameters.forEach((name, p) -> {
-            float[] a = averages.get(name).data();
+            Tensor average = averageOf(name, p);
+            if (p.isOnDevice()) {
+                exchangeOnDevice(p.device(), average.deviceData(), p.deviceData());
+                return;
+            }
+            float[] a = average.data();
             float[] x = p.data();
             for (int i = 0; i < a.length; i++) {
                 float t = x[i];
@@ -64,7 +108,27 @@ public final class ParameterAverage {
         });
     }
 
-    /** The averages by parameter name (live tensors), for checkpoints. */
+    /** Three copies through a temporary array: the device keeps both tensors' arrays where they are. */
+    private static void exchangeOnDevice(Device device, DeviceArray a, DeviceArray x) {
+        DeviceOps ops = device.ops();
+        DeviceArray held = device.allocate(x.length());
+        ops.copy(held, x);
+        ops.copy(x, a);
+        ops.copy(a, held);
+        held.release();
+    }
+
+    /** The average of parameter {@code name}, which must live on the parameter's device. */
+    private Tensor averageOf(String name, Tensor p) {
+        Tensor average = averages.get(name);
+        if (average.device() != p.device()) {
+            throw new IllegalStateException("ParameterAverage: parameter '" + name + "' is on " + p.device().name() + " and its average on "
+                    + average.device().name() + "; move the average with the model (moveTo)");
+        }
+        return average;
+    }
+
+    /** The averages by parameter name (live tensors, on the parameters' device), for checkpoints. */
     public Map<String, Tensor> averages() {
         return averages;
     }

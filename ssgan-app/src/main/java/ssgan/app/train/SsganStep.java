@@ -8,7 +8,6 @@ import ssgan.app.model.Discriminator;
 import ssgan.app.model.Generator;
 import ssgan.engine.autograd.GradMode;
 import ssgan.engine.device.Device;
-import ssgan.engine.device.DeviceArray;
 import ssgan.engine.ops.Shapes;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Storage;
@@ -90,6 +89,18 @@ public final class SsganStep {
         }
     }
 
+    /**
+     * One iteration on {@code device} (where the models live) from batches on the host: they are copied
+     * there inside the step's scope, so their memory goes back with the step's. On the cpu this is
+     * {@link #run(Tensor, int[], Tensor, Tensor)}.
+     */
+    public Losses run(Device device, Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
+        try (Storage.Scope scope = Storage.scope()) {
+            return runInScope(DeviceBatch.copy(labelledImages, device), labels, DeviceBatch.copy(unlabelledImages, device),
+                    DeviceBatch.copy(unlabelledImages2, device));
+        }
+    }
+
     private Losses runInScope(Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
         int batch = unlabelledImages.size(0);
         Device device = unlabelledImages.device();   // where the models and the batches live
@@ -104,7 +115,7 @@ public final class SsganStep {
         // other noise draws, and is compared with the first pass or with the teacher's classification.
         boolean consistency = consistencyWeight > 0;
         Tensor target = consistency && teacher != null ? teacherLogits(unlabelledImages) : null;
-        Tensor studentView = consistency && studentShift != null ? studentShift.apply(unlabelledImages) : unlabelledImages;
+        Tensor studentView = consistency && studentShift != null ? shifted(unlabelledImages, device) : unlabelledImages;
         Tensor[] logits = consistency
                 ? classifyEach(labelledImages, unlabelledImages, fake, studentView)
                 : classifyEach(labelledImages, unlabelledImages, fake);
@@ -142,15 +153,16 @@ public final class SsganStep {
 
     /**
      * The generator's input on the step's device. It is drawn on the cpu, so that a seed gives the same
-     * noise on every device, and a device copy is recorded as a result without inputs: the step's scope
-     * gives its memory back with the other results'.
+     * noise on every device, and copied for the step's scope ({@link DeviceBatch}).
      */
     private Tensor noise(int batch, Device device) {
-        Tensor z = gen.noise(batch, noiseRng);
-        if (device.isCpu()) return z;
-        DeviceArray copy = device.allocate(z.numel());
-        copy.copyFromHost(z.data());
-        return Tensor.fromDeviceOp("noise", copy, z.shape(), null);
+        return DeviceBatch.copy(gen.noise(batch, noiseRng), device);
+    }
+
+    /** The student's view: the images moved by the shift's draws, which are made on the host (the cpu's very offsets). */
+    private Tensor shifted(Tensor images, Device device) {
+        if (device.isCpu()) return studentShift.apply(images);
+        return DeviceBatch.copy(studentShift.apply(images.to(Device.CPU)), device);
     }
 
     /** The averaged discriminator's logits, a constant: computed without a graph, with its own noise draws. */

@@ -21,7 +21,9 @@ import ssgan.app.report.Progress;
 import ssgan.app.report.SampleGrid;
 import ssgan.app.report.Summary;
 import ssgan.engine.autograd.GradMode;
+import ssgan.engine.device.Device;
 import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.Module;
 import ssgan.nn.data.DataLoader;
@@ -67,6 +69,7 @@ public final class Trainer {
     static final int MAX_ROLLBACKS = 10;
 
     private final TrainConfig config;
+    private final Device device;
     private final Mnist.Splits data;
     private final HoldOut holdOut;
     private final Progress progress;
@@ -106,13 +109,28 @@ public final class Trainer {
     private volatile boolean stopRequested;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
+    /** A run on the cpu. */
     public Trainer(TrainConfig config, Mnist.Splits data, Progress progress) {
-        this(config, data, progress, new CollapseGuard(config.collapseFactor()));
+        this(config, data, progress, Device.CPU);
+    }
+
+    /**
+     * A run whose models train on {@code device}: they are built, initialised or restored on the host and
+     * then moved there; batches, evaluation and the parameter average follow them, and checkpoints are
+     * written from host copies, the same files whichever device wrote them.
+     */
+    public Trainer(TrainConfig config, Mnist.Splits data, Progress progress, Device device) {
+        this(config, data, progress, new CollapseGuard(config.collapseFactor()), device);
     }
 
     /** With a given guard, so that tests can stage a collapse. */
     Trainer(TrainConfig config, Mnist.Splits data, Progress progress, CollapseGuard guard) {
+        this(config, data, progress, guard, Device.CPU);
+    }
+
+    private Trainer(TrainConfig config, Mnist.Splits data, Progress progress, CollapseGuard guard, Device device) {
         this.config = config;
+        this.device = device;
         this.guard = guard;
         this.data = data;
         this.progress = progress;
@@ -196,9 +214,11 @@ public final class Trainer {
     private Outcome loop() throws IOException {
         Path last = out.resolve(LAST);
         if (config.resume()) {
+            moveModelsToDevice();   // first, so that the optimisers' restored moments go where the parameters are
             resume();
         } else {
-            initialise();
+            initialise();           // on the host: the data-dependent initialisation reads the values there
+            moveModelsToDevice();
         }
         Files.createDirectories(out.resolve("samples"));
         int perEpoch = unlabelled.batchesPerEpoch();
@@ -225,7 +245,7 @@ public final class Trainer {
                 int[] labLabels = lab.labels().clone();
                 Tensor unl = unlabelled.next().images();
                 Tensor unl2 = unlabelled2.next().images();
-                SsganStep.Losses losses = step.run(labImages, labLabels, unl, unl2);
+                SsganStep.Losses losses = step.run(device, labImages, labLabels, unl, unl2);
                 if (!losses.finite()) {
                     progress.log(String.format(Locale.ROOT,
                             "stopped: a loss became %s at iteration %d (supervised %s, unsupervised %s, generator %s); "
@@ -285,11 +305,15 @@ public final class Trainer {
         Tensor batch = data.train().subset("init", first).imagesTensor();
         boolean anyWeightNorm = disc.namedModules().values().stream().anyMatch(m -> m instanceof WeightNorm.DataDependentInit);
         if (anyWeightNorm) WeightNorm.initialize(disc, batch);
-        if (average != null) {
-            // Start the average at the initialised weights, not at the random ones.
-            Map<String, Tensor> params = disc.namedParameters();
-            average.averages().forEach((k, a) -> System.arraycopy(params.get(k).data(), 0, a.data(), 0, a.numel()));
-        }
+        if (average != null) average.restart();   // at the initialised weights, not at the random ones
+    }
+
+    /** Moves the models and the parameter average to the run's device, before the optimisers' first step. */
+    private void moveModelsToDevice() {
+        if (device.isCpu()) return;
+        disc.moveTo(device);
+        gen.moveTo(device);
+        if (average != null) average.moveTo(device);
     }
 
     private void evaluateAndRecord(MetricsCsv csv, int epoch, double elapsed) throws IOException {
@@ -362,9 +386,9 @@ public final class Trainer {
     private void writeSamples(Path file) throws IOException {
         boolean wasTraining = gen.isTraining();
         gen.eval();
-        try (var scope = GradMode.noGrad()) {
-            Tensor images = gen.forward(fixedNoise);
-            SampleGrid.write(images.data(), SAMPLES, 10, file);
+        try (var scope = GradMode.noGrad(); var results = Storage.scope()) {
+            Tensor images = gen.forward(DeviceBatch.copy(fixedNoise, device));
+            SampleGrid.write(images.to(Device.CPU).data(), SAMPLES, 10, file);
         } finally {
             gen.train(wasTraining);
         }
@@ -514,13 +538,7 @@ public final class Trainer {
         }
         Checkpoint.restore(disc, loaded.tensors(), Checkpoint.DISC);
         Checkpoint.restore(gen, loaded.tensors(), Checkpoint.GEN);
-        if (average != null) {
-            Map<String, Tensor> avg = Checkpoint.part(loaded.tensors(), Checkpoint.DISC_EMA);
-            average.averages().forEach((k, a) -> {
-                Tensor saved = avg.get(k);
-                if (saved != null) System.arraycopy(saved.data(), 0, a.data(), 0, a.numel());
-            });
-        }
+        if (average != null) average.load(Checkpoint.part(loaded.tensors(), Checkpoint.DISC_EMA));
         TrainingState state = TrainingState.load(stateFile);
         if (!state.has("validation")) {
             throw new ResumeException("--resume: the run in " + out + " was saved by an earlier version, which counted in epochs and "

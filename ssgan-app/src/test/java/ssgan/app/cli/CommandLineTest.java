@@ -4,15 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import ssgan.app.model.Models;
 import ssgan.app.train.Architecture;
+import ssgan.app.train.Checkpoint;
 import ssgan.app.train.TrainConfig;
+import ssgan.engine.device.Device;
+import ssgan.engine.device.DeviceUnavailableException;
+import ssgan.engine.device.Devices;
+import ssgan.engine.tensor.Rng;
 
 class CommandLineTest {
     private record Result(int code, String err) {}
@@ -37,22 +50,78 @@ class CommandLineTest {
     }
 
     @Test
-    void cudaThatCannotRunSaysWhyInOneLine() {
-        // Whether or not this machine has a GPU, the backend does not yet run whole models: exit 2, one line.
-        String[][] commands = {{"train", "--out", "target/never"}, {"evaluate", "--checkpoint", "target/never.safetensors"},
-                {"sample", "--checkpoint", "target/never.safetensors", "--out", "target/never.png"}};
+    void cudaWithoutADriverSaysWhyInOneLine(@TempDir Path tmp) throws Exception {
+        try {
+            Device gpu = Devices.open("cuda");
+            Assumptions.abort("a cuda device opened here (" + gpu.name() + "), so --device cuda runs and the no-driver line cannot be checked");
+        } catch (DeviceUnavailableException expected) {
+            // no driver (or no GPU): the case this test is for
+        }
+        String checkpoint = untrainedCheckpoint(tmp, Architecture.MLP).toString();
+        String[][] commands = {{"train", "--out", "target/never"}, {"evaluate", "--checkpoint", checkpoint},
+                {"sample", "--checkpoint", checkpoint, "--out", "target/never.png"}};
         for (String[] args : commands) {
-            String command = args[0];
-            String[] withDevice = java.util.Arrays.copyOf(args, args.length + 2);
-            withDevice[args.length] = "--device";
-            withDevice[args.length + 1] = "cuda";
-            Result r = run(withDevice);
-            assertEquals(2, r.code(), command + ": " + r.err());
+            Result r = run(withCuda(args));
+            assertEquals(2, r.code(), args[0] + ": " + r.err());
             assertTrue(r.err().startsWith("error: --device cuda: "), r.err());
             assertTrue(r.err().contains("use --device cpu"), r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         }
         assertEquals(2, run("train", "--device", "tpu").code());
+    }
+
+    @Test
+    void dcganOnCudaIsRefusedInOneLineWithOrWithoutADriver(@TempDir Path tmp) throws Exception {
+        String checkpoint = untrainedCheckpoint(tmp, Architecture.DCGAN).toString();
+        String[][] commands = {{"train", "--arch", "dcgan", "--out", "target/never"}, {"evaluate", "--checkpoint", checkpoint},
+                {"sample", "--checkpoint", checkpoint, "--out", "target/never.png"}};
+        for (String[] args : commands) {
+            Result r = run(withCuda(args));
+            assertEquals(2, r.code(), args[0] + ": " + r.err());
+            assertEquals("error: --device cuda: the dcgan architecture's convolutions have no cuda kernels yet; use --device cpu",
+                    r.err().strip(), args[0]);
+        }
+    }
+
+    @Test
+    void autoSaysInOneLineWhichDeviceAndWhy() {
+        DeviceOption option = new DeviceOption();
+        option.choice = DeviceOption.Choice.AUTO;
+        PrintStream before = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        Device dcgan, mlp;
+        try {
+            dcgan = option.resolve(Architecture.DCGAN);
+            mlp = option.resolve(Architecture.MLP);
+        } finally {
+            System.setOut(before);
+        }
+        List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals(Device.CPU, dcgan);
+        assertEquals("device: cpu (the dcgan architecture's convolutions have no cuda kernels yet)", lines.get(0));
+        if (mlp.isCpu()) {
+            assertTrue(lines.get(1).startsWith("device: cpu (cuda: "), lines.get(1));
+        } else {
+            assertEquals("device: " + mlp.name() + " (a cuda device opened, and mlp runs there)", lines.get(1));
+        }
+    }
+
+    private static String[] withCuda(String[] args) {
+        String[] withDevice = Arrays.copyOf(args, args.length + 2);
+        withDevice[args.length] = "--device";
+        withDevice[args.length + 1] = "cuda";
+        return withDevice;
+    }
+
+    /** A checkpoint of untrained models: evaluate and sample load it before they ask for the device. */
+    private static Path untrainedCheckpoint(Path folder, Architecture arch) throws Exception {
+        Path file = folder.resolve(arch.name().toLowerCase() + ".safetensors");
+        Rng rng = new Rng(1);
+        Checkpoint.save(file, Models.discriminator(arch, Models.defaultFeatureLayer(arch), rng), Models.generator(arch, rng), null,
+                Map.of("arch", arch.name().toLowerCase()));
+        return file;
     }
 
     @Test

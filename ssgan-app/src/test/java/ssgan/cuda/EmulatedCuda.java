@@ -1,0 +1,14 @@
+package ssgan.cuda;
+
+/**
+ * The emulated cuda device ({@link EmulatedCudaApi}, package-private in engine-cuda's test jar) for the
+ * app's tests in other packages: the trainer's and the commands' device runs, with no GPU.
+ */
+public final class EmulatedCuda {
+    private EmulatedCuda() {}
+
+    /** A fresh device over a new emulator: its memory is its own. */
+    public static CudaDevice device() {
+        return EmulatedCudaApi.device();
+    }
+}
