@@ -3,17 +3,16 @@ package ssgan.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import ssgan.app.model.MlpDiscriminator;
 import ssgan.app.model.MlpGenerator;
 import ssgan.app.train.SsganStep;
+import ssgan.app.train.TrainerOnDeviceTest;
 import ssgan.engine.device.Device;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
-import ssgan.nn.Module;
 import ssgan.nn.layers.WeightNorm;
 import ssgan.nn.optim.Adam;
 
@@ -88,7 +87,8 @@ class MlpStepOnDeviceTest {
         }
         onGpu.disc.moveTo(Device.CPU);
         onGpu.gen.moveTo(Device.CPU);
-        double worstParameter = Math.max(worstDifference(cpu.disc, onGpu.disc), worstDifference(cpu.gen, onGpu.gen));
+        double worstParameter = Math.max(TrainerOnDeviceTest.worstDifference(cpu.disc.stateDict(), onGpu.disc.stateDict()),
+                TrainerOnDeviceTest.worstDifference(cpu.gen.stateDict(), onGpu.gen.stateDict()));
         Gpu.record("mlp step: losses, first " + EXACT_STEPS + " steps", worstEarly);
         Gpu.record("mlp step: losses, " + STEPS + " steps", worstLoss);
         Gpu.record("mlp step: parameters after " + STEPS + " steps", worstParameter);
@@ -96,20 +96,6 @@ class MlpStepOnDeviceTest {
                 + "largest parameter difference %.3g (relative to each tensor's largest value)%n",
                 gpu.name(), worstEarly, EXACT_STEPS, worstLoss, STEPS, worstParameter);
         assertTrue(worstParameter <= AMPLIFIED, "parameters differ by " + worstParameter);
-    }
-
-    /** The largest difference of any parameter or buffer, relative to the largest value of its tensor (at least 1). */
-    private static double worstDifference(Module expected, Module actual) {
-        Map<String, Tensor> e = expected.stateDict(), a = actual.stateDict();
-        assertEquals(e.keySet(), a.keySet());
-        double worst = 0;
-        for (String name : e.keySet()) {
-            float[] x = e.get(name).data(), y = a.get(name).data();
-            double scale = 1;
-            for (float v : x) scale = Math.max(scale, Math.abs(v));
-            for (int i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]) / scale);
-        }
-        return worst;
     }
 
     /** Images in [-1, 1), as PinnedLossesTest makes them. */

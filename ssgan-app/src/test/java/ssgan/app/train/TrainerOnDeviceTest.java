@@ -35,7 +35,7 @@ import ssgan.nn.io.SafeTensors;
  * within {@link #WEIGHTS} of each tensor's largest value. An accuracy may differ by one image (a logit
  * near a tie flips); a wrong kernel or a batch that missed the device would show far beyond all three.
  */
-class TrainerOnDeviceTest {
+public class TrainerOnDeviceTest {
     private static final double LOSS = 1e-4;
     private static final double WEIGHTS = 1e-4;
     private static final int TEST_IMAGES = 50;
@@ -150,7 +150,7 @@ class TrainerOnDeviceTest {
     }
 
     /** The largest difference of any tensor, relative to the largest value of its tensor (at least 1). */
-    private static double worstDifference(Map<String, Tensor> expected, Map<String, Tensor> actual) {
+    public static double worstDifference(Map<String, Tensor> expected, Map<String, Tensor> actual) {
         assertEquals(expected.keySet(), actual.keySet(), "the same tensors, whichever device wrote the file");
         double worst = 0;
         for (String name : expected.keySet()) {
