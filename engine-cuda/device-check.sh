@@ -2,7 +2,7 @@
 # The GPU check of engine-cuda, as one command on a machine with an NVIDIA GPU but no JDK and no network:
 # it unpacks the runtime and jars that scripts/pack-for-device.sh put in .device/ (carried there with the
 # working tree), runs every test of the package ssgan.cuda with JUnit's console launcher (each device test
-# on the emulator and on GPU 0; the mlp training step against the cpu), and writes to $OUT:
+# on the emulator and on GPU 0; the mlp and dcgan training steps against the cpu), and writes to $OUT:
 #   device-check.log   the launcher's output, after the GPU's name
 #   errors.tsv         each check's largest relative error: device, check, value (Gpu.record)
 #   summary.json       tests found, successful, failed, aborted (skipped), the GPU, the largest error per op
@@ -59,12 +59,13 @@ count() {
 quote() {
     printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
 }
-# The largest error per op on the GPU: the op is the first word of the check's name ("mlp step: ..." whole);
+# The largest error per op on the GPU: the op is the first word of the check's name ("mlp step: ..." and
+# "dcgan step: ..." whole);
 # a NaN (a check gone wrong) stays, as a string.
 largest_errors() {
     awk -F'\t' '$1 == "gpu" && $2 != "device" {
             op = $2
-            if (op !~ /^mlp step/) sub(/[ :,].*/, "", op)
+            if (op !~ /^(mlp|dcgan) step/) sub(/[ :,].*/, "", op)
             if (worst[op] ~ /"/) next
             if ($3 !~ /^[0-9.eE+-]+$/) worst[op] = "\"" $3 "\""
             else if (!(op in worst) || $3 + 0 > worst[op] + 0) worst[op] = $3

@@ -36,8 +36,10 @@ cp engine/target/engine-"$version".jar engine/target/engine-"$version"-tests.jar
    engine-cuda/target/engine-cuda-"$version".jar engine-cuda/target/engine-cuda-"$version"-tests.jar \
    nn/target/nn-"$version".jar ssgan-app/target/ssgan-app-"$version".jar \
    "$repo/org/jcuda/jcuda/$jcuda/jcuda-$jcuda.jar" "$console" "$pack/jars/"
-# The app's device test (the mlp step on the GPU), on its own: the app's other tests need data and time.
-jar --create --file "$pack/jars/ssgan-app-device-tests.jar" -C ssgan-app/target/test-classes ssgan/cuda
+# The app's test classes, for its device tests (package ssgan.cuda: the mlp and dcgan steps on the GPU),
+# which borrow helpers from the others (TrainerOnDeviceTest.worstDifference); device-check.sh runs only
+# that package, since the app's other tests need data and time.
+jar --create --file "$pack/jars/ssgan-app-device-tests.jar" -C ssgan-app/target/test-classes .
 # Of JCuda's native libraries only the driver API's, as in the app's jar: the others are 25 MB more.
 mkdir "$work/natives"
 (cd "$work/natives" && jar --extract --file "$repo/org/jcuda/jcuda-natives/$jcuda/jcuda-natives-$jcuda-linux-x86_64.jar" \

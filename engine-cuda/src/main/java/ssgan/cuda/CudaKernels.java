@@ -1,6 +1,7 @@
 package ssgan.cuda;
 
 import ssgan.engine.kernels.BinaryOp;
+import ssgan.engine.kernels.ConvGeometry;
 import ssgan.engine.kernels.UnaryOp;
 import ssgan.engine.tensor.Shape;
 
@@ -150,6 +151,61 @@ public final class CudaKernels {
             kernels.launch(Kernel.COPY_RUNS, blocks(n), THREADS, dst.address(dstOff), dstStride, src.address(srcOff), srcStride,
                     runs, run, accumulate ? 1 : 0);
         }
+    }
+
+    // ---- around the products of a convolution (convolution.cu) ------------------------------------
+
+    /**
+     * The im2col matrix {@code col [C·KH·KW × N·OH·OW]} of {@code image [N, C, H, W]} for the convolution
+     * g: row (c, ky, kx), column (n, oy, ox), the input pixel that tap reads there (0 in the padding).
+     */
+    public void im2col(CudaArray image, ConvGeometry g, CudaArray col) {
+        int n = g.patchSize() * g.batch() * g.outPlane();
+        if (n > 0) kernels.launch(Kernel.IM2COL, blocks(n), THREADS, image.address(), col.address(), geometry(g));
+    }
+
+    /**
+     * {@code image [N, C, H, W] (+)= col2im(col) + bias}: each pixel the sum of col's entries that read it
+     * (the adjoint of {@link #im2col}); bias {@code [C]} may be null.
+     */
+    public void col2im(CudaArray col, CudaArray bias, ConvGeometry g, CudaArray image, boolean accumulate) {
+        int n = g.batch() * g.channels() * g.imagePlane();
+        if (n > 0) {
+            kernels.launch(Kernel.COL2IM, blocks(n), THREADS, col.address(), addressOrNull(bias), image.address(), geometry(g),
+                    accumulate ? 1 : 0);
+        }
+    }
+
+    /**
+     * {@code out[j][i][e] (+)= in[i][j][e] + bias[i]} for {@code in [a, b, plane]}: an image batch
+     * {@code [N, C, P]} to channels outermost {@code [C, N, P]} and back; bias {@code [a]} may be null.
+     */
+    public void swapLeading(CudaArray in, CudaArray bias, int a, int b, int plane, CudaArray out, boolean accumulate) {
+        int n = a * b * plane;
+        if (n > 0) {
+            kernels.launch(Kernel.SWAP_LEADING, blocks(n), THREADS, in.address(), addressOrNull(bias), out.address(), a, b, plane,
+                    accumulate ? 1 : 0);
+        }
+    }
+
+    /** convolution.cu's struct ConvGeometry: the record's fields in its order. */
+    private static int[] geometry(ConvGeometry g) {
+        return new int[] {g.batch(), g.channels(), g.height(), g.width(), g.outChannels(), g.kernelH(), g.kernelW(),
+            g.strideH(), g.strideW(), g.padTop(), g.padLeft(), g.outH(), g.outW()};
+    }
+
+    // ---- image resizing (resize.cu) ----------------------------------------------------------------
+
+    /** y = x resized bilinearly, {@code planes} planes of {@code h × w} into {@code oh × ow} (the engine's BilinearResize.forward). */
+    public void bilinear(CudaArray x, int planes, int h, int w, int oh, int ow, CudaArray y) {
+        int n = planes * oh * ow;
+        if (n > 0) kernels.launch(Kernel.BILINEAR, blocks(n), THREADS, x.address(), y.address(), planes, h, w, oh, ow);
+    }
+
+    /** dx += the adjoint of {@link #bilinear} applied to dy, each input pixel gathering from the outputs that read it. */
+    public void bilinearBackward(CudaArray dy, int planes, int h, int w, int oh, int ow, CudaArray dx) {
+        int n = planes * h * w;
+        if (n > 0) kernels.launch(Kernel.BILINEAR_BACKWARD, blocks(n), THREADS, dy.address(), dx.address(), planes, h, w, oh, ow);
     }
 
     // ---- per channel of x [n, c, hw] (normalization.cu) ------------------------------------------

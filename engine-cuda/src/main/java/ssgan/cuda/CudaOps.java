@@ -8,15 +8,16 @@ import ssgan.engine.device.DeviceAdam;
 import ssgan.engine.device.DeviceArray;
 import ssgan.engine.device.DeviceOps;
 import ssgan.engine.kernels.BinaryOp;
+import ssgan.engine.kernels.ConvGeometry;
 import ssgan.engine.kernels.UnaryOp;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Tensor;
 
 /**
  * The engine's ops on a GPU, each a forward launch and its backward rule side by side, mirroring its CPU
- * namesake in {@code ssgan.engine.ops} (Arithmetic, MatMul, Reductions, Pointwise, Normalization, Losses,
- * Stochastic, Shapes; nn's WeightNorm.rowNorms) rule for rule. The engine op that dispatches here has
- * already checked the arguments and that they all live on this device.
+ * namesake in {@code ssgan.engine.ops} (Arithmetic, MatMul, Convolution, Resize, Reductions, Pointwise,
+ * Activations, Normalization, Losses, Stochastic, Shapes; nn's WeightNorm.rowNorms) rule for rule. The
+ * engine op that dispatches here has already checked the arguments and that they all live on this device.
  *
  * <p>A rule reads only what lives as long as the graph does: the op's inputs and its own output. What
  * the cpu keeps from the forward in Java arrays (batch norm's statistics, a loss's differences, the
@@ -185,6 +186,106 @@ public final class CudaOps implements DeviceOps {
         }, inputs);
     }
 
+    // ---- convolutions (Convolution) ----------------------------------------------------------------
+
+    /**
+     * The convolution g plus bias, x [N, C, H, W] → [N, O, OH, OW]. As on the cpu, its gradients are the
+     * three shared products: dx = the adjoint of the convolution applied to dy, dw from dy and x's im2col
+     * matrix, and db the sum of dy over images and pixels.
+     */
+    @Override
+    public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g) {
+        CudaArray y = device.allocate(g.batch() * g.outChannels() * g.outPlane());
+        convolve(data(x), data(w), bias == null ? null : data(bias), g, y, false);
+        int[] outShape = {g.batch(), g.outChannels(), g.outH(), g.outW()};
+        return Tensor.fromDeviceOp("conv2d", y, outShape, dy -> {
+            if (x.requiresGrad()) adjoint(cuda(dy), data(w), null, g, grad(x), true);
+            if (w.requiresGrad()) weightGradient(cuda(dy), data(x), g, grad(w));
+            if (bias != null && bias.requiresGrad()) {
+                kernels.sumInto(cuda(dy), new int[] {g.batch(), g.outChannels(), g.outPlane()}, grad(bias), new int[] {g.outChannels(), 1}, 1f);
+            }
+        }, inputs(x, w, bias));
+    }
+
+    /**
+     * The transposed convolution, the adjoint of the convolution g, plus bias: x [N, O, OH, OW] →
+     * [N, C, H, W]. Its input gradient is the convolution g applied to dy; its weight gradient is the
+     * convolution's with the two sides exchanged (x on the output side, dy the image).
+     */
+    @Override
+    public Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g) {
+        CudaArray y = device.allocate(g.batch() * g.channels() * g.imagePlane());
+        adjoint(data(x), data(w), bias == null ? null : data(bias), g, y, false);
+        int[] outShape = {g.batch(), g.channels(), g.height(), g.width()};
+        return Tensor.fromDeviceOp("convTranspose2d", y, outShape, dy -> {
+            if (x.requiresGrad()) convolve(cuda(dy), data(w), null, g, grad(x), true);
+            if (w.requiresGrad()) weightGradient(data(x), cuda(dy), g, grad(w));
+            if (bias != null && bias.requiresGrad()) {
+                kernels.sumInto(cuda(dy), new int[] {g.batch(), g.channels(), g.imagePlane()}, grad(bias), new int[] {g.channels(), 1}, 1f);
+            }
+        }, inputs(x, w, bias));
+    }
+
+    /**
+     * {@code out [N, O, OH, OW] (+)= conv(image) + bias}, image {@code [N, C, H, W]}: the convolution as
+     * one matrix product {@code out' [O × N·P] = W [O × K] · col}, col the im2col matrix of the whole batch
+     * (K = C·KH·KW, P = OH·OW), then out' (channels outermost) moved to NCHW with the bias added.
+     */
+    private void convolve(CudaArray image, CudaArray w, CudaArray bias, ConvGeometry g, CudaArray out, boolean accumulate) {
+        int k = g.patchSize(), o = g.outChannels(), cols = g.batch() * g.outPlane();
+        CudaArray col = device.allocate(k * cols), outT = device.allocate(o * cols);
+        kernels.im2col(image, g, col);
+        kernels.gemm(false, false, o, cols, k, 1f, w, 0, k, col, 0, cols, outT, 0, cols, false);
+        kernels.swapLeading(outT, bias, o, g.batch(), g.outPlane(), out, accumulate);
+        col.release(); // safe at once: anything that reuses them runs after these kernels
+        outT.release();
+    }
+
+    /**
+     * {@code image [N, C, H, W] (+)= convᵀ(out) + bias}: the adjoint of the convolution g applied to
+     * {@code out [N, O, OH, OW]}, as {@code col = Wᵀ · out'} and col2im summing each pixel's entries.
+     */
+    private void adjoint(CudaArray out, CudaArray w, CudaArray bias, ConvGeometry g, CudaArray image, boolean accumulate) {
+        int k = g.patchSize(), o = g.outChannels(), cols = g.batch() * g.outPlane();
+        CudaArray outT = device.allocate(o * cols), col = device.allocate(k * cols);
+        kernels.swapLeading(out, null, g.batch(), o, g.outPlane(), outT, false);
+        kernels.gemm(true, false, k, cols, o, 1f, w, 0, k, outT, 0, cols, col, 0, cols, false);
+        kernels.col2im(col, bias, g, image, accumulate);
+        outT.release();
+        col.release();
+    }
+
+    /**
+     * {@code dw [O × K] += out' · colᵀ}, out {@code [N, O, OH, OW]} on the convolution's output side and col
+     * the im2col matrix of {@code image [N, C, H, W]}: the weight gradient of a convolution (out = dy,
+     * image = x) and of a transposed one (out = its input x, image = its output gradient dy).
+     */
+    private void weightGradient(CudaArray out, CudaArray image, ConvGeometry g, CudaArray dw) {
+        int k = g.patchSize(), o = g.outChannels(), cols = g.batch() * g.outPlane();
+        CudaArray outT = device.allocate(o * cols), col = device.allocate(k * cols);
+        kernels.swapLeading(out, null, g.batch(), o, g.outPlane(), outT, false);
+        kernels.im2col(image, g, col);
+        kernels.gemm(false, true, o, k, cols, 1f, outT, 0, cols, col, 0, cols, dw, 0, k, true);
+        outT.release();
+        col.release();
+    }
+
+    private static Tensor[] inputs(Tensor x, Tensor w, Tensor bias) {
+        return bias == null ? new Tensor[] {x, w} : new Tensor[] {x, w, bias};
+    }
+
+    // ---- resizing (Resize) -------------------------------------------------------------------------
+
+    /** Bilinear resize of each plane; the gradient is the adjoint, each input pixel gathering from the outputs that read it. */
+    @Override
+    public Tensor bilinear(Tensor x, int outH, int outW) {
+        int planes = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);
+        CudaArray y = device.allocate(planes * outH * outW);
+        kernels.bilinear(data(x), planes, h, w, outH, outW, y);
+        return Tensor.fromDeviceOp("bilinear", y, new int[] {x.size(0), x.size(1), outH, outW},
+                dy -> kernels.bilinearBackward(cuda(dy), planes, h, w, outH, outW, grad(x)), x);
+    }
+
     // ---- reductions (Reductions) -----------------------------------------------------------------
 
     @Override
@@ -233,6 +334,31 @@ public final class CudaOps implements DeviceOps {
         CudaArray y = device.allocate(a.numel());
         kernels.unary(function, y, x);
         return Tensor.fromDeviceOp(op, y, a.shape(), g -> kernels.unaryBackward(function, grad(a), x, y, cuda(g)), a);
+    }
+
+    /**
+     * x for x > 0, slope·x otherwise: channel_affine over a single channel of scale 1, and its gradient
+     * channel_combine gated by x itself (dy where x > 0, slope·dy elsewhere, whatever the slope's sign).
+     */
+    @Override
+    public Tensor leakyRelu(String op, Tensor a, float slope) {
+        int n = a.numel();
+        CudaArray x = data(a);
+        CudaArray y = device.allocate(n);
+        CudaArray one = ones(1);
+        kernels.channelAffine(x, 1, 1, n, one, null, slope, y);
+        one.release();
+        return Tensor.fromDeviceOp(op, y, a.shape(), g -> {
+            CudaArray scale = ones(1);
+            kernels.channelCombine(cuda(g), x, slope, x, 1, 1, n, scale, null, null, grad(a));
+            scale.release();
+        }, a);
+    }
+
+    private CudaArray ones(int n) {
+        CudaArray a = device.allocate(n);
+        kernels.fill(a, 1f);
+        return a;
     }
 
     // ---- per channel (Normalization) -------------------------------------------------------------

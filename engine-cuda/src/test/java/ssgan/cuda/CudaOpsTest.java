@@ -14,11 +14,16 @@ import ssgan.engine.autograd.GradMode;
 import ssgan.engine.device.Device;
 import ssgan.engine.ops.Activations;
 import ssgan.engine.ops.Arithmetic;
+import ssgan.engine.ops.Conv2dSpec;
+import ssgan.engine.ops.ConvTranspose2dSpec;
+import ssgan.engine.ops.Convolution;
 import ssgan.engine.ops.Losses;
 import ssgan.engine.ops.MatMul;
 import ssgan.engine.ops.Normalization;
+import ssgan.engine.ops.Padding;
 import ssgan.engine.ops.Pointwise;
 import ssgan.engine.ops.Reductions;
+import ssgan.engine.ops.Resize;
 import ssgan.engine.ops.Shapes;
 import ssgan.engine.ops.Stochastic;
 import ssgan.engine.tensor.Rng;
@@ -144,6 +149,124 @@ class CudaOpsTest {
         checkAgainstCpu(gpu, "abs", in -> Pointwise.abs(in[0]), Tensor.randn(rng, 37, 11));
         checkAgainstCpu(gpu, "log", in -> Pointwise.log(in[0]), Arithmetic.addScalar(Tensor.rand(rng, 37, 11), 0.5f));
         checkAgainstCpu(gpu, "sqrt", in -> Pointwise.sqrt(in[0]), Arithmetic.addScalar(Tensor.rand(rng, 37, 11), 0.5f));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void leakyReluMatchesTheCpuForEverySlope(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(21);
+        for (float slope : new float[] {0.2f, 0f, -0.5f}) {
+            checkAgainstCpu(gpu, "leakyRelu slope " + slope, in -> Activations.leakyRelu(in[0], slope), Tensor.randn(rng, 3, 5, 7, 3));
+        }
+        checkAgainstCpu(gpu, "relu", in -> Activations.relu(in[0]), Tensor.randn(rng, 37, 11));
+    }
+
+    /** Odd sizes everywhere: batch 3, channel counts and planes that fill no tile, strides 1 to 3, every kind of padding. */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void conv2dMatchesTheCpuOnOddShapes(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(22);
+        checkAgainstCpu(gpu, "conv2d 5x5 SAME/2", in -> Convolution.conv2d(in[0], in[1], in[2], Conv2dSpec.same(2)),
+                Tensor.randn(rng, 3, 5, 17, 13), Tensor.randn(rng, 7, 5, 5, 5), Tensor.randn(rng, 7));
+        checkAgainstCpu(gpu, "conv2d 3x3 VALID/1, no bias", in -> Convolution.conv2d(in[0], in[1], null, Conv2dSpec.valid(1)),
+                Tensor.randn(rng, 3, 3, 9, 11), Tensor.randn(rng, 5, 3, 3, 3));
+        checkAgainstCpu(gpu, "conv2d 4x3, stride 2x3, asymmetric padding",
+                in -> Convolution.conv2d(in[0], in[1], in[2], new Conv2dSpec(2, 3, Padding.of(1, 2, 0, 3))),
+                Tensor.randn(rng, 3, 4, 10, 11), Tensor.randn(rng, 9, 4, 4, 3), Tensor.randn(rng, 9));
+        checkAgainstCpu(gpu, "conv2d 1x1", in -> Convolution.conv2d(in[0], in[1], in[2], Conv2dSpec.valid(1)),
+                Tensor.randn(rng, 2, 33, 3, 5), Tensor.randn(rng, 17, 33, 1, 1), Tensor.randn(rng, 17));
+        checkAgainstCpu(gpu, "conv2d 3x3 VALID/2, rows the stride skips", in -> Convolution.conv2d(in[0], in[1], in[2], Conv2dSpec.valid(2)),
+                Tensor.randn(rng, 3, 3, 8, 8), Tensor.randn(rng, 5, 3, 3, 3), Tensor.randn(rng, 5));
+        // Used twice, so the second gradient of each input adds to the first.
+        checkAgainstCpu(gpu, "conv2d twice", in -> Convolution.conv2d(Convolution.conv2d(in[0], in[1], in[2], Conv2dSpec.same(1)),
+                in[1], in[2], Conv2dSpec.same(1)), Tensor.randn(rng, 3, 6, 7, 5), Tensor.randn(rng, 6, 6, 3, 3), Tensor.randn(rng, 6));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void convTranspose2dMatchesTheCpuOnOddShapes(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(23);
+        checkAgainstCpu(gpu, "convTranspose2d 5x5 SAME/2", in -> Convolution.convTranspose2d(in[0], in[1], in[2], ConvTranspose2dSpec.same(2)),
+                Tensor.randn(rng, 3, 5, 7, 6), Tensor.randn(rng, 5, 7, 5, 5), Tensor.randn(rng, 7));
+        checkAgainstCpu(gpu, "convTranspose2d 2x2 SAME/3 (kernel smaller than the stride)",
+                in -> Convolution.convTranspose2d(in[0], in[1], in[2], ConvTranspose2dSpec.same(3)),
+                Tensor.randn(rng, 3, 4, 5, 3), Tensor.randn(rng, 4, 3, 2, 2), Tensor.randn(rng, 3));
+        checkAgainstCpu(gpu, "convTranspose2d 3x3/2, padding 1, output padding 1, no bias",
+                in -> Convolution.convTranspose2d(in[0], in[1], null, ConvTranspose2dSpec.of(2, 1, 1)),
+                Tensor.randn(rng, 3, 9, 5, 7), Tensor.randn(rng, 9, 5, 3, 3));
+        checkAgainstCpu(gpu, "convTranspose2d 4x3, stride 3x2, asymmetric padding, output padding 2x1",
+                in -> Convolution.convTranspose2d(in[0], in[1], in[2], new ConvTranspose2dSpec(3, 2, Padding.of(2, 1, 0, 1), 2, 1)),
+                Tensor.randn(rng, 2, 3, 4, 5), Tensor.randn(rng, 3, 11, 4, 3), Tensor.randn(rng, 11));
+        checkAgainstCpu(gpu, "convTranspose2d twice", in -> Convolution.convTranspose2d(
+                        Convolution.convTranspose2d(in[0], in[1], in[2], ConvTranspose2dSpec.of(1, 1, 0)), in[1], in[2], ConvTranspose2dSpec.of(1, 1, 0)),
+                Tensor.randn(rng, 3, 5, 6, 7), Tensor.randn(rng, 5, 5, 3, 3), Tensor.randn(rng, 5));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void bilinearMatchesTheCpuShrinkingAndGrowing(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(24);
+        int[][] sizes = { // in h, w → out h, w
+            {32, 32, 28, 28}, {5, 7, 12, 17}, {9, 5, 7, 11}, {6, 6, 6, 6}, {1, 1, 3, 4}, {7, 13, 1, 2}, {3, 40, 8, 9},
+        };
+        for (int[] s : sizes) {
+            checkAgainstCpu(gpu, "bilinear " + s[0] + "x" + s[1] + " to " + s[2] + "x" + s[3], in -> Resize.bilinear(in[0], s[2], s[3]),
+                    Tensor.randn(rng, 3, 5, s[0], s[1]));
+        }
+    }
+
+    /** The dcgan model's layers at their real sizes (DcganDiscriminator, DcganGenerator), with a batch of 3. */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void theDcganLayersMatchTheCpu(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(25);
+        Object[][] discriminator = { // input channels, size, output channels, kernel, spec
+            {1, 28, 64, 5, Conv2dSpec.same(2)}, {64, 14, 128, 3, Conv2dSpec.same(2)},
+            {128, 7, 256, 3, Conv2dSpec.valid(1)}, {256, 5, 256, 3, Conv2dSpec.valid(2)},
+        };
+        for (Object[] d : discriminator) {
+            int c = (Integer) d[0], size = (Integer) d[1], o = (Integer) d[2], k = (Integer) d[3];
+            checkAgainstCpu(gpu, "conv2d, dcgan " + c + "x" + size + "x" + size + " to " + o,
+                    in -> Convolution.conv2d(in[0], in[1], in[2], (Conv2dSpec) d[4]),
+                    Tensor.randn(rng, 3, c, size, size), scaled(Tensor.randn(rng, o, c, k, k), 0.1f), Tensor.randn(rng, o));
+        }
+        int[] channels = {64, 256, 128, 64, 1};
+        for (int i = 0; i < 4; i++) {
+            int c = channels[i], o = channels[i + 1], size = 2 << i;
+            checkAgainstCpu(gpu, "convTranspose2d, dcgan " + c + "x" + size + "x" + size + " to " + o,
+                    in -> Convolution.convTranspose2d(in[0], in[1], in[2], ConvTranspose2dSpec.same(2)),
+                    Tensor.randn(rng, 3, c, size, size), scaled(Tensor.randn(rng, c, o, 5, 5), 0.1f), Tensor.randn(rng, o));
+        }
+        checkAgainstCpu(gpu, "bilinear, dcgan 32x32 to 28x28", in -> Resize.bilinear(in[0], 28, 28), Tensor.randn(rng, 3, 1, 32, 32));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void convolutionStepsAskTheDriverForMemoryOnlyTheFirstTimes(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(26);
+        Tensor x = Tensor.randn(rng, 3, 2, 9, 9).to(gpu);
+        Tensor w = Tensor.randn(rng, 4, 2, 3, 3).to(gpu).requiresGrad(true);
+        Tensor up = Tensor.randn(rng, 4, 2, 5, 5).to(gpu).requiresGrad(true);
+        Tensor b = Tensor.randn(rng, 2).to(gpu).requiresGrad(true);
+        long before = 0;
+        for (int step = 0; step < 4; step++) {
+            if (step == 2) before = gpu.driverAllocations(); // the free lists settle in two steps, as gradient buffers appear
+            try (Storage.Scope scope = Storage.scope()) {
+                Tensor h = Activations.leakyRelu(Convolution.conv2d(x, w, null, Conv2dSpec.same(2)), 0.2f);
+                Tensor y = Resize.bilinear(Convolution.convTranspose2d(h, up, b, ConvTranspose2dSpec.same(2)), 7, 7);
+                Reductions.sum(Arithmetic.mul(y, y)).backward();
+                try (var noGrad = GradMode.noGrad()) { // and a pass without a graph
+                    Resize.bilinear(Convolution.conv2d(x, w, null, Conv2dSpec.valid(1)), 3, 3);
+                }
+            }
+        }
+        assertEquals(before, gpu.driverAllocations(), "later steps reuse the memory of the ones before: nothing is left behind");
     }
 
     @ParameterizedTest

@@ -221,6 +221,8 @@ final class EmulatedCudaApi implements CudaApi {
                     }
                 }
             }
+            case "im2col", "col2im", "swap_leading" -> convolution(f.name(), args);
+            case "bilinear", "bilinear_backward" -> bilinear(f.name().equals("bilinear_backward"), args);
             case "channel_moments", "channel_gradient_sums", "row_norms" -> {
                 assertEquals(CudaKernels.THREADS, blockX, "block_sum needs BLOCK_SUM_THREADS threads");
                 perBlockSum(f.name(), args);
@@ -325,6 +327,119 @@ final class EmulatedCudaApi implements CudaApi {
             }
         }
         write(c, cs);
+    }
+
+    /** convolution.cu's kernels, element by element as their threads take them; g is its struct ConvGeometry. */
+    private void convolution(String kernel, Object[] args) {
+        if (kernel.equals("swap_leading")) {
+            long in = (Long) args[0], bias = (Long) args[1], out = (Long) args[2];
+            int a = (Integer) args[3], b = (Integer) args[4], plane = (Integer) args[5];
+            boolean accumulate = (Integer) args[6] != 0;
+            float[] x = read(in, a * b * plane), biases = bias == 0 ? null : read(bias, a), y = read(out, a * b * plane);
+            for (int o = 0; o < y.length; o++) {
+                int j = o / plane / a, i = o / plane % a, e = o % plane;
+                float v = x[(i * b + j) * plane + e] + (biases == null ? 0f : biases[i]);
+                y[o] = accumulate ? y[o] + v : v;
+            }
+            write(out, y);
+            return;
+        }
+        int[] g = (int[]) args[kernel.equals("im2col") ? 2 : 3];
+        int batch = g[0], channels = g[1], height = g[2], width = g[3], kernelH = g[5], kernelW = g[6];
+        int strideH = g[7], strideW = g[8], padTop = g[9], padLeft = g[10], outH = g[11], outW = g[12];
+        int taps = kernelH * kernelW, p = outH * outW, cols = batch * p, plane = height * width;
+        if (kernel.equals("im2col")) {
+            float[] image = read((Long) args[0], batch * channels * plane), col = new float[channels * taps * cols];
+            for (int i = 0; i < col.length; i++) {
+                int row = i / cols, column = i % cols;
+                int c = row / taps, ky = row % taps / kernelW, kx = row % kernelW;
+                int n = column / p, oy = column % p / outW, ox = column % outW;
+                int y = oy * strideH - padTop + ky, x = ox * strideW - padLeft + kx;
+                boolean inside = y >= 0 && y < height && x >= 0 && x < width;
+                col[i] = inside ? image[((n * channels + c) * height + y) * width + x] : 0f;
+            }
+            write((Long) args[1], col);
+            return;
+        }
+        long bias = (Long) args[1];
+        boolean accumulate = (Integer) args[4] != 0;
+        float[] col = read((Long) args[0], channels * taps * cols), biases = bias == 0 ? null : read(bias, channels);
+        float[] image = read((Long) args[2], batch * channels * plane);
+        for (int i = 0; i < image.length; i++) { // col2im
+            int n = i / plane / channels, c = i / plane % channels, y = i % plane / width, x = i % width;
+            float s = biases == null ? 0f : biases[c];
+            for (int ky = 0; ky < kernelH; ky++) {
+                int oy = windowAt(y, ky, strideH, padTop, outH);
+                if (oy < 0) continue;
+                for (int kx = 0; kx < kernelW; kx++) {
+                    int ox = windowAt(x, kx, strideW, padLeft, outW);
+                    if (ox >= 0) s += col[((c * kernelH + ky) * kernelW + kx) * cols + n * p + oy * outW + ox];
+                }
+            }
+            image[i] = accumulate ? image[i] + s : s;
+        }
+        write((Long) args[2], image);
+    }
+
+    /** convolution.cu's window_at. */
+    private static int windowAt(int i, int k, int stride, int pad, int out) {
+        int t = i + pad - k;
+        if (t < 0 || t % stride != 0 || t / stride >= out) return -1;
+        return t / stride;
+    }
+
+    /** resize.cu's bilinear and bilinear_backward (a gather: each input pixel sums the outputs that read it). */
+    private void bilinear(boolean backward, Object[] args) {
+        int planes = (Integer) args[2], h = (Integer) args[3], w = (Integer) args[4], oh = (Integer) args[5], ow = (Integer) args[6];
+        float[] in = read((Long) args[0], planes * (backward ? oh * ow : h * w));
+        float[] out = read((Long) args[1], planes * (backward ? h * w : oh * ow));
+        if (!backward) {
+            for (int i = 0; i < out.length; i++) {
+                int p = i / (oh * ow), oy = i / ow % oh, ox = i % ow, plane = p * h * w;
+                Tap r = Tap.of(oy, h, oh), c = Tap.of(ox, w, ow);
+                float top = c.wLo * in[plane + r.lo * w + c.lo] + c.wHi * in[plane + r.lo * w + c.hi];
+                float bottom = c.wLo * in[plane + r.hi * w + c.lo] + c.wHi * in[plane + r.hi * w + c.hi];
+                out[i] = r.wLo * top + r.wHi * bottom;
+            }
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                int p = i / (h * w), iy = i / w % h, ix = i % w, plane = p * oh * ow;
+                int oy0 = Tap.firstOutputFrom(iy - 1, h, oh), oy1 = Tap.firstOutputFrom(iy + 1, h, oh);
+                int ox0 = Tap.firstOutputFrom(ix - 1, w, ow), ox1 = Tap.firstOutputFrom(ix + 1, w, ow);
+                float s = 0;
+                for (int oy = oy0; oy < oy1; oy++) {
+                    float wy = Tap.of(oy, h, oh).weight(iy);
+                    for (int ox = ox0; ox < ox1; ox++) s += wy * Tap.of(ox, w, ow).weight(ix) * in[plane + oy * ow + ox];
+                }
+                out[i] += s;
+            }
+        }
+        write((Long) args[1], out);
+    }
+
+    /** resize.cu's struct Tap and its functions: one output index's source indices and weights along an axis. */
+    private record Tap(int lo, int hi, float wLo, float wHi) {
+        static Tap of(int o, int in, int out) {
+            float scale = (float) in / out;
+            float src = Math.max(0f, scale * (o + 0.5f) - 0.5f);
+            int lo = Math.min((int) src, in - 1);
+            float wHi = src - lo;
+            return new Tap(lo, lo < in - 1 ? lo + 1 : lo, 1f - wHi, wHi);
+        }
+
+        float weight(int i) {
+            return (lo == i ? wLo : 0f) + (hi == i ? wHi : 0f);
+        }
+
+        static int firstOutputFrom(int i, int in, int out) {
+            int a = 0, b = out;
+            while (a < b) {
+                int m = (a + b) / 2;
+                if (of(m, in, out).lo >= i) b = m;
+                else a = m + 1;
+            }
+            return a;
+        }
     }
 
     /** {@code count} floats from {@code address} on. */

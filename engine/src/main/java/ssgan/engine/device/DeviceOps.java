@@ -1,5 +1,6 @@
 package ssgan.engine.device;
 
+import ssgan.engine.kernels.ConvGeometry;
 import ssgan.engine.kernels.UnaryOp;
 import ssgan.engine.tensor.Tensor;
 
@@ -71,6 +72,34 @@ public interface DeviceOps {
     /** An element-wise function under the given op name (tanh, softplus, exp, ...; see {@code Pointwise}). */
     default Tensor unary(String op, UnaryOp function, Tensor a) {
         throw missing(op);
+    }
+
+    /** x for x > 0, slope·x otherwise, under the given op name (relu, leakyRelu; see {@code Activations}). */
+    default Tensor leakyRelu(String op, Tensor a, float slope) {
+        throw missing(op);
+    }
+
+    /**
+     * The convolution {@code g} describes, plus bias: x {@code [N, C, H, W]}, w {@code [O, C, KH, KW]}, bias
+     * {@code [O]} or null, giving {@code [N, O, OH, OW]} (see {@code Convolution.conv2d}, which checks the
+     * shapes and resolves the padding into g).
+     */
+    default Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g) {
+        throw missing("conv2d");
+    }
+
+    /**
+     * The transposed convolution, the adjoint of the convolution {@code g}, plus bias: x {@code [N, O, OH, OW]},
+     * w {@code [O, C, KH, KW]}, bias {@code [C]} or null, giving {@code [N, C, H, W]} (see
+     * {@code Convolution.convTranspose2d}).
+     */
+    default Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g) {
+        throw missing("convTranspose2d");
+    }
+
+    /** Bilinear resize of x {@code [N, C, H, W]} to {@code [N, C, outH, outW]} (see {@code Resize.bilinear}). */
+    default Tensor bilinear(Tensor x, int outH, int outW) {
+        throw missing("bilinear");
     }
 
     /** x · scale + shift per channel, then a leaky ReLU (see {@code Normalization.channelAffine}). */

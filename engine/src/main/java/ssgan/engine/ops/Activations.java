@@ -1,5 +1,7 @@
 package ssgan.engine.ops;
 
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.kernels.UnaryOp;
 import ssgan.engine.tensor.Storage;
@@ -33,6 +35,8 @@ public final class Activations {
     }
 
     private static Tensor leaky(String name, Tensor a, float slope) {
+        DeviceOps device = Devices.opsFor(name, a);
+        if (device != null) return device.leakyRelu(name, a, slope);
         float[] x = a.data();
         float[] out = Storage.take(x.length);
         Elementwise.leakyRelu(x, slope, out, x.length);

@@ -1,5 +1,7 @@
 package ssgan.engine.ops;
 
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.Conv2dKernels;
 import ssgan.engine.kernels.ConvGeometry;
 import ssgan.engine.profile.OpProfile;
@@ -22,6 +24,8 @@ public final class Convolution {
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
         ConvGeometry g = conv2dGeometry(x, w, bias, spec);
+        DeviceOps device = Devices.opsFor("conv2d", x, w, bias);
+        if (device != null) return device.conv2d(x, w, bias, g);
         long start = OpProfile.start();
         float[] y = Storage.take(g.batch() * g.outChannels() * g.outPlane());
         Conv2dKernels.forward(x.data(), w.data(), bias == null ? null : bias.data(), g, y, false);
@@ -48,6 +52,8 @@ public final class Convolution {
      */
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvTranspose2dSpec spec) {
         ConvGeometry g = convTranspose2dGeometry(x, w, bias, spec);
+        DeviceOps device = Devices.opsFor("convTranspose2d", x, w, bias);
+        if (device != null) return device.convTranspose2d(x, w, bias, g);
         long start = OpProfile.start();
         float[] y = Storage.take(g.batch() * g.channels() * g.imagePlane());
         Conv2dKernels.transposedForward(x.data(), w.data(), bias == null ? null : bias.data(), g, y);

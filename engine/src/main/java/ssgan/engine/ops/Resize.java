@@ -1,5 +1,7 @@
 package ssgan.engine.ops;
 
+import ssgan.engine.device.DeviceOps;
+import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.BilinearResize;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Storage;
@@ -25,6 +27,8 @@ public final class Resize {
         if (h < 1 || w < 1) {
             throw new IllegalArgumentException("bilinear: empty input planes " + Shape.str(x.shape()));
         }
+        DeviceOps device = Devices.opsFor("bilinear", x);
+        if (device != null) return device.bilinear(x, outH, outW);
         int planes = n * c;
         float[] y = Storage.take(planes * outH * outW);
         BilinearResize.forward(x.data(), planes, h, w, outH, outW, y);

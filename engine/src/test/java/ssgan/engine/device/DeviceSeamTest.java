@@ -12,7 +12,14 @@ import static ssgan.engine.ops.MatMul.linear;
 import static ssgan.engine.ops.Reductions.sum;
 
 import org.junit.jupiter.api.Test;
+import java.util.function.Function;
 import ssgan.engine.ops.Activations;
+import ssgan.engine.ops.Conv2dSpec;
+import ssgan.engine.ops.ConvTranspose2dSpec;
+import ssgan.engine.ops.Convolution;
+import ssgan.engine.ops.Padding;
+import ssgan.engine.ops.Resize;
+import ssgan.engine.ops.Shapes;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
@@ -46,6 +53,45 @@ class DeviceSeamTest {
         assertArrayEquals(b.gradData(), db.grad().to(Device.CPU).data(), "b is used twice: both contributions add up on the device");
     }
 
+    /**
+     * The convolutions, the resize and the leaky ReLU reach the device with the geometry the engine
+     * resolved (stride 2, asymmetric and SAME padding, output padding, no bias), and their gradients come
+     * back: the cpu's bits.
+     */
+    @Test
+    void convolutionsResizeAndLeakyReluDispatchToTheDevice() {
+        Rng rng = new Rng(8);
+        sameOnBoth("conv2d SAME/2", in -> Convolution.conv2d(in[0], in[1], in[2], Conv2dSpec.same(2)),
+                Tensor.randn(rng, 3, 5, 9, 8), Tensor.randn(rng, 7, 5, 3, 3), Tensor.randn(rng, 7));
+        sameOnBoth("conv2d padded, no bias", in -> Convolution.conv2d(in[0], in[1], null, new Conv2dSpec(2, 1, Padding.of(1, 2, 0, 1))),
+                Tensor.randn(rng, 2, 3, 7, 6), Tensor.randn(rng, 4, 3, 3, 2));
+        sameOnBoth("convTranspose2d SAME/2", in -> Convolution.convTranspose2d(in[0], in[1], in[2], ConvTranspose2dSpec.same(2)),
+                Tensor.randn(rng, 3, 5, 4, 3), Tensor.randn(rng, 5, 7, 5, 5), Tensor.randn(rng, 7));
+        sameOnBoth("convTranspose2d output padding", in -> Convolution.convTranspose2d(in[0], in[1], null, ConvTranspose2dSpec.of(3, 1, 2)),
+                Tensor.randn(rng, 2, 3, 4, 5), Tensor.randn(rng, 3, 2, 4, 3));
+        sameOnBoth("bilinear", in -> Resize.bilinear(in[0], 7, 11), Tensor.randn(rng, 2, 3, 9, 5));
+        sameOnBoth("leakyRelu", in -> Activations.leakyRelu(in[0], 0.2f), Tensor.randn(rng, 3, 4, 5));
+    }
+
+    /** op on the cpu and on the device: the same value, and the same gradient for every input, bit for bit. */
+    private void sameOnBoth(String what, Function<Tensor[], Tensor> op, Tensor... cpu) {
+        Tensor[] onDevice = new Tensor[cpu.length];
+        for (int i = 0; i < cpu.length; i++) {
+            cpu[i].requiresGrad(true);
+            onDevice[i] = cpu[i].to(device).requiresGrad(true);
+        }
+        Tensor expected = op.apply(cpu), actual = op.apply(onDevice);
+        assertSame(device, actual.device(), what);
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        assertArrayEquals(expected.data(), actual.to(Device.CPU).data(), what + ": value");
+        Tensor gradOutput = Tensor.randn(new Rng(9), expected.shape());
+        expected.backward(gradOutput);
+        actual.backward(gradOutput.to(device));
+        for (int i = 0; i < cpu.length; i++) {
+            assertArrayEquals(cpu[i].gradData(), onDevice[i].grad().to(Device.CPU).data(), what + ": gradient of input " + i);
+        }
+    }
+
     @Test
     void parametersMoveInPlaceAndBack() {
         Tensor w = Tensor.randn(new Rng(3), 4, 5).requiresGrad(true);
@@ -74,7 +120,7 @@ class DeviceSeamTest {
         Tensor onDevice = Tensor.ones(2, 3).to(device);
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> ssgan.engine.ops.Arithmetic.div(onDevice, onDevice));
         assertEquals("div has no heap:0 kernel yet; run it on the cpu (Tensor.to(Device.CPU))", e.getMessage());
-        IllegalStateException e2 = assertThrows(IllegalStateException.class, () -> Activations.relu(onDevice));
+        IllegalStateException e2 = assertThrows(IllegalStateException.class, () -> Shapes.transpose(onDevice, 0, 1));
         assertTrue(e2.getMessage().contains("no heap:0 kernel yet"), e2.getMessage());
     }
 

@@ -1,6 +1,10 @@
 package ssgan.engine.device;
 
 import java.util.function.Function;
+import ssgan.engine.kernels.ConvGeometry;
+import ssgan.engine.ops.Conv2dSpec;
+import ssgan.engine.ops.ConvTranspose2dSpec;
+import ssgan.engine.ops.Padding;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -122,7 +126,47 @@ public final class HeapDevice implements Device {
         public Tensor sum(Tensor a) {
             return lift("sum", in -> ssgan.engine.ops.Reductions.sum(in[0]), a);
         }
+
+        @Override
+        public Tensor leakyRelu(String op, Tensor a, float slope) {
+            return lift(op, in -> ssgan.engine.ops.Activations.leakyRelu(in[0], slope), a);
+        }
+
+        @Override
+        public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g) {
+            return lift("conv2d", in -> ssgan.engine.ops.Convolution.conv2d(in[0], in[1], in[2], conv2dSpec(g)), x, w, bias);
+        }
+
+        @Override
+        public Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvGeometry g) {
+            return lift("convTranspose2d", in -> ssgan.engine.ops.Convolution.convTranspose2d(in[0], in[1], in[2], convTranspose2dSpec(g)), x, w, bias);
+        }
+
+        @Override
+        public Tensor bilinear(Tensor x, int outH, int outW) {
+            return lift("bilinear", in -> ssgan.engine.ops.Resize.bilinear(in[0], outH, outW), x);
+        }
     };
+
+    /*
+     * The cpu ops take a spec, the device ops the geometry the engine resolved it into: these give back a
+     * spec with that geometry (explicit padding, the bottom and right rows the output needs), so the
+     * lifted cpu op computes exactly what the engine asked for.
+     */
+
+    private static Conv2dSpec conv2dSpec(ConvGeometry g) {
+        int bottom = Math.max(0, (g.outH() - 1) * g.strideH() + g.kernelH() - g.height() - g.padTop());
+        int right = Math.max(0, (g.outW() - 1) * g.strideW() + g.kernelW() - g.width() - g.padLeft());
+        return new Conv2dSpec(g.strideH(), g.strideW(), Padding.of(g.padTop(), bottom, g.padLeft(), right));
+    }
+
+    /** Rows the transposed output lacks at the bottom (right) come from the output padding, rows it has too many from the padding. */
+    private static ConvTranspose2dSpec convTranspose2dSpec(ConvGeometry g) {
+        int bottom = (g.outH() - 1) * g.strideH() + g.kernelH() - g.padTop() - g.height();
+        int right = (g.outW() - 1) * g.strideW() + g.kernelW() - g.padLeft() - g.width();
+        return new ConvTranspose2dSpec(g.strideH(), g.strideW(), Padding.of(g.padTop(), Math.max(bottom, 0), g.padLeft(), Math.max(right, 0)),
+                Math.max(-bottom, 0), Math.max(-right, 0));
+    }
 
     /** Runs {@code cpuOp} on host copies of {@code inputs} (nulls stay null) and records its backward as a device rule. */
     private Tensor lift(String op, Function<Tensor[], Tensor> cpuOp, Tensor... inputs) {

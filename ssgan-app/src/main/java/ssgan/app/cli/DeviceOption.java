@@ -8,14 +8,14 @@ import ssgan.engine.device.Devices;
 
 /**
  * {@code --device}, shared by train, evaluate and sample: where the engine computes. The GPU backend
- * (engine-cuda) runs the mlp architecture; dcgan's convolutions have no kernels there yet. Asking for
- * cuda where it cannot run says why in one line (exit code 2) instead of failing halfway through a run.
+ * (engine-cuda) runs both architectures. Asking for cuda where it cannot run (no driver, no GPU) says why
+ * in one line (exit code 2) instead of failing halfway through a run.
  */
 public final class DeviceOption {
     enum Choice { CPU, CUDA, AUTO }
 
-    @Option(names = "--device", description = "Where to compute: cpu; cuda (an NVIDIA GPU through the engine-cuda backend; "
-            + "--arch mlp only for now); auto = cuda when it can, else cpu (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--device", description = "Where to compute: cpu; cuda (an NVIDIA GPU through the engine-cuda backend); "
+            + "auto = cuda when it can, else cpu (default: ${DEFAULT-VALUE}).",
             defaultValue = "cpu")
     Choice choice;
 
@@ -23,12 +23,6 @@ public final class DeviceOption {
     Device resolve(Architecture arch) {
         if (choice == Choice.CPU) return Device.CPU;
         String name = arch.name().toLowerCase();
-        if (!arch.runsOnCuda()) {
-            String why = "the " + name + " architecture's convolutions have no cuda kernels yet";
-            if (choice == Choice.CUDA) throw new UserException("--device cuda: " + why + "; use --device cpu");
-            System.out.println("device: cpu (" + why + ")");
-            return Device.CPU;
-        }
         try {
             Device gpu = Devices.open("cuda");
             if (choice == Choice.AUTO) System.out.println("device: " + gpu.name() + " (a cuda device opened, and " + name + " runs there)");

@@ -5,10 +5,5 @@ public enum Architecture {
     /** The paper's MNIST model: weight-normalised MLP discriminator with Gaussian noise, MLP generator. */
     MLP,
     /** Conv discriminator (64-128-256-256, batch norm, leaky ReLU) and deconv generator. */
-    DCGAN;
-
-    /** Whether the cuda backend has a kernel for every op of its models: the mlp's, not yet dcgan's convolutions. */
-    public boolean runsOnCuda() {
-        return this == MLP;
-    }
+    DCGAN
 }
