@@ -73,3 +73,12 @@ extern "C" __global__ void copy_runs(float* dst, int dst_stride, const float* sr
         *d = accumulate ? *d + v : v;
     }
 }
+
+// dst[r·row + j] = src[rows[r]·row + j] for r < n and j < row: the rows a batch picks out of a dataset that
+// stays on the device (indexSelect). The source offset is 64-bit: a dataset may pass 2^31 floats.
+extern "C" __global__ void gather_rows(float* dst, const float* src, const int* rows, int n, int row)
+{
+    int count = n * row;
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += blockDim.x * gridDim.x)
+        dst[i] = src[(long long) rows[i / row] * row + i % row];
+}

@@ -1,5 +1,7 @@
 package ssgan.cuda;
 
+import java.nio.ByteBuffer;
+
 /**
  * The CUDA driver calls the backend makes, in plain Java types: device memory is a {@code long} address
  * (what a {@code CUdeviceptr} holds), modules and functions are opaque handles. {@link JCudaApi} implements
@@ -36,6 +38,19 @@ public interface CudaApi {
 
     /** Copies {@code src} to device memory at {@code dst}. */
     void copyToDevice(long dst, int[] src);
+
+    /**
+     * {@code bytes} of page-locked host memory, as a direct buffer in the platform's byte order: what
+     * {@link #copyToDeviceAsync} copies from. Held for the device's life.
+     */
+    ByteBuffer allocatePinned(int bytes);
+
+    /**
+     * Queues a copy of {@code bytes} bytes of {@code pinned} (from {@code offset}) to device memory at
+     * {@code dst} and returns at once; it runs in order with the kernels. Those bytes must not change until
+     * the device has caught up ({@link #synchronize}, or any copy to the host).
+     */
+    void copyToDeviceAsync(long dst, ByteBuffer pinned, int offset, int bytes);
 
     /** Copies {@code count} floats from device memory at {@code src} to the start of {@code dst}. */
     void copyToHost(float[] dst, long src, int count);

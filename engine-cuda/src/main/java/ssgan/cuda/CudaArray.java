@@ -43,13 +43,13 @@ public final class CudaArray implements DeviceArray {
     @Override
     public void copyFromHost(float[] src) {
         checkHostArray("copyFromHost", src);
-        if (length > 0) device.api().copyToDevice(address(), src, length);
+        if (length > 0) device.copyToDevice(address(), src, length);
     }
 
     @Override
     public void copyToHost(float[] dst) {
         checkHostArray("copyToHost", dst);
-        if (length > 0) device.api().copyToHost(dst, address(), length);
+        if (length > 0) device.copyToHost(dst, address(), length);
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class CudaDevice implements Device {
     private final int ordinal;
     private final CudaKernels kernels;
     private final CudaOps ops;
+    private final Uploads uploads;
     /** Released memory by array length. */
     private final Map<Integer, ArrayDeque<Long>> freeLists = new HashMap<>();
     private long driverAllocations;
@@ -31,6 +32,7 @@ public final class CudaDevice implements Device {
         this.ordinal = ordinal;
         this.kernels = new CudaKernels(this, kernels);
         this.ops = new CudaOps(this);
+        this.uploads = new Uploads(api);
     }
 
     @Override
@@ -103,16 +105,36 @@ public final class CudaDevice implements Device {
     /** Waits until everything launched so far has finished (for timing; copies to the host wait anyway). */
     public void synchronize() {
         api.synchronize();
+        uploads.deviceCaughtUp();
+    }
+
+    /** Copies {@code count} floats of {@code src} to device memory at {@code dst}, without waiting for the device ({@link Uploads}). */
+    void copyToDevice(long dst, float[] src, int count) {
+        uploads.floats(dst, src, count);
+    }
+
+    /** Copies {@code count} floats from device memory at {@code src}: waits for everything launched before. */
+    void copyToHost(float[] dst, long src, int count) {
+        api.copyToHost(dst, src, count);
+        uploads.deviceCaughtUp();
+    }
+
+    /** How many times the uploads' page-locked ring was full and the host waited for the device. */
+    public long uploadWaits() {
+        return uploads.waits();
     }
 
     CudaApi api() {
         return api;
     }
 
-    /** A new array holding {@code values} as ints (an int takes a float's room), for kernels that read ints: labels. */
+    /**
+     * A new array holding {@code values} as ints (an int takes a float's room), for kernels that read ints:
+     * labels, row numbers. The copy does not wait for the device ({@link Uploads}).
+     */
     CudaArray upload(int[] values) {
         CudaArray a = allocate(values.length);
-        if (values.length > 0) api.copyToDevice(a.address(), values);
+        if (values.length > 0) uploads.ints(a.address(), values);
         return a;
     }
 

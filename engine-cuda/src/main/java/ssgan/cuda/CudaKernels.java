@@ -153,6 +153,11 @@ public final class CudaKernels {
         }
     }
 
+    /** dst's row r = src's row rows[r], each {@code row} floats long; rows holds ints ({@link CudaDevice#upload(int[])}). */
+    public void gatherRows(CudaArray src, CudaArray rows, int n, int row, CudaArray dst) {
+        if (n * row > 0) kernels.launch(Kernel.GATHER_ROWS, blocks(n * row), THREADS, dst.address(), src.address(), rows.address(), n, row);
+    }
+
     // ---- around the products of a convolution (convolution.cu) ------------------------------------
 
     /**

@@ -570,7 +570,8 @@ public final class CudaOps implements DeviceOps {
 
     /**
      * Cross-entropy against int labels with label smoothing ε, averaged over the rows; the gradient is
-     * (softmax(x) − target)·g/N. The labels go to the device as ints, in one copy (again in backward).
+     * (softmax(x) − target)·g/N. The labels go to the device as ints, in one copy (again in backward);
+     * neither waits for the device ({@link CudaDevice#upload}).
      */
     @Override
     public Tensor crossEntropy(Tensor logits, int[] labels, float labelSmoothing) {
@@ -665,6 +666,24 @@ public final class CudaOps implements DeviceOps {
         kernels.copyRuns(data(a), start * inner, stride, out, 0, run, outer, run, false);
         return Tensor.fromDeviceOp("narrow", out, outShape,
                 g -> kernels.copyRuns(cuda(g), 0, run, grad(a), start * inner, stride, outer, run, true), a);
+    }
+
+    /**
+     * The rows {@code a[rows[0]], a[rows[1]], ...}: a batch gathered from a dataset kept on the device, in
+     * one copy of the row numbers and one launch. Data needs no gradient, so there is no backward rule: a
+     * source that requires one is refused rather than given a scatter nobody has checked.
+     */
+    @Override
+    public Tensor indexSelect(Tensor a, int[] rows) {
+        if (a.requiresGrad()) throw new UnsupportedOperationException("indexSelect on " + device.name() + ": gradients into the source are not implemented (it gathers data)");
+        int row = product(a.shape(), 1, a.shape().length);
+        int[] outShape = a.shape().clone();
+        outShape[0] = rows.length;
+        CudaArray picked = device.upload(rows);
+        CudaArray out = device.allocate(rows.length * row);
+        kernels.gatherRows(data(a), picked, rows.length, row, out);
+        picked.release();
+        return Tensor.fromDeviceOp("indexSelect", out, outShape, null);
     }
 
     private static int product(int[] shape, int from, int to) {

@@ -11,15 +11,20 @@ import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemAllocHost;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,6 +62,8 @@ final class JCudaApi implements CudaApi {
     private final String deviceName;
     /** The allocations by address: the driver calls need JCuda's pointer object back. */
     private final Map<Long, DevicePointer> allocations = new HashMap<>();
+    /** The page-locked buffers and JCuda's pointers to them (by identity: a buffer's equals compares contents). */
+    private final Map<ByteBuffer, Pointer> pinned = new IdentityHashMap<>();
     /** A context is current per thread: each thread that calls in makes it current once. */
     private final ThreadLocal<Boolean> contextIsCurrent = ThreadLocal.withInitial(() -> false);
 
@@ -175,6 +182,28 @@ final class JCudaApi implements CudaApi {
     public void copyToDevice(long dst, int[] src) {
         makeCurrent();
         check(cuMemcpyHtoD(pointer(dst), Pointer.to(src), (long) src.length * Sizeof.INT), "cuMemcpyHtoD");
+    }
+
+    @Override
+    public ByteBuffer allocatePinned(int bytes) {
+        makeCurrent();
+        Pointer host = new Pointer();
+        check(cuMemAllocHost(host, bytes), "cuMemAllocHost(" + bytes + " bytes)");
+        // JCuda sets a pointer from cuMemAllocHost to a direct buffer over that memory; a slice of it is
+        // big-endian until told otherwise, while the GPU reads the host's order.
+        ByteBuffer buffer = host.getByteBuffer(0, bytes);
+        if (buffer == null) throw new IllegalStateException("cuMemAllocHost: JCuda gave no buffer over the memory");
+        buffer.order(ByteOrder.nativeOrder());
+        pinned.put(buffer, host);
+        return buffer;
+    }
+
+    @Override
+    public void copyToDeviceAsync(long dst, ByteBuffer buffer, int offset, int bytes) {
+        makeCurrent();
+        Pointer host = pinned.get(buffer);
+        if (host == null) throw new IllegalArgumentException("copyToDeviceAsync: a buffer that allocatePinned did not return");
+        check(cuMemcpyHtoDAsync(pointer(dst), host.withByteOffset(offset), bytes, null), "cuMemcpyHtoDAsync");
     }
 
     @Override

@@ -16,6 +16,7 @@ enum Kernel {
     UNARY("elementwise", "unary"),
     UNARY_BACKWARD("elementwise", "unary_backward"),
     COPY_RUNS("elementwise", "copy_runs"),
+    GATHER_ROWS("elementwise", "gather_rows"),
     BROADCAST_BINARY("broadcast", "broadcast_binary"),
     SUM_TO_SHAPE("broadcast", "sum_to_shape"),
     SUM_BLOCKS("reduce", "sum_blocks"),

@@ -378,6 +378,21 @@ class CudaOpsTest {
         }, Tensor.randn(rng, 9, 6));
     }
 
+    /** A batch gathered from a dataset on the device is the cpu's gather, bit for bit (it is a copy), repeats included. */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void indexSelectGathersTheCpusRows(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Tensor dataset = Tensor.randn(new Rng(18), 7, 3, 5);
+        int[] rows = {6, 0, 3, 3, 1};
+        Tensor batch = Shapes.indexSelect(dataset.to(gpu), rows);
+        assertArrayEquals(new int[] {5, 3, 5}, batch.shape());
+        assertArrayEquals(Shapes.indexSelect(dataset, rows).data(), batch.to(Device.CPU).data());
+        Gpu.record("indexSelect", 0);
+        Tensor weights = dataset.to(gpu).requiresGrad(true);
+        assertThrows(UnsupportedOperationException.class, () -> Shapes.indexSelect(weights, rows), "no backward rule: refused, not wrong");
+    }
+
     @ParameterizedTest
     @MethodSource("ssgan.cuda.Gpu#devices")
     void gaussianNoiseDrawsTheCpusNoiseFromTheSameSeed(Supplier<CudaDevice> device) {

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -74,23 +75,69 @@ final class EmulatedCudaApi implements CudaApi {
         memory.set((int) (address >>> 32), null);
     }
 
+    /** Copies that make a real host wait for the device: from pageable memory to it, and every copy back. */
+    private long blockingCopies;
+
+    long blockingCopies() {
+        return blockingCopies;
+    }
+
     @Override
     public void copyToDevice(long dst, float[] src, int count) {
+        blockingCopies++;
         for (int i = 0; i < count; i++) setFloat(dst, i, src[i]);
     }
 
     @Override
     public void copyToDevice(long dst, long[] src) {
+        blockingCopies++;
         for (int i = 0; i < src.length; i++) buffer(dst).putLong(offset(dst) + 8 * i, src[i]);
     }
 
     @Override
     public void copyToDevice(long dst, int[] src) {
+        blockingCopies++;
         for (int i = 0; i < src.length; i++) buffer(dst).putInt(offset(dst) + 4 * i, src[i]);
+    }
+
+    /**
+     * An async copy still pending on a real GPU: the staging bytes it was queued with, which must still be
+     * there when the device catches up, since a GPU may read them at any moment until then.
+     */
+    private record PendingCopy(ByteBuffer pinned, int offset, byte[] bytes) {}
+
+    private final List<PendingCopy> pending = new ArrayList<>();
+
+    @Override
+    public ByteBuffer allocatePinned(int bytes) {
+        return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+    }
+
+    /** Copies at once (the emulator has no queue), and remembers the bytes to check them at the next synchronisation. */
+    @Override
+    public void copyToDeviceAsync(long dst, ByteBuffer pinned, int offset, int bytes) {
+        byte[] copy = new byte[bytes];
+        pinned.get(offset, copy);
+        assertTrue(offset(dst) + bytes <= buffer(dst).capacity(), "copyToDeviceAsync: " + bytes + " bytes past the end of the allocation");
+        buffer(dst).put(offset(dst), copy);
+        pending.add(new PendingCopy(pinned, offset, copy));
+    }
+
+    /** The device has caught up: every pending copy must have found its staging bytes unchanged until now. */
+    private void caughtUp() {
+        for (PendingCopy c : pending) {
+            byte[] now = new byte[c.bytes().length];
+            c.pinned().get(c.offset(), now);
+            assertTrue(Arrays.equals(c.bytes(), now), "the page-locked bytes of an async copy (offset " + c.offset()
+                    + ", " + now.length + " bytes) were overwritten before the device caught up: a GPU may have copied the new ones");
+        }
+        pending.clear();
     }
 
     @Override
     public void copyToHost(float[] dst, long src, int count) {
+        blockingCopies++;
+        caughtUp();
         for (int i = 0; i < count; i++) dst[i] = getFloat(src, i);
     }
 
@@ -115,7 +162,9 @@ final class EmulatedCudaApi implements CudaApi {
     }
 
     @Override
-    public void synchronize() {}
+    public void synchronize() {
+        caughtUp();
+    }
 
     @Override
     public void launch(CudaApi.Function function, int gridX, int gridY, int blockX, int blockY, Object... args) {
@@ -219,6 +268,14 @@ final class EmulatedCudaApi implements CudaApi {
                         float v = getFloat(src, r * srcStride + j);
                         setFloat(dst, r * dstStride + j, accumulate ? getFloat(dst, r * dstStride + j) + v : v);
                     }
+                }
+            }
+            case "gather_rows" -> {
+                long dst = (Long) args[0], src = (Long) args[1], rows = (Long) args[2];
+                int n = (Integer) args[3], row = (Integer) args[4];
+                for (int r = 0; r < n; r++) {
+                    int from = buffer(rows).getInt(offset(rows) + 4 * r);
+                    for (int j = 0; j < row; j++) setFloat(dst, r * row + j, getFloat(src, from * row + j));
                 }
             }
             case "im2col", "col2im", "swap_leading" -> convolution(f.name(), args);

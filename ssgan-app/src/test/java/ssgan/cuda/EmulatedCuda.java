@@ -11,4 +11,9 @@ public final class EmulatedCuda {
     public static CudaDevice device() {
         return EmulatedCudaApi.device();
     }
+
+    /** How many copies so far would have made the host wait for a real GPU: to it from pageable memory, and every read. */
+    public static long blockingCopies(CudaDevice device) {
+        return ((EmulatedCudaApi) device.api()).blockingCopies();
+    }
 }

@@ -160,6 +160,11 @@ public interface DeviceOps {
         throw missing("narrow");
     }
 
+    /** The rows {@code a[rows[0]], a[rows[1]], ...} along dimension 0 (already checked to be in range). */
+    default Tensor indexSelect(Tensor a, int[] rows) {
+        throw missing("indexSelect");
+    }
+
     /** ‖v_r‖ for each row r of v seen as [rows, rest] (see nn's {@code WeightNorm.rowNorms}). */
     default Tensor rowNorms(Tensor v) {
         throw missing("weightNorm.rowNorms");

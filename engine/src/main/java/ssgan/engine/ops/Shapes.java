@@ -166,6 +166,8 @@ public final class Shapes {
                         + " (valid: 0.." + (shape[0] - 1) + ")");
             }
         }
+        DeviceOps device = Devices.opsFor("indexSelect", a);
+        if (device != null) return device.indexSelect(a, rows.clone());
         int rowLength = inner(shape, 0);
         int[] picked = rows.clone();
         int[] outShape = shape.clone();

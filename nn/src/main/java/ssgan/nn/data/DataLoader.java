@@ -83,6 +83,7 @@ public final class DataLoader implements Iterator<DataLoader.Batch> {
 
     private final float[] imageBuffer;
     private final int[] labelBuffer;
+    private final int[] indexBuffer;
     private final Batch batch;
 
     private DataLoader(Dataset data, int[] pool, int batchSize, Layout layout, long seed, boolean cycle) {
@@ -103,6 +104,7 @@ public final class DataLoader implements Iterator<DataLoader.Batch> {
         this.order = new int[pool.length];
         this.imageBuffer = new float[batchSize * data.imageSize()];
         this.labelBuffer = new int[batchSize];
+        this.indexBuffer = new int[batchSize];
         Tensor images = layout == Layout.NCHW
                 ? Tensor.wrap(imageBuffer, batchSize, 1, data.height(), data.width())
                 : Tensor.wrap(imageBuffer, batchSize, data.imageSize());
@@ -152,16 +154,28 @@ public final class DataLoader implements Iterator<DataLoader.Batch> {
     /** The next batch (the same reused buffers every time). */
     @Override
     public Batch next() {
-        if (!cycle && cursor + batchSize > order.length) startEpoch(epoch + 1); // drop the partial tail
+        int[] picked = nextIndices();
         int px = data.imageSize();
         float[] images = data.images();
         for (int b = 0; b < batchSize; b++) {
-            if (cursor == order.length) startEpoch(epoch + 1); // only reached when cycling
-            int i = order[cursor++];
-            System.arraycopy(images, i * px, imageBuffer, b * px, px);
-            labelBuffer[b] = data.label(i);
+            System.arraycopy(images, picked[b] * px, imageBuffer, b * px, px);
+            labelBuffer[b] = data.label(picked[b]);
         }
         return batch;
+    }
+
+    /**
+     * The dataset indices of the next batch, without copying its images: for a caller that keeps the
+     * dataset elsewhere (on a GPU) and gathers the batch there. It advances the loader exactly as
+     * {@link #next()} does. The array is reused by the following call.
+     */
+    public int[] nextIndices() {
+        if (!cycle && cursor + batchSize > order.length) startEpoch(epoch + 1); // drop the partial tail
+        for (int b = 0; b < batchSize; b++) {
+            if (cursor == order.length) startEpoch(epoch + 1); // only reached when cycling
+            indexBuffer[b] = order[cursor++];
+        }
+        return indexBuffer;
     }
 
     /** Full batches per epoch (for the cycling loader: per pass, rounded down). */

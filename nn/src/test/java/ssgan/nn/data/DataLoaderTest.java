@@ -55,6 +55,22 @@ class DataLoaderTest {
         }
     }
 
+    /** A loader that serves indices (for a dataset kept on a GPU) walks the very order of one that serves images, across epochs and passes. */
+    @Test
+    void nextIndicesNamesTheExamplesNextWouldServe() {
+        Dataset data = TestData.indexed(23);
+        int[] pool = IntStream.range(0, 23).filter(i -> i % 4 != 0).toArray();
+        DataLoader[][] pairs = {
+            {DataLoader.epochs(data, pool, 5, DataLoader.Layout.NCHW, 7), DataLoader.epochs(data, pool, 5, DataLoader.Layout.NCHW, 7)},
+            {DataLoader.cycling(data, 5, DataLoader.Layout.NCHW, 7), DataLoader.cycling(data, 5, DataLoader.Layout.NCHW, 7)}};
+        for (DataLoader[] pair : pairs) {
+            for (int b = 0; b < 12; b++) {
+                assertArrayEquals(ids(pair[0].next()), pair[1].nextIndices(), "batch " + b);
+                assertEquals(pair[0].position(), pair[1].position(), "batch " + b);
+            }
+        }
+    }
+
     @Test
     void batchesReuseTheirBuffersAndFlatLayoutIsTwoDimensional() {
         DataLoader loader = DataLoader.epochs(TestData.indexed(40), 8, DataLoader.Layout.FLAT, 1);

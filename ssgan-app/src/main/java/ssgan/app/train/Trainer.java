@@ -90,6 +90,7 @@ public final class Trainer {
     private final LrSchedule schedule;
     private final Tensor fixedNoise;
     private final CollapseGuard guard;
+    private DeviceImages trainImages;   // on a device: the training images, kept there; null on the cpu
 
     private long iteration;
     private long savedIteration = -1;  // the iteration of last.safetensors
@@ -213,13 +214,7 @@ public final class Trainer {
 
     private Outcome loop() throws IOException {
         Path last = out.resolve(LAST);
-        if (config.resume()) {
-            moveModelsToDevice();   // first, so that the optimisers' restored moments go where the parameters are
-            resume();
-        } else {
-            initialise();           // on the host: the data-dependent initialisation reads the values there
-            moveModelsToDevice();
-        }
+        begin();
         Files.createDirectories(out.resolve("samples"));
         int perEpoch = unlabelled.batchesPerEpoch();
         long total = config.iterations();
@@ -235,17 +230,7 @@ public final class Trainer {
             progress.start(total, iteration);
             while (iteration < total) {
                 int epoch = (int) (iteration / perEpoch);
-                float lr = schedule.lr((int) iteration);
-                discOptimizer.setLr(lr);
-                genOptimizer.setLr(lr);
-                step.setConsistencyWeight(config.consistencyWeight() * Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP));
-
-                DataLoader.Batch lab = labelled.next();
-                Tensor labImages = labelShift == null ? lab.images() : labelShift.apply(lab.images());
-                int[] labLabels = lab.labels().clone();
-                Tensor unl = unlabelled.next().images();
-                Tensor unl2 = unlabelled2.next().images();
-                SsganStep.Losses losses = step.run(device, labImages, labLabels, unl, unl2);
+                SsganStep.Losses losses = trainStep();
                 if (!losses.finite()) {
                     progress.log(String.format(Locale.ROOT,
                             "stopped: a loss became %s at iteration %d (supervised %s, unsupervised %s, generator %s); "
@@ -254,7 +239,7 @@ public final class Trainer {
                     outcome = Outcome.DIVERGED;
                     break;
                 }
-                if (average != null) average.update(iteration + 1);
+                updateAverage();
                 guard.observe(losses.generator());
                 if (guard.collapsed()) {
                     if (rollbacks >= MAX_ROLLBACKS) {
@@ -297,6 +282,45 @@ public final class Trainer {
             writeSummary(outcome);
         }
         return outcome;
+    }
+
+    /** Where a run starts: resumed from its checkpoint, or initialised; either way with the models on the run's device. */
+    void begin() throws IOException {
+        if (config.resume()) {
+            moveModelsToDevice();   // first, so that the optimisers' restored moments go where the parameters are
+            resume();
+        } else {
+            initialise();           // on the host: the data-dependent initialisation reads the values there
+            moveModelsToDevice();
+        }
+        if (!device.isCpu()) trainImages = new DeviceImages(data.train(), device);
+    }
+
+    /**
+     * The models' work of the current iteration: its learning rate and consistency weight, its batches,
+     * the step. Everything else in the loop is bookkeeping; {@code StepTimer} (in the tests) times this alone.
+     */
+    SsganStep.Losses trainStep() {
+        float lr = schedule.lr((int) iteration);
+        discOptimizer.setLr(lr);
+        genOptimizer.setLr(lr);
+        step.setConsistencyWeight(config.consistencyWeight() * Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP));
+
+        DataLoader.Batch lab = labelled.next();
+        Tensor labImages = labelShift == null ? lab.images() : labelShift.apply(lab.images());
+        int[] labLabels = lab.labels().clone();
+        if (device.isCpu()) return step.run(labImages, labLabels, unlabelled.next().images(), unlabelled2.next().images());
+        // On a device the unlabelled batches are gathered from the training images kept there. The labelled
+        // batch is small and shifted on the host (the cpu's very offsets), so it is still copied.
+        try (Storage.Scope scope = Storage.scope()) {
+            return step.run(DeviceBatch.copy(labImages, device), labLabels, trainImages.batch(unlabelled.nextIndices()),
+                    trainImages.batch(unlabelled2.nextIndices()));
+        }
+    }
+
+    /** After a step with finite losses: the parameter average follows the new weights. */
+    void updateAverage() {
+        if (average != null) average.update(iteration + 1);
     }
 
     /** Data-dependent initialisation of the discriminator's weight-normalised layers on 500 training images, as in the paper. */

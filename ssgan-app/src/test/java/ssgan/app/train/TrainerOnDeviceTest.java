@@ -145,6 +145,24 @@ public class TrainerOnDeviceTest {
         }
     }
 
+    /**
+     * Once the first iteration has uploaded the optimisers' address tables, an iteration's copies to the
+     * device (its batches' row numbers, the labelled batch, the noise, the labels) are queued without
+     * waiting, so the host waits for the device only to read the three losses.
+     */
+    @Test
+    void anIterationOnTheDeviceWaitsForItOnlyToReadItsLosses() throws Exception {
+        CudaDevice device = EmulatedCuda.device();
+        Trainer trainer = new Trainer(config(runs.resolve("copies"), 6, false, 1e-4f, 2, 3f, TrainConfig.Teacher.PAIR), DATA, quiet(), device);
+        trainer.begin();
+        trainer.trainStep();
+        trainer.updateAverage();
+        long before = EmulatedCuda.blockingCopies(device);
+        trainer.trainStep();
+        trainer.updateAverage();
+        assertEquals(3, EmulatedCuda.blockingCopies(device) - before, "copies that wait for the device in one iteration");
+    }
+
     private static double relative(double expected, double actual) {
         return Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-6);
     }

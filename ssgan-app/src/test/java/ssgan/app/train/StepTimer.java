@@ -1,0 +1,90 @@
+package ssgan.app.train;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import ssgan.app.cli.TrainCommandAccess;
+import ssgan.app.report.Progress;
+import ssgan.cuda.CudaDevice;
+import ssgan.engine.device.Device;
+import ssgan.engine.device.DeviceUnavailableException;
+import ssgan.engine.device.Devices;
+import ssgan.engine.parallel.Parallel;
+import ssgan.nn.data.Mnist;
+
+/**
+ * Times the trainer's step ({@link Trainer#trainStep} and the parameter average, as the loop runs them,
+ * batches included) with the {@code train} command's default recipe, on MNIST. engine-cuda/device-check.sh
+ * runs it on the GPU machine; each measurement is printed as one line, {@code step-time {json}}, as soon
+ * as it is taken, so that a run cut short by its time limit still reports the ones before.
+ *
+ * <pre>
+ *   StepTimer MNIST_FOLDER DEVICE:ARCH:BATCH:WARMUP:TIMED ...     e.g. cuda:mlp:100:20:200 cpu:dcgan:50:2:5
+ * </pre>
+ *
+ * <p>The clock is wall time around the timed loop, with the device synchronised before and after (CUDA
+ * events are not wired yet). The step reads its three losses back every iteration, so it waits for the
+ * device then anyway.
+ */
+public final class StepTimer {
+    private StepTimer() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: StepTimer MNIST_FOLDER DEVICE:ARCH:BATCH:WARMUP:TIMED ...");
+            System.exit(2);
+        }
+        Mnist.Splits data = Mnist.load(Path.of(args[0]));
+        for (int i = 1; i < args.length; i++) {
+            try {
+                System.out.println("step-time " + measure(data, args[i]));
+            } catch (Exception | Error e) {
+                // The next measurements still run: one failure must not hide what the others would tell.
+                e.printStackTrace();
+                System.out.println("step-time {\"spec\": \"" + args[i] + "\", \"error\": \"" + String.valueOf(e).replace("\"", "'") + "\"}");
+            }
+        }
+    }
+
+    /** One measurement, as a JSON object; a device that cannot be opened gives the reason instead. */
+    private static String measure(Mnist.Splits data, String spec) throws Exception {
+        String[] part = spec.split(":");
+        String deviceName = part[0], arch = part[1];
+        int batch = Integer.parseInt(part[2]), warmup = Integer.parseInt(part[3]), timed = Integer.parseInt(part[4]);
+        String what = String.format(Locale.ROOT, "\"arch\": \"%s\", \"batch\": %d", arch, batch);
+        Device device;
+        try {
+            device = deviceName.equals("cpu") ? Device.CPU : Devices.open(deviceName);
+        } catch (DeviceUnavailableException e) {
+            return String.format(Locale.ROOT, "{\"device\": \"%s\", %s, \"skipped\": \"%s\"}", deviceName, what, e.getMessage().replace("\"", "'"));
+        }
+        Path out = Files.createTempDirectory("step-timer");
+        TrainConfig config = TrainCommandAccess.config("--arch", arch, "--batch-size", Integer.toString(batch), "--out", out.toString());
+        Parallel.setThreads(config.threads());
+        Trainer trainer = new Trainer(config, data, new Progress(new PrintStream(OutputStream.nullOutputStream()), false), device);
+        trainer.begin();
+        for (int i = 0; i < warmup; i++) iterate(trainer);
+        synchronize(device);
+        long start = System.nanoTime();
+        for (int i = 0; i < timed; i++) iterate(trainer);
+        synchronize(device);
+        double ms = (System.nanoTime() - start) / 1e6 / timed;
+        String name = device instanceof CudaDevice cuda ? cuda.description() : "cpu (" + config.threads() + " threads)";
+        // engine-cuda's switch back to blocking copies (Uploads.BLOCKING), for the difference the queued ones make
+        String uploads = device.isCpu() ? "" : Boolean.getBoolean("ssgan.cuda.blockingUploads") ? ", \"uploads\": \"blocking\"" : ", \"uploads\": \"queued\"";
+        return String.format(Locale.ROOT, "{\"device\": \"%s\", %s, \"consistency\": %s%s, \"warmup\": %d, \"timed\": %d, \"ms_per_step\": %.3f, "
+                + "\"clock\": \"wall time, device synchronised around the timed loop\"}", name, what, config.consistencyWeight() > 0,
+                uploads, warmup, timed, ms);
+    }
+
+    private static void iterate(Trainer trainer) {
+        if (!trainer.trainStep().finite()) throw new IllegalStateException("a loss became non-finite while timing");
+        trainer.updateAverage();
+    }
+
+    private static void synchronize(Device device) {
+        if (device instanceof CudaDevice cuda) cuda.synchronize();
+    }
+}
