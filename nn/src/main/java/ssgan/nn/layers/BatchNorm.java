@@ -1,5 +1,8 @@
 package ssgan.nn.layers;
 
+import java.util.List;
+import java.util.function.Consumer;
+import ssgan.engine.autograd.GradMode;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.DeviceArray;
 import ssgan.engine.device.DeviceOps;
@@ -22,7 +25,7 @@ import ssgan.nn.Module;
 public abstract class BatchNorm extends Module {
     private final int numFeatures;
     private final float eps;
-    private final float momentum;
+    private float momentum;   // changed only while the statistics are re-estimated
     private final Tensor weight;
     private final Tensor bias;
     private final Tensor runningMean;
@@ -81,6 +84,41 @@ public abstract class BatchNorm extends Module {
         device.fill(one, 1f);
         device.addInto(batchesTracked.deviceData(), one);
         one.release();
+    }
+
+    /**
+     * Sets the running statistics of every batch norm in {@code model} to the plain average of the batch
+     * statistics that {@code forward} meets on {@code batches}, each batch counting equally (PyTorch's
+     * {@code momentum=None}, and SWA's {@code update_bn}).
+     *
+     * <p>Why: in a GAN the running statistics are updated by every pass in training mode, generated images
+     * included, so in eval mode real images are normalised with statistics that are partly the generator's
+     * and that follow its swings; and after a parameter average is swapped in, they belong to other
+     * weights. Re-estimated on real images with the weights to be evaluated, they fit both. The model runs
+     * without a graph in evaluation mode but for its batch norms, so that noise and dropout are off as
+     * they will be when it is evaluated; its modes are restored after, and {@code num_batches_tracked}
+     * counts on.
+     */
+    public static void reestimateStatistics(Module model, List<Tensor> batches, Consumer<Tensor> forward) {
+        List<BatchNorm> norms = model.namedModules().values().stream()
+                .filter(m -> m instanceof BatchNorm bn && bn.runningMean != null)
+                .map(m -> (BatchNorm) m).toList();
+        if (norms.isEmpty() || batches.isEmpty()) return;
+        boolean wasTraining = model.isTraining();
+        float[] momenta = new float[norms.size()];
+        for (int i = 0; i < momenta.length; i++) momenta[i] = norms.get(i).momentum;
+        model.eval();
+        for (BatchNorm bn : norms) bn.train();
+        try (GradMode scope = GradMode.noGrad()) {
+            for (int k = 0; k < batches.size(); k++) {
+                // running ← running + (batch − running)/(k+1): after batch k, the mean of batches 0..k.
+                for (BatchNorm bn : norms) bn.momentum = 1f / (k + 1);
+                forward.accept(batches.get(k));
+            }
+        } finally {
+            for (int i = 0; i < momenta.length; i++) norms.get(i).momentum = momenta[i];
+            model.train(wasTraining);
+        }
     }
 
     /** γ, or null when not affine. */

@@ -112,4 +112,46 @@ class BatchNormTest {
         assertThrows(IllegalArgumentException.class, () -> new BatchNorm2d(3).forward(Tensor.zeros(4, 3)));
         assertThrows(IllegalArgumentException.class, () -> new BatchNorm1d(3).forward(Tensor.zeros(4, 3, 2, 2)));
     }
+
+    @Test
+    void reestimatedStatisticsAreThePlainAverageOfTheBatchesInEveryBatchNorm() {
+        Rng rng = new Rng(7);
+        // Dropout that would zero everything if it were on: the estimate is made as the model will be evaluated.
+        Sequential model = new Sequential(new BatchNorm2d(3), new LeakyReLU(0.2f), new Dropout(0.999f, new Rng(3)), new BatchNorm2d(3));
+        model.eval();
+        List<Tensor> batches = new java.util.ArrayList<>();
+        for (int k = 0; k < 5; k++) {
+            Tensor x = Tensor.randn(rng, 6, 3, 4, 5);
+            for (int i = 0; i < x.numel(); i++) x.data()[i] = (k + 1) * x.data()[i] + k;   // each batch its own statistics
+            batches.add(x);
+        }
+        // The second norm's inputs, as the model computes them in training mode, for the reference.
+        BatchNorm2d first = (BatchNorm2d) model.namedModules().get("0"), second = (BatchNorm2d) model.namedModules().get("3");
+        BatchNorm.reestimateStatistics(model, batches, model::forward);
+
+        int count = 6 * 20;
+        double[] mean = new double[3], var = new double[3];
+        for (Tensor x : batches) {
+            double[][] stats = channelStats(x);
+            for (int ch = 0; ch < 3; ch++) {
+                mean[ch] += stats[0][ch] / batches.size();
+                var[ch] += stats[1][ch] * count / (count - 1) / batches.size();
+            }
+        }
+        for (int ch = 0; ch < 3; ch++) {
+            assertEquals(mean[ch], first.runningMean().data()[ch], 1e-4, "running mean, channel " + ch);
+            assertEquals(var[ch], first.runningVar().data()[ch], 1e-3 * var[ch], "running variance, channel " + ch);
+        }
+        // The second norm sees normalised, leaky-rectified inputs: mean of a rectified N(0,1) mix, clearly not the start's 0.
+        for (int ch = 0; ch < 3; ch++) assertEquals(0.3, second.runningMean().data()[ch], 0.15);
+        assertEquals(false, model.isTraining(), "the model's mode is restored");
+
+        // The momentum is restored too: one more training batch moves the estimate by a tenth.
+        assertEquals(false, second.isTraining(), "the batch norms' modes too");
+        model.train();
+        Tensor x = batches.get(0);
+        float before = first.runningMean().data()[0];
+        first.forward(x);
+        assertEquals(0.9 * before + 0.1 * channelStats(x)[0][0], first.runningMean().data()[0], 1e-4);
+    }
 }

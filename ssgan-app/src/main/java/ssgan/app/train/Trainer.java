@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +35,7 @@ import ssgan.nn.data.RandomShift;
 import ssgan.nn.data.SemiSupervisedSplit;
 import ssgan.nn.io.SafeTensors;
 import ssgan.nn.io.TrainingState;
+import ssgan.nn.layers.BatchNorm;
 import ssgan.nn.layers.GaussianNoise;
 import ssgan.nn.layers.WeightNorm;
 import ssgan.nn.optim.Adam;
@@ -61,6 +64,8 @@ public final class Trainer {
     private static final double[] MILESTONES = {0.95, 0.98, 0.99};
     /** Iterations over which the consistency weight rises linearly from 0 to --consistency: early predictions are noise. */
     static final int CONSISTENCY_RAMP = 3000;
+    /** Real training images on which a batch-norm discriminator's statistics are re-estimated before each evaluation. */
+    static final int STATISTICS_IMAGES = 1000;
     /**
      * After this many rollbacks in one run, a collapse stops it: the settings, not bad luck, are at fault.
      * Measured: from the checkpoint before one collapse (mlp, seed 1, two threads, iteration 5,400), three
@@ -345,6 +350,7 @@ public final class Trainer {
         Evaluator.Result testResult;
         Evaluator.Result validationResult = null;
         try {
+            reestimateBatchStatistics();
             if (holdOut.validation().size() > 0) validationResult = Evaluator.evaluate(disc, holdOut.validation());
             testResult = Evaluator.evaluate(disc, data.test());
         } finally {
@@ -370,6 +376,28 @@ public final class Trainer {
         }
         saveLast(true);
         writeSummary(null);
+    }
+
+    /**
+     * The evaluated discriminator's batch-norm statistics, re-estimated on the same real training images
+     * each time (the first {@link #STATISTICS_IMAGES} of the pool, in training-size batches), so that
+     * they fit the weights being evaluated and no generated image enters them. A discriminator without
+     * batch norm (the mlp's) is left as it is.
+     */
+    private void reestimateBatchStatistics() {
+        if (!disc.usesBatchStatistics()) return;
+        int[] pool = holdOut.trainIndices();
+        int count = Math.min(STATISTICS_IMAGES, pool.length);
+        List<Tensor> batches = new ArrayList<>();
+        for (int start = 0; start < count; start += config.batchSize()) {
+            int[] indices = Arrays.copyOfRange(pool, start, Math.min(start + config.batchSize(), count));
+            batches.add(data.train().subset("statistics", indices).imagesTensor());
+        }
+        BatchNorm.reestimateStatistics(disc, batches, batch -> {
+            try (var results = Storage.scope()) {
+                disc.classify(DeviceBatch.copy(batch, device));
+            }
+        });
     }
 
     /** The accuracy that decisions are made on: validation, or test when there is no validation set. */

@@ -8,6 +8,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +20,9 @@ import ssgan.engine.autograd.GradMode;
 import ssgan.engine.parallel.Parallel;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
+import ssgan.nn.data.HoldOut;
 import ssgan.nn.data.Mnist;
+import ssgan.nn.layers.BatchNorm;
 
 /** Both architectures train, write what a run leaves behind, and reload from their checkpoints. */
 class CheckpointTest {
@@ -60,5 +65,36 @@ class CheckpointTest {
                 for (float v : images.data()) assertTrue(v >= -1 && v <= 1 && Float.isFinite(v));
             }
         }
+    }
+
+    @Test
+    void aDcganIsEvaluatedAndSavedWithBatchStatisticsOfRealImagesOnly(@TempDir Path tmp) throws Exception {
+        Parallel.setThreads(1);
+        Mnist.Splits data = ResumeTest.syntheticDigits(100, 40, 7);
+        Path out = tmp.resolve("dcgan");
+        new Trainer(config(Architecture.DCGAN, out), data, new Progress(new PrintStream(OutputStream.nullOutputStream()), false)).run();
+        Checkpoint.Loaded loaded = Checkpoint.load(out.resolve("last.safetensors"));
+        List<Tensor> saved = batchStatistics(loaded.disc());
+
+        // The same estimate made again from the saved weights: the first images of the training pool, in
+        // training-size batches. Statistics that generated images had entered would not match it.
+        int[] pool = HoldOut.split(data.train(), 0).trainIndices();
+        List<Tensor> batches = new ArrayList<>();
+        for (int start = 0; start < Math.min(Trainer.STATISTICS_IMAGES, pool.length); start += 20) {
+            batches.add(data.train().subset("again", Arrays.copyOfRange(pool, start, start + 20)).imagesTensor());
+        }
+        BatchNorm.reestimateStatistics(loaded.disc(), batches, batch -> loaded.disc().classify(batch));
+        List<Tensor> again = batchStatistics(loaded.disc());
+        assertEquals(6, saved.size());
+        for (int i = 0; i < saved.size(); i++) assertArrayEquals(again.get(i).data(), saved.get(i).data(), 1e-6f, "statistic " + i);
+    }
+
+    /** Copies of the running means and variances of a model's batch norms. */
+    private static List<Tensor> batchStatistics(ssgan.nn.Module model) {
+        List<Tensor> out = new ArrayList<>();
+        model.namedBuffers().forEach((name, t) -> {
+            if (name.endsWith("running_mean") || name.endsWith("running_var")) out.add(t.copy());
+        });
+        return out;
     }
 }
