@@ -12,7 +12,6 @@ import ssgan.app.train.TrainerOnDeviceTest;
 import ssgan.engine.device.Device;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
-import ssgan.nn.optim.Adam;
 
 /**
  * The dcgan training step on the cuda device against the same seeded step on the cpu, as
@@ -42,10 +41,7 @@ class DcganStepOnDeviceTest {
         final SsganStep step;
 
         Run() {
-            Adam.Options adam = Adam.Options.defaults().withLr(LR).withBetas(0.5f, 0.999f).withEps(1e-8f, Adam.Epsilon.INSIDE_SQRT);
-            step = new SsganStep(disc, gen, new Adam(disc.namedTrainableParameters(), adam), new Adam(gen.namedTrainableParameters(), adam),
-                    new Rng(3), 0.1f, 0.5f);
-            step.setConsistencyWeight(3f); // the Π-model's second pass and its softmaxes too
+            step = MlpStepOnDeviceTest.step(disc, gen, LR);
         }
     }
 
@@ -59,7 +55,8 @@ class DcganStepOnDeviceTest {
         int[] labels = {0, 1, 2, 3, 4, 5};
         double worstLoss = 0;
         for (int i = 0; i < STEPS; i++) {
-            Tensor labelled = images(BATCH, 10 + i), unlabelled = images(BATCH, 20 + i), unlabelled2 = images(BATCH, 30 + i);
+            Tensor labelled = MlpStepOnDeviceTest.images(BATCH, 10 + i), unlabelled = MlpStepOnDeviceTest.images(BATCH, 20 + i),
+                    unlabelled2 = MlpStepOnDeviceTest.images(BATCH, 30 + i);
             SsganStep.Losses expected = cpu.step.run(labelled, labels, unlabelled, unlabelled2);
             SsganStep.Losses actual = onGpu.step.run(gpu, labelled, labels, unlabelled, unlabelled2);
             float[] e = {expected.supervised(), expected.unsupervised(), expected.generator()};
@@ -79,13 +76,5 @@ class DcganStepOnDeviceTest {
         System.out.printf("dcgan step on %s: largest loss difference %.3g in %d steps; largest parameter difference %.3g "
                 + "(relative to each tensor's largest value)%n", gpu.name(), worstLoss, STEPS, worstParameter);
         assertTrue(worstParameter <= PARAMETERS, "parameters differ by " + worstParameter);
-    }
-
-    /** Images in [-1, 1), as PinnedLossesTest makes them. */
-    private static Tensor images(int n, long seed) {
-        Rng rng = new Rng(seed);
-        float[] x = new float[n * 784];
-        for (int i = 0; i < x.length; i++) x[i] = 2 * rng.nextFloat() - 1;
-        return Tensor.wrap(x, n, 1, 28, 28);
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import ssgan.app.model.Discriminator;
+import ssgan.app.model.Generator;
 import ssgan.app.model.MlpDiscriminator;
 import ssgan.app.model.MlpGenerator;
 import ssgan.app.train.SsganStep;
@@ -49,15 +51,21 @@ class MlpStepOnDeviceTest {
         final SsganStep step;
 
         Run() {
-            // The trainer's Adam: epsilon inside the root, as in the paper's code. With PyTorch's placement the
-            // first steps move each weight by ±lr whatever its gradient's size, so a gradient at the level of
-            // rounding (1e-9 on one device, -1e-9 on the other) moves a weight by 2·lr on one and not the other.
-            Adam.Options adam = Adam.Options.defaults().withLr(LR).withBetas(0.5f, 0.999f).withEps(1e-8f, Adam.Epsilon.INSIDE_SQRT);
-            step = new SsganStep(disc, gen, new Adam(disc.namedTrainableParameters(), adam), new Adam(gen.namedTrainableParameters(), adam),
-                    new Rng(3), 0.1f, 0.5f);
-            step.setConsistencyWeight(3f); // the Π-model's second pass and its softmaxes too
+            step = step(disc, gen, LR);
             WeightNorm.initialize(disc, images(100, 1)); // on the cpu, as the trainer starts
         }
+    }
+
+    /** The trainer's step on a seeded model pair, at learning rate {@code lr}, with the Π-model's second pass and its softmaxes. */
+    static SsganStep step(Discriminator disc, Generator gen, float lr) {
+        // The trainer's Adam: epsilon inside the root, as in the paper's code. With PyTorch's placement the
+        // first steps move each weight by ±lr whatever its gradient's size, so a gradient at the level of
+        // rounding (1e-9 on one device, -1e-9 on the other) moves a weight by 2·lr on one and not the other.
+        Adam.Options adam = Adam.Options.defaults().withLr(lr).withBetas(0.5f, 0.999f).withEps(1e-8f, Adam.Epsilon.INSIDE_SQRT);
+        SsganStep step = new SsganStep(disc, gen, new Adam(disc.namedTrainableParameters(), adam), new Adam(gen.namedTrainableParameters(), adam),
+                new Rng(3), 0.1f, 0.5f);
+        step.setConsistencyWeight(3f);
+        return step;
     }
 
     @ParameterizedTest
@@ -99,7 +107,7 @@ class MlpStepOnDeviceTest {
     }
 
     /** Images in [-1, 1), as PinnedLossesTest makes them. */
-    private static Tensor images(int n, long seed) {
+    static Tensor images(int n, long seed) {
         Rng rng = new Rng(seed);
         float[] x = new float[n * 784];
         for (int i = 0; i < x.length; i++) x[i] = 2 * rng.nextFloat() - 1;
