@@ -142,6 +142,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "pair")
     TrainConfig.Teacher teacher;
 
+    @Option(names = "--dcgan-noise", description = "Give the dcgan discriminator the MLP's noise layers (std 0.3 on the "
+            + "input pixels, 0.5 after every conv block, in training only), so that --consistency works with --teacher pair.")
+    boolean dcganNoise;
+
     @Mixin
     DeviceOption device;
 
@@ -207,12 +211,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
         if (!(consistencyWeight >= 0 && Float.isFinite(consistencyWeight))) throw new UserException("--consistency must be a number >= 0 (0 = off), got " + consistencyWeight);
-        if (consistencyWeight > 0 && arch != Architecture.MLP && teacher == TrainConfig.Teacher.PAIR) {
+        if (dcganNoise && arch != Architecture.DCGAN) throw new UserException("--dcgan-noise is for --arch dcgan (the mlp discriminator always has its noise layers)");
+        if (consistencyWeight > 0 && arch != Architecture.MLP && teacher == TrainConfig.Teacher.PAIR && !dcganNoise) {
             throw new UserException("--consistency with --teacher pair needs the mlp discriminator: it compares two passes under "
                     + "different noise, and the dcgan discriminator has no noise layers, so both passes agree and the term is "
-                    + "always 0; use --teacher average (with --label-shift above 0)");
+                    + "always 0; use --dcgan-noise, or --teacher average (with --label-shift above 0)");
         }
-        if (consistencyWeight > 0 && arch != Architecture.MLP && shift == 0) {
+        if (consistencyWeight > 0 && arch != Architecture.MLP && shift == 0 && !dcganNoise) {
             throw new UserException("--consistency for dcgan needs --label-shift above 0: without noise or shifts the student "
                     + "sees what the teacher sees");
         }
@@ -231,6 +236,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, iterations, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, evalEvery, layer,
                 labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise);
     }
 }

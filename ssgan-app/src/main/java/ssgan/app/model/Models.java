@@ -13,9 +13,14 @@ public final class Models {
     }
 
     public static Discriminator discriminator(Architecture arch, int featureLayer, Rng rng) {
+        return discriminator(arch, featureLayer, false, rng);
+    }
+
+    /** {@code noisyDcgan}: the dcgan discriminator with the MLP's noise layers (the MLP always has them). */
+    public static Discriminator discriminator(Architecture arch, int featureLayer, boolean noisyDcgan, Rng rng) {
         return switch (arch) {
             case MLP -> new MlpDiscriminator(featureLayer, rng);
-            case DCGAN -> new DcganDiscriminator(featureLayer, rng);
+            case DCGAN -> new DcganDiscriminator(featureLayer, noisyDcgan, rng);
         };
     }
 

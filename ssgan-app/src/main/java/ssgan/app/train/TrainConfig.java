@@ -32,7 +32,8 @@ public record TrainConfig(
         float consistencyWeight,
         int validation,
         boolean permutationInvariant,
-        Teacher teacher) {
+        Teacher teacher,
+        boolean dcganNoise) {
 
     /** Where the consistency term's target comes from. */
     public enum Teacher {
@@ -79,6 +80,7 @@ public record TrainConfig(
         m.put("validation", Integer.toString(validation));
         m.put("permutation_invariant", Boolean.toString(permutationInvariant));
         m.put("teacher", teacher.name().toLowerCase());
+        m.put("dcgan_noise", Boolean.toString(dcganNoise));
         return m;
     }
 }

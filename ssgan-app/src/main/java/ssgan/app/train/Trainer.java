@@ -143,7 +143,7 @@ public final class Trainer {
         this.out = config.outDir();
 
         Rng root = new Rng(config.seed());
-        disc = Models.discriminator(config.arch(), config.featureLayer(), root.split());
+        disc = Models.discriminator(config.arch(), config.featureLayer(), config.dcganNoise(), root.split());
         gen = Models.generator(config.arch(), root.split());
         noiseRng = root.split();
         fixedNoise = gen.noise(SAMPLES, root.split());

@@ -146,6 +146,11 @@ class CommandLineTest {
         assertEquals(1f, parse("train", "--arch", "dcgan", "--consistency", "1", "--teacher", "average").consistencyWeight(),
                 "a mean teacher with shifts works without noise");
         assertEquals(2, run("train", "--arch", "dcgan", "--consistency", "1", "--teacher", "average", "--label-shift", "0").code());
+        TrainConfig noisy = parse("train", "--arch", "dcgan", "--dcgan-noise", "--consistency", "1", "--label-shift", "0");
+        assertTrue(noisy.dcganNoise() && noisy.consistencyWeight() == 1f, "with noise layers the pair works, shifts or not");
+        Result mlpNoise = run("train", "--dcgan-noise");
+        assertEquals(2, mlpNoise.code());
+        assertTrue(mlpNoise.err().contains("--dcgan-noise is for --arch dcgan"), mlpNoise.err());
 
         assertEquals(TrainCommand.DEFAULT_CONSISTENCY, parse("train").consistencyWeight());
         assertEquals(0f, parse("train", "--arch", "dcgan").consistencyWeight(), "dcgan: off unless asked, and asking is refused");

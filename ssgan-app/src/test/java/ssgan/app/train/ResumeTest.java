@@ -62,7 +62,7 @@ class ResumeTest {
     /** With a label shift and a consistency weight, whose random draws and ramp must resume exactly too. */
     static TrainConfig config(Path out, int epochs, boolean resume, int labelShift, float consistency, TrainConfig.Teacher teacher) {
         return new TrainConfig(Architecture.MLP, 20, 3, epochs * 10, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
-                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, 0, false, teacher);
+                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, 0, false, teacher, false);
     }
 
     private static Progress quiet() {

@@ -60,7 +60,7 @@ class RollbackTest {
     /** 200 images in batches of 20, evaluated every 100 iterations. */
     private static TrainConfig config(Path out, int epochs) {
         return new TrainConfig(Architecture.MLP, 20, 3, epochs * 10, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 100, 5,
-                0f, 0.5f, 0f, 0.01f, false, 0, 0, 0, 0, 0, 0f, 0, false, TrainConfig.Teacher.PAIR);
+                0f, 0.5f, 0f, 0.01f, false, 0, 0, 0, 0, 0, 0f, 0, false, TrainConfig.Teacher.PAIR, false);
     }
 
     private record Run(Trainer.Outcome outcome, String log, Path out) {}

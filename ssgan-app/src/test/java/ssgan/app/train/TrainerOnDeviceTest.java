@@ -53,7 +53,7 @@ public class TrainerOnDeviceTest {
     static TrainConfig config(Path out, int iterations, boolean resume, float lr, int labelShift, float consistency,
                               TrainConfig.Teacher teacher) {
         return new TrainConfig(Architecture.MLP, 20, 3, iterations, 10, lr, 0.5f, 1e-8f, null, out, 1, 3, 5,
-                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, VALIDATION, false, teacher);
+                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, VALIDATION, false, teacher, false);
     }
 
     private static Progress quiet() {
