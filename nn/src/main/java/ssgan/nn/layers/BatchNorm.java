@@ -1,6 +1,8 @@
 package ssgan.nn.layers;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import ssgan.engine.autograd.GradMode;
 import ssgan.engine.device.Device;
@@ -104,7 +106,9 @@ public abstract class BatchNorm extends Module {
                 .filter(m -> m instanceof BatchNorm bn && bn.runningMean != null)
                 .map(m -> (BatchNorm) m).toList();
         if (norms.isEmpty() || batches.isEmpty()) return;
-        boolean wasTraining = model.isTraining();
+        // Each module's own mode, restored parent first (train(mode) sets a whole subtree), so mixed modes survive.
+        Map<Module, Boolean> modes = new LinkedHashMap<>();
+        model.namedModules().values().forEach(m -> modes.put(m, m.isTraining()));
         float[] momenta = new float[norms.size()];
         for (int i = 0; i < momenta.length; i++) momenta[i] = norms.get(i).momentum;
         model.eval();
@@ -117,7 +121,7 @@ public abstract class BatchNorm extends Module {
             }
         } finally {
             for (int i = 0; i < momenta.length; i++) norms.get(i).momentum = momenta[i];
-            model.train(wasTraining);
+            modes.forEach(Module::train);
         }
     }
 

@@ -119,6 +119,7 @@ class BatchNormTest {
         // Dropout that would zero everything if it were on: the estimate is made as the model will be evaluated.
         Sequential model = new Sequential(new BatchNorm2d(3), new LeakyReLU(0.2f), new Dropout(0.999f, new Rng(3)), new BatchNorm2d(3));
         model.eval();
+        model.namedModules().get("1").train();   // a mixed state, to be given back as it was
         List<Tensor> batches = new java.util.ArrayList<>();
         for (int k = 0; k < 5; k++) {
             Tensor x = Tensor.randn(rng, 6, 3, 4, 5);
@@ -148,6 +149,7 @@ class BatchNormTest {
 
         // The momentum is restored too: one more training batch moves the estimate by a tenth.
         assertEquals(false, second.isTraining(), "the batch norms' modes too");
+        assertEquals(true, model.namedModules().get("1").isTraining(), "and a module left in training mode stays so");
         model.train();
         Tensor x = batches.get(0);
         float before = first.runningMean().data()[0];

@@ -95,6 +95,7 @@ public final class Trainer {
     private final LrSchedule schedule;
     private final Tensor fixedNoise;
     private final CollapseGuard guard;
+    private List<Tensor> statisticsBatches;   // real images for a batch-norm discriminator's statistics, made at the first evaluation
     private DeviceImages trainImages;   // on a device: the training images, kept there; null on the cpu
 
     private long iteration;
@@ -386,14 +387,16 @@ public final class Trainer {
      */
     private void reestimateBatchStatistics() {
         if (!disc.usesBatchStatistics()) return;
-        int[] pool = holdOut.trainIndices();
-        int count = Math.min(STATISTICS_IMAGES, pool.length);
-        List<Tensor> batches = new ArrayList<>();
-        for (int start = 0; start < count; start += config.batchSize()) {
-            int[] indices = Arrays.copyOfRange(pool, start, Math.min(start + config.batchSize(), count));
-            batches.add(data.train().subset("statistics", indices).imagesTensor());
+        if (statisticsBatches == null) {   // the same images every time: gathered once
+            int[] pool = holdOut.trainIndices();
+            int count = Math.min(STATISTICS_IMAGES, pool.length);
+            statisticsBatches = new ArrayList<>();
+            for (int start = 0; start < count; start += config.batchSize()) {
+                int[] indices = Arrays.copyOfRange(pool, start, Math.min(start + config.batchSize(), count));
+                statisticsBatches.add(data.train().subset("statistics", indices).imagesTensor());
+            }
         }
-        BatchNorm.reestimateStatistics(disc, batches, batch -> {
+        BatchNorm.reestimateStatistics(disc, statisticsBatches, batch -> {
             try (var results = Storage.scope()) {
                 disc.classify(DeviceBatch.copy(batch, device));
             }
