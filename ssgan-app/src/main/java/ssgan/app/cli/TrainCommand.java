@@ -36,16 +36,22 @@ public final class TrainCommand implements Callable<Integer> {
     long seed;
 
     /**
-     * The default budget, to end within 15 minutes on this project's 2-core machine: the default command
+     * The mlp's default budget, to end within 15 minutes on this project's 2-core machine: the default command
      * (seed 1, two threads, alone on the machine, 2026-12-04) was at iteration 21,000 after 833 s, evaluations
      * included, and at 24,000 after 953 s.
      */
     static final int DEFAULT_ITERATIONS = 21_000;
 
+    /**
+     * The dcgan's default budget, to end within 30 minutes on the same machine: seed 2 of its defaults was at
+     * iteration 3,600 after 29.1 minutes (two threads, alone, evaluating every 300; 2026-12-05).
+     */
+    static final int DEFAULT_DCGAN_ITERATIONS = 3_600;
+
     @Option(names = "--iterations", description = "Training iterations, the run's budget: one iteration is a labelled, an unlabelled "
-            + "and a generated batch (default: ${DEFAULT-VALUE}; an epoch of the 50,000 unlabelled images is 500 at batch 100).",
-            defaultValue = "" + DEFAULT_ITERATIONS)
-    int iterations;
+            + "and a generated batch (default: " + DEFAULT_ITERATIONS + " for mlp, " + DEFAULT_DCGAN_ITERATIONS
+            + " for dcgan; an epoch of the 50,000 unlabelled images is 500 at batch 100).")
+    Integer iterations;
 
     @Option(names = "--batch-size", description = "Images per batch, for each of the labelled, unlabelled and generated batches (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     int batchSize;
@@ -83,8 +89,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads for the kernels (default: all processors).")
     Integer threads;
 
-    @Option(names = "--eval-every", description = "Evaluate on the validation and test sets every N iterations (default: ${DEFAULT-VALUE}).", defaultValue = "600")
-    int evalEvery;
+    /** Evaluations every 600 iterations for the mlp, 300 for the dcgan: twelve in either's default budget. */
+    static final int DEFAULT_EVAL_EVERY = 600, DEFAULT_DCGAN_EVAL_EVERY = 300;
+
+    @Option(names = "--eval-every", description = "Evaluate on the validation and test sets every N iterations (default: "
+            + DEFAULT_EVAL_EVERY + " for mlp, " + DEFAULT_DCGAN_EVAL_EVERY + " for dcgan).")
+    Integer evalEvery;
 
     @Option(names = "--feature-layer", description = "Discriminator layer used for feature matching (default: the last hidden layer).")
     Integer featureLayer;
@@ -185,7 +195,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (labels > 60_000) throw new UserException("--labels cannot exceed the 60,000 training images, got " + labels);
         if (resume && overwrite) throw new UserException("--resume continues the run in --out and --overwrite replaces it; give one of them");
-        if (iterations <= 0) throw new UserException("--iterations must be positive, got " + iterations);
+        boolean dcgan = arch == Architecture.DCGAN;
+        int budget = iterations != null ? iterations : dcgan ? DEFAULT_DCGAN_ITERATIONS : DEFAULT_ITERATIONS;
+        if (budget <= 0) throw new UserException("--iterations must be positive, got " + budget);
         if (!(decay >= 0 && decay <= 1)) throw new UserException("--decay is a fraction of the iterations in [0, 1], got " + decay);
         if (validation < 0 || validation > 50_000) {
             throw new UserException("--validation must be 0..50000 images (at least 10,000 stay for training), got " + validation);
@@ -196,7 +208,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (batchSize <= 1) throw new UserException("--batch-size must be at least 2 (batch norm needs a batch), got " + batchSize);
         if (batchSize > 60_000) throw new UserException("--batch-size cannot exceed the 60,000 training images, got " + batchSize);
         if (!(lr > 0 && Float.isFinite(lr))) throw new UserException("--lr must be a positive number, got " + lr);
-        if (evalEvery <= 0) throw new UserException("--eval-every must be positive, got " + evalEvery);
+        int every = evalEvery != null ? evalEvery : dcgan ? DEFAULT_DCGAN_EVAL_EVERY : DEFAULT_EVAL_EVERY;
+        if (every <= 0) throw new UserException("--eval-every must be positive, got " + every);
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new UserException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
         if (!(unsupervisedWeight >= 0 && Float.isFinite(unsupervisedWeight))) throw new UserException("--unsupervised-weight must be a number >= 0, got " + unsupervisedWeight);
         if (!(weightDecay >= 0 && Float.isFinite(weightDecay))) throw new UserException("--weight-decay must be a number >= 0, got " + weightDecay);
@@ -234,7 +247,7 @@ public final class TrainCommand implements Callable<Integer> {
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (nThreads < 1) throw new UserException("--threads must be at least 1, got " + nThreads);
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
-        return new TrainConfig(arch, labels, seed, iterations, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, evalEvery, layer,
+        return new TrainConfig(arch, labels, seed, budget, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, every, layer,
                 labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
                 collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise);
     }

@@ -164,6 +164,13 @@ class CommandLineTest {
     void budgetValidationAndThePermutationInvariantSetting() {
         TrainConfig defaults = parse("train");
         assertEquals(TrainCommand.DEFAULT_ITERATIONS, defaults.iterations());
+        assertEquals(TrainCommand.DEFAULT_EVAL_EVERY, defaults.evalEvery());
+        TrainConfig dcgan = parse("train", "--arch", "dcgan");
+        assertEquals(TrainCommand.DEFAULT_DCGAN_ITERATIONS, dcgan.iterations(), "the dcgan has a budget of its own");
+        assertEquals(TrainCommand.DEFAULT_DCGAN_EVAL_EVERY, dcgan.evalEvery());
+        assertEquals(500, parse("train", "--arch", "dcgan", "--iterations", "500").iterations(), "given, it wins");
+        assertEquals(50, parse("train", "--eval-every", "50").evalEvery());
+        assertEquals(2, run("train", "--eval-every", "0").code());
         assertEquals(10_000, defaults.validation());
         assertFalse(defaults.permutationInvariant());
         assertEquals(0, parse("train", "--validation", "0").validation(), "0 turns it off");
