@@ -71,4 +71,18 @@ public interface CudaApi {
 
     /** Waits until the device has finished everything launched so far. */
     void synchronize();
+
+    /** A CUDA event: a mark in the device's queue that the device stamps with its clock when it gets there. */
+    interface Event {}
+
+    /** A new event, held until {@link #destroy}. */
+    Event createEvent();
+
+    /** Queues {@code event}: the device stamps it once everything launched before has finished. */
+    void record(Event event);
+
+    /** Milliseconds of device time from {@code start} to {@code end}, both recorded; waits until {@code end} is stamped. */
+    float elapsedMillis(Event start, Event end);
+
+    void destroy(Event event);
 }

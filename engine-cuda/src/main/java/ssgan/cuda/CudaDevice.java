@@ -108,6 +108,26 @@ public final class CudaDevice implements Device {
         uploads.deviceCaughtUp();
     }
 
+    /**
+     * Runs {@code work} (which launches on this device) and returns the device time it took, in
+     * milliseconds: between CUDA events recorded before and after it, so the host's own time between
+     * launches counts only where the device waited for it. Waits until the work has finished.
+     */
+    public double timeMillis(Runnable work) {
+        CudaApi.Event start = api.createEvent(), end = api.createEvent();
+        try {
+            api.record(start);
+            work.run();
+            api.record(end);
+            float millis = api.elapsedMillis(start, end);
+            uploads.deviceCaughtUp();   // everything queued before the end event has run, copies included
+            return millis;
+        } finally {
+            api.destroy(start);
+            api.destroy(end);
+        }
+    }
+
     /** Copies {@code count} floats of {@code src} to device memory at {@code dst}, without waiting for the device ({@link Uploads}). */
     void copyToDevice(long dst, float[] src, int count) {
         uploads.floats(dst, src, count);

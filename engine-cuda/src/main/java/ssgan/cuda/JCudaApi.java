@@ -8,6 +8,11 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
@@ -34,6 +39,7 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
@@ -242,6 +248,37 @@ final class JCudaApi implements CudaApi {
     public void synchronize() {
         makeCurrent();
         check(cuCtxSynchronize(), "cuCtxSynchronize");
+    }
+
+    private record JCudaEvent(CUevent event) implements Event {}
+
+    @Override
+    public Event createEvent() {
+        makeCurrent();
+        CUevent event = new CUevent();
+        check(cuEventCreate(event, 0), "cuEventCreate");   // 0: with timing (CU_EVENT_DEFAULT)
+        return new JCudaEvent(event);
+    }
+
+    @Override
+    public void record(Event event) {
+        makeCurrent();
+        check(cuEventRecord(((JCudaEvent) event).event(), null), "cuEventRecord");   // the default stream, as every launch
+    }
+
+    @Override
+    public float elapsedMillis(Event start, Event end) {
+        makeCurrent();
+        check(cuEventSynchronize(((JCudaEvent) end).event()), "cuEventSynchronize");
+        float[] millis = new float[1];
+        check(cuEventElapsedTime(millis, ((JCudaEvent) start).event(), ((JCudaEvent) end).event()), "cuEventElapsedTime");
+        return millis[0];
+    }
+
+    @Override
+    public void destroy(Event event) {
+        makeCurrent();
+        check(cuEventDestroy(((JCudaEvent) event).event()), "cuEventDestroy");
     }
 
     /** A pointer to one kernel argument's bytes: the driver copies as many as the parameter's size. */

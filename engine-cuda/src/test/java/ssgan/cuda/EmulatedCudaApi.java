@@ -166,6 +166,36 @@ final class EmulatedCudaApi implements CudaApi {
         caughtUp();
     }
 
+    /** The emulator runs each call as it comes, so an event's stamp is the host's clock when it is recorded. */
+    private static final class Event implements CudaApi.Event {
+        long nanos = -1;
+        boolean destroyed;
+    }
+
+    @Override
+    public CudaApi.Event createEvent() {
+        return new Event();
+    }
+
+    @Override
+    public void record(CudaApi.Event event) {
+        assertTrue(!((Event) event).destroyed, "record: the event was destroyed");
+        ((Event) event).nanos = System.nanoTime();
+    }
+
+    @Override
+    public float elapsedMillis(CudaApi.Event start, CudaApi.Event end) {
+        Event from = (Event) start, to = (Event) end;
+        assertTrue(from.nanos >= 0 && to.nanos >= 0 && !from.destroyed && !to.destroyed, "elapsedMillis: both events must be recorded, and not destroyed");
+        caughtUp();
+        return (to.nanos - from.nanos) / 1e6f;
+    }
+
+    @Override
+    public void destroy(CudaApi.Event event) {
+        ((Event) event).destroyed = true;
+    }
+
     @Override
     public void launch(CudaApi.Function function, int gridX, int gridY, int blockX, int blockY, Object... args) {
         Function f = (Function) function;

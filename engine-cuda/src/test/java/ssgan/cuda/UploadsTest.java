@@ -3,6 +3,7 @@ package ssgan.cuda;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.function.Supplier;
@@ -45,6 +46,34 @@ class UploadsTest {
         assertEquals(1, gpu.uploadWaits(), "a read lets the ring start again: no more waits");
         for (CudaArray a : arrays) a.release();
         onDevice.release();
+    }
+
+    /**
+     * Device time between CUDA events: it covers the work between them (on the emulator, where every
+     * call runs as it comes, the host's time; on a GPU, the kernels'), and it waits for that work, so the
+     * ring may be written again straight after.
+     */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void eventsTimeTheWorkBetweenThemAndWaitForIt(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        int length = Uploads.CAPACITY / 4 / 2;   // two fill the ring: a third waits unless the device has caught up
+        CudaArray a = gpu.allocate(length), b = gpu.allocate(length);
+        float[] values = new float[length];
+        java.util.Arrays.fill(values, 2.5f);
+        double millis = gpu.timeMillis(() -> {
+            a.copyFromHost(values);
+            b.copyFromHost(values);
+            for (int i = 0; i < 50; i++) gpu.addInto(a, b);
+        });
+        assertTrue(millis > 0 && millis < 60_000, "elapsed " + millis + " ms");
+        a.copyFromHost(values);
+        assertEquals(0, gpu.uploadWaits(), "timing waited for the device, so the ring was free again");
+        float[] back = new float[length];
+        b.copyToHost(back);
+        assertEquals(2.5f, back[length - 1]);
+        a.release();
+        b.release();
     }
 
     /** The emulator's guard itself: staging bytes changed before a synchronisation are caught. */
