@@ -37,6 +37,8 @@ FLOPS = {
     "PeakBenchmark.fma": lambda p: int(p["flopsPerThread"]) * int(p["threads"]),
     "GemmBenchmark.gemm": lambda p: 2 * int(p["size"]) ** 3,  # m = n = k = size
     "ConvBenchmark.run": lambda p: CONV_FORWARD[p["layer"]] * (2 if p["pass"] == "backward" else 1),
+    # 2 · (400 + 100 rows) · Σ in·out over the mlp's seven layer shapes, for each kind of product
+    "MlpProductsBenchmark.products": lambda p: 2 * 500 * 2_163_500,
 }
 
 PEAK = "PeakBenchmark.fma"
