@@ -30,7 +30,7 @@ import ssgan.engine.tensor.Rng;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 @State(Scope.Benchmark)
 public class MlpProductsBenchmark {
-    /** {in, out} of each linear layer: the discriminator's six, then the generator's three (two repeat). */
+    /** {in, out} of the distinct linear shapes: the discriminator's four (its 250 → 10 head left out), then the generator's three. */
     static final int[][] LAYERS = {{784, 1000}, {1000, 500}, {500, 250}, {250, 250}, {100, 500}, {500, 500}, {500, 784}};
     static final int[] ROWS = {400, 100};
 

@@ -72,8 +72,12 @@ public final class StepTimer {
         Runnable loop = () -> {
             for (int i = 0; i < timed; i++) iterate(trainer);
         };
-        double eventMs = device instanceof CudaDevice cuda ? cuda.timeMillis(loop) / timed : Double.NaN;
-        if (device.isCpu()) loop.run();
+        double eventMs = Double.NaN;
+        if (device instanceof CudaDevice cuda) {
+            eventMs = cuda.timeMillis(loop) / timed;
+        } else {
+            loop.run();
+        }
         synchronize(device);
         double ms = (System.nanoTime() - start) / 1e6 / timed;
         String name = device instanceof CudaDevice cuda ? cuda.description() : "cpu (" + config.threads() + " threads)";
