@@ -705,12 +705,12 @@ public final class CudaOps implements DeviceOps {
     }
 
     @Override
-    public void copy(DeviceArray target, DeviceArray source) {
-        if (target.length() != source.length()) {
-            throw new IllegalArgumentException("copy: " + source.length() + " floats into " + target.length());
+    public void copy(DeviceArray target, int offset, DeviceArray source) {
+        int n = source.length();
+        if (offset < 0 || offset + n > target.length()) {
+            throw new IllegalArgumentException("copy: " + n + " floats into " + target.length() + " from element " + offset);
         }
-        int n = target.length();
-        kernels.copyRuns(cuda(source), 0, n, cuda(target), 0, n, 1, n, false); // one run of n
+        kernels.copyRuns(cuda(source), 0, n, cuda(target), offset, n, 1, n, false); // one run of n
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

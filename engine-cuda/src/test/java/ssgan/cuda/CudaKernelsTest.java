@@ -133,6 +133,22 @@ class CudaKernelsTest {
         for (CudaArray c : new CudaArray[] {da, dv, shorter}) c.release();
     }
 
+    /** A copy into part of a longer array (how the trainer keeps its losses on the device) touches only that part. */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void aCopyFromAnOffsetLeavesTheRestAlone(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        float[] target = random(new Rng(6), 301), source = random(new Rng(7), 3);
+        CudaArray dt = upload(gpu, target), ds = upload(gpu, source);
+        gpu.ops().copy(dt, 297, ds);
+        float[] expected = target.clone();
+        System.arraycopy(source, 0, expected, 297, 3);
+        assertArrayEquals(expected, download(dt));
+        assertThrows(IllegalArgumentException.class, () -> gpu.ops().copy(dt, 299, ds), "past the end");
+        assertThrows(IllegalArgumentException.class, () -> gpu.ops().copy(dt, -1, ds), "before the start");
+        for (CudaArray c : new CudaArray[] {dt, ds}) c.release();
+    }
+
     /** The same samples up to the rounding of log and cos: a few float roundings apart, relative to 1 + |z|. */
     private static void assertSameSamples(String what, float[] expected, float[] actual) {
         double worst = 0;

@@ -180,6 +180,18 @@ public interface DeviceOps {
 
     /** Copies {@code source}'s values into {@code target}, in place and outside autograd. Equal lengths. */
     default void copy(DeviceArray target, DeviceArray source) {
+        if (target.length() != source.length()) {
+            throw new IllegalArgumentException("copy: " + source.length() + " floats into " + target.length());
+        }
+        copy(target, 0, source);
+    }
+
+    /**
+     * Copies all of {@code source} into {@code target} from element {@code offset} on, in place, outside
+     * autograd and in order with the device's other work (nothing waits): how a value is kept on the
+     * device beyond the scope that made it.
+     */
+    default void copy(DeviceArray target, int offset, DeviceArray source) {
         throw missing("copy");
     }
 

@@ -28,6 +28,16 @@ public final class SsganStep {
         }
     }
 
+    /**
+     * The losses of one iteration as one-element tensors where the step ran; they live as long as the
+     * step's scope. On a device, reading them makes the host wait for the step to finish ({@link LossLog}).
+     */
+    public record LossTensors(Tensor supervised, Tensor unsupervised, Tensor generator) {
+        public Losses read() {
+            return new Losses(supervised.item(), unsupervised.item(), generator.item());
+        }
+    }
+
     private final Discriminator disc;
     private final Generator gen;
     private final Adam discOptimizer;
@@ -85,7 +95,7 @@ public final class SsganStep {
      */
     public Losses run(Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
         try (Storage.Scope scope = Storage.scope()) {
-            return runInScope(labelledImages, labels, unlabelledImages, unlabelledImages2);
+            return runInScope(labelledImages, labels, unlabelledImages, unlabelledImages2).read();
         }
     }
 
@@ -97,11 +107,15 @@ public final class SsganStep {
     public Losses run(Device device, Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
         try (Storage.Scope scope = Storage.scope()) {
             return runInScope(DeviceBatch.copy(labelledImages, device), labels, DeviceBatch.copy(unlabelledImages, device),
-                    DeviceBatch.copy(unlabelledImages2, device));
+                    DeviceBatch.copy(unlabelledImages2, device)).read();
         }
     }
 
-    private Losses runInScope(Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
+    /**
+     * One iteration inside the caller's {@link Storage} scope, on the device the batches are on: its
+     * losses stay there, to be read or copied before the scope closes.
+     */
+    public LossTensors runInScope(Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
         int batch = unlabelledImages.size(0);
         Device device = unlabelledImages.device();   // where the models and the batches live
 
@@ -148,7 +162,7 @@ public final class SsganStep {
             setRequiresGrad(discParameters, true);
         }
         genOptimizer.step();
-        return new Losses(supervised.item(), unsupervised.item(), genLoss.item());
+        return new LossTensors(supervised, unsupervised, genLoss);
     }
 
     /**

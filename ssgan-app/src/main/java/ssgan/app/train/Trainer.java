@@ -110,6 +110,7 @@ public final class Trainer {
     private double selectedValidation = Double.NaN;
     private double selectedTest = Double.NaN;
     private SsganStep.Losses lastLosses = new SsganStep.Losses(Float.NaN, Float.NaN, Float.NaN);
+    private LossLog losses;   // made with the models' device, in begin()
 
     private String command = "";
 
@@ -135,7 +136,8 @@ public final class Trainer {
         this(config, data, progress, guard, Device.CPU);
     }
 
-    private Trainer(TrainConfig config, Mnist.Splits data, Progress progress, CollapseGuard guard, Device device) {
+    /** With a given guard, on {@code device}. */
+    Trainer(TrainConfig config, Mnist.Splits data, Progress progress, CollapseGuard guard, Device device) {
         this.config = config;
         this.device = device;
         this.guard = guard;
@@ -236,35 +238,25 @@ public final class Trainer {
             progress.start(total, iteration);
             while (iteration < total) {
                 int epoch = (int) (iteration / perEpoch);
-                SsganStep.Losses losses = trainStep();
-                if (!losses.finite()) {
-                    progress.log(String.format(Locale.ROOT,
-                            "stopped: a loss became %s at iteration %d (supervised %s, unsupervised %s, generator %s); "
-                                    + "the last good checkpoint is %s", "non-finite", iteration + 1, losses.supervised(),
-                            losses.unsupervised(), losses.generator(), last));
-                    outcome = Outcome.DIVERGED;
-                    break;
-                }
+                trainStep();
                 updateAverage();
-                guard.observe(losses.generator());
-                if (guard.collapsed()) {
-                    if (rollbacks >= MAX_ROLLBACKS) {
-                        progress.log(String.format(Locale.ROOT, "stopped: the generator collapsed again at iteration %d after %d "
-                                + "rollbacks; best.safetensors holds the best model. Try another --seed or a lower --lr.",
-                                iteration + 1, rollbacks));
-                        outcome = Outcome.COLLAPSED;
-                        break;
-                    }
-                    rollBack(csv);
-                    continue;
-                }
-                lastLosses = losses;
                 iteration++;
                 double elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
                 elapsedSeconds = elapsed;
-                progress.step(iteration, epoch, losses, selectionAccuracy());
-
                 boolean evalNow = iteration % config.evalEvery() == 0 || iteration == total;
+                boolean timeUp = config.maxMinutes() > 0 && elapsed >= config.maxMinutes() * 60;
+                // The losses are checked in order before anything is saved or the loop is left: on the cpu
+                // after every iteration, on a device whenever the log is full (see LossLog).
+                if (losses.full() || evalNow || timeUp || stopRequested) {
+                    LossCheck check = checkLosses(csv, last);
+                    if (check == LossCheck.DIVERGED || check == LossCheck.COLLAPSED) {
+                        outcome = check == LossCheck.DIVERGED ? Outcome.DIVERGED : Outcome.COLLAPSED;
+                        break;
+                    }
+                    if (check == LossCheck.ROLLED_BACK) continue;
+                }
+                progress.step(iteration, epoch, lastLosses, selectionAccuracy());
+
                 if (evalNow) {
                     guard.endInterval();
                     evaluateAndRecord(csv, epoch, elapsed);
@@ -273,7 +265,7 @@ public final class Trainer {
                         break;
                     }
                 }
-                if (config.maxMinutes() > 0 && elapsed >= config.maxMinutes() * 60) {
+                if (timeUp) {
                     outcome = Outcome.TIME_LIMIT;
                     break;
                 }
@@ -290,6 +282,41 @@ public final class Trainer {
         return outcome;
     }
 
+    /** What the losses of the latest iterations say: train on, or what happened. */
+    private enum LossCheck { FINE, DIVERGED, ROLLED_BACK, COLLAPSED }
+
+    /**
+     * Goes through the losses of the iterations since the last check, oldest first: a non-finite loss stops
+     * the run, and the collapse guard sees each generator loss; when it finds a collapse, the run rolls back
+     * (the iterations after it are dropped with the rest) or, after too many rollbacks, stops.
+     */
+    private LossCheck checkLosses(MetricsCsv csv, Path last) throws IOException {
+        List<SsganStep.Losses> pending = losses.drain();
+        long at = iteration - pending.size();   // the iteration before the first of them
+        for (SsganStep.Losses l : pending) {
+            at++;
+            if (!l.finite()) {
+                progress.log(String.format(Locale.ROOT,
+                        "stopped: a loss became %s at iteration %d (supervised %s, unsupervised %s, generator %s); "
+                                + "the last good checkpoint is %s", "non-finite", at, l.supervised(), l.unsupervised(),
+                        l.generator(), last));
+                return LossCheck.DIVERGED;
+            }
+            guard.observe(l.generator());
+            if (guard.collapsed()) {
+                if (rollbacks >= MAX_ROLLBACKS) {
+                    progress.log(String.format(Locale.ROOT, "stopped: the generator collapsed again at iteration %d after %d "
+                            + "rollbacks; best.safetensors holds the best model. Try another --seed or a lower --lr.", at, rollbacks));
+                    return LossCheck.COLLAPSED;
+                }
+                rollBack(csv, at);
+                return LossCheck.ROLLED_BACK;
+            }
+            lastLosses = l;
+        }
+        return LossCheck.FINE;
+    }
+
     /** Where a run starts: resumed from its checkpoint, or initialised; either way with the models on the run's device. */
     void begin() throws IOException {
         if (config.resume()) {
@@ -300,13 +327,14 @@ public final class Trainer {
             moveModelsToDevice();
         }
         if (!device.isCpu()) trainImages = new DeviceImages(data.train(), device);
+        losses = LossLog.on(device);
     }
 
     /**
      * The models' work of the current iteration: its learning rate and consistency weight, its batches,
      * the step. Everything else in the loop is bookkeeping; {@code StepTimer} (in the tests) times this alone.
      */
-    SsganStep.Losses trainStep() {
+    void trainStep() {
         float lr = schedule.lr((int) iteration);
         discOptimizer.setLr(lr);
         genOptimizer.setLr(lr);
@@ -315,13 +343,26 @@ public final class Trainer {
         DataLoader.Batch lab = labelled.next();
         Tensor labImages = labelShift == null ? lab.images() : labelShift.apply(lab.images());
         int[] labLabels = lab.labels().clone();
-        if (device.isCpu()) return step.run(labImages, labLabels, unlabelled.next().images(), unlabelled2.next().images());
-        // On a device the unlabelled batches are gathered from the training images kept there. The labelled
-        // batch is small and shifted on the host (the cpu's very offsets), so it is still copied.
         try (Storage.Scope scope = Storage.scope()) {
-            return step.run(DeviceBatch.copy(labImages, device), labLabels, trainImages.batch(unlabelled.nextIndices()),
-                    trainImages.batch(unlabelled2.nextIndices()));
+            if (device.isCpu()) {
+                losses.add(step.runInScope(labImages, labLabels, unlabelled.next().images(), unlabelled2.next().images()));
+            } else {
+                // On a device the unlabelled batches are gathered from the training images kept there. The labelled
+                // batch is small and shifted on the host (the cpu's very offsets), so it is still copied.
+                losses.add(step.runInScope(DeviceBatch.copy(labImages, device), labLabels, trainImages.batch(unlabelled.nextIndices()),
+                        trainImages.batch(unlabelled2.nextIndices())));
+            }
         }
+    }
+
+    /** Whether the loop would read the losses now: the log is full (every iteration on the cpu). */
+    boolean lossesDue() {
+        return losses.full();
+    }
+
+    /** The losses of the steps since the last read, oldest first (on a device, the host waits for it here). */
+    List<SsganStep.Losses> readLosses() {
+        return losses.drain();
     }
 
     /** After a step with finite losses: the parameter average follows the new weights. */
@@ -568,8 +609,7 @@ public final class Trainer {
      * before the collapse began), draw new generator noise from there, and drop the abandoned rows from
      * {@code metrics.csv}. The clock, the best model and the milestones keep what really happened.
      */
-    private void rollBack(MetricsCsv csv) throws IOException {
-        long at = iteration + 1;
+    private void rollBack(MetricsCsv csv, long at) throws IOException {
         double recent = guard.recentMean();
         double baseline = guard.baseline();
         boolean hasPrevious = Files.exists(out.resolve(PREVIOUS)) && Files.exists(out.resolve(PREVIOUS_STATE));

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ssgan.app.report.MetricsCsv;
 import ssgan.app.report.Progress;
+import ssgan.cuda.EmulatedCuda;
+import ssgan.engine.device.Device;
 import ssgan.engine.parallel.Parallel;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.data.Mnist;
@@ -59,18 +61,26 @@ class RollbackTest {
 
     /** 200 images in batches of 20, evaluated every 100 iterations. */
     private static TrainConfig config(Path out, int epochs) {
-        return new TrainConfig(Architecture.MLP, 20, 3, epochs * 10, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 100, 5,
+        return config(out, epochs * 10, 100);
+    }
+
+    private static TrainConfig config(Path out, int iterations, int evalEvery) {
+        return new TrainConfig(Architecture.MLP, 20, 3, iterations, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, evalEvery, 5,
                 0f, 0.5f, 0f, 0.01f, false, 0, 0, 0, 0, 0, 0f, 0, false, TrainConfig.Teacher.PAIR, false);
     }
 
     private record Run(Trainer.Outcome outcome, String log, Path out) {}
 
     private static Run train(Path out, int epochs, LongPredicate collapseAt) throws Exception {
+        return train(config(out, epochs), collapseAt, Device.CPU);
+    }
+
+    private static Run train(TrainConfig config, LongPredicate collapseAt, Device device) throws Exception {
         Parallel.setThreads(1);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false);
-        Trainer.Outcome outcome = new Trainer(config(out, epochs), DATA, progress, new StagedGuard(collapseAt)).run();
-        return new Run(outcome, log.toString(StandardCharsets.UTF_8), out);
+        Trainer.Outcome outcome = new Trainer(config, DATA, progress, new StagedGuard(collapseAt), device).run();
+        return new Run(outcome, log.toString(StandardCharsets.UTF_8), config.outDir());
     }
 
     private static long[] iterations(Path out) throws Exception {
@@ -107,6 +117,21 @@ class RollbackTest {
         Map<String, Tensor> b = lastModel(again.out());
         a.forEach((k, t) -> assertArrayEquals(t.data(), b.get(k).data(), "a staged rollback is deterministic: " + k));
         assertFalse(Arrays.equals(a.get("disc.out.bias").data(), lastModel(plain.out()).get("disc.out.bias").data()));
+    }
+
+    /**
+     * On a device the losses are read in blocks (at each evaluation here, every 3 iterations): the collapse
+     * staged at iteration 5 is found when they are read at 6, dated to 5, and the run rolls back to the
+     * checkpoint of iteration 3 (no previous one yet), drops the row for 6 and trains on to the end.
+     */
+    @Test
+    void onADeviceACollapseFoundInABlockOfLossesIsDatedToItsIteration(@TempDir Path tmp) throws Exception {
+        Run run = train(config(tmp.resolve("device"), 8, 3), i -> i == 5, EmulatedCuda.device());
+
+        assertEquals(Trainer.Outcome.COMPLETED, run.outcome());
+        assertTrue(run.log().contains("iteration 5: the generator has collapsed"), run.log());
+        assertTrue(run.log().contains("rolled back to iteration 3 with new noise (rollback 1 of at most 10)"), run.log());
+        assertArrayEquals(new long[] {3, 6, 8}, iterations(run.out()));
     }
 
     @Test

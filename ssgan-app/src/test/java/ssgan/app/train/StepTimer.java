@@ -25,9 +25,9 @@ import ssgan.nn.data.Mnist;
  * </pre>
  *
  * <p>The clock is wall time around the timed loop, with the device synchronised before and after, and on
- * a CUDA device also the time between CUDA events recorded before and after the loop. The step reads its
- * three losses back every iteration, so it waits for the device then anyway, and the two agree but for
- * the host's time around the first and last launch.
+ * a CUDA device also the time between CUDA events recorded before and after the loop. As in the trainer's
+ * loop, the losses stay on the device and are read every {@code LossLog.DEVICE_CAPACITY} iterations
+ * (and after the loop), so the host runs ahead of the device in between.
  */
 public final class StepTimer {
     private StepTimer() {}
@@ -78,6 +78,7 @@ public final class StepTimer {
         } else {
             loop.run();
         }
+        checkLosses(trainer);
         synchronize(device);
         double ms = (System.nanoTime() - start) / 1e6 / timed;
         String name = device instanceof CudaDevice cuda ? cuda.description() : "cpu (" + config.threads() + " threads)";
@@ -90,8 +91,15 @@ public final class StepTimer {
     }
 
     private static void iterate(Trainer trainer) {
-        if (!trainer.trainStep().finite()) throw new IllegalStateException("a loss became non-finite while timing");
+        trainer.trainStep();
         trainer.updateAverage();
+        if (trainer.lossesDue()) checkLosses(trainer);
+    }
+
+    private static void checkLosses(Trainer trainer) {
+        for (SsganStep.Losses l : trainer.readLosses()) {
+            if (!l.finite()) throw new IllegalStateException("a loss became non-finite while timing");
+        }
     }
 
     private static void synchronize(Device device) {

@@ -148,19 +148,27 @@ public class TrainerOnDeviceTest {
     /**
      * Once the first iteration has uploaded the optimisers' address tables, an iteration's copies to the
      * device (its batches' row numbers, the labelled batch, the noise, the labels) are queued without
-     * waiting, so the host waits for the device only to read the three losses.
+     * waiting, and its losses stay on the device: the host waits for the device only when it reads the
+     * losses of all the iterations since the last read, in one copy.
      */
     @Test
-    void anIterationOnTheDeviceWaitsForItOnlyToReadItsLosses() throws Exception {
+    void iterationsOnTheDeviceWaitForItOnlyWhenTheirLossesAreRead() throws Exception {
         CudaDevice device = EmulatedCuda.device();
         Trainer trainer = new Trainer(config(runs.resolve("copies"), 6, false, 1e-4f, 2, 3f, TrainConfig.Teacher.PAIR), DATA, quiet(), device);
         trainer.begin();
         trainer.trainStep();
         trainer.updateAverage();
         long before = EmulatedCuda.blockingCopies(device);
-        trainer.trainStep();
-        trainer.updateAverage();
-        assertEquals(3, EmulatedCuda.blockingCopies(device) - before, "copies that wait for the device in one iteration");
+        for (int i = 0; i < 3; i++) {
+            trainer.trainStep();
+            trainer.updateAverage();
+        }
+        assertEquals(0, EmulatedCuda.blockingCopies(device) - before, "copies that wait for the device in three iterations");
+        List<SsganStep.Losses> losses = trainer.readLosses();
+        assertEquals(1, EmulatedCuda.blockingCopies(device) - before, "one copy reads the losses of all four iterations");
+        assertEquals(4, losses.size());
+        for (SsganStep.Losses l : losses) assertTrue(l.finite() && l.supervised() > 0 && l.generator() > 0, l.toString());
+        assertEquals(List.of(), trainer.readLosses(), "read once");
     }
 
     private static double relative(double expected, double actual) {
