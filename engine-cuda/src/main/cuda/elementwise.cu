@@ -82,3 +82,17 @@ extern "C" __global__ void gather_rows(float* dst, const float* src, const int* 
     for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += blockDim.x * gridDim.x)
         dst[i] = src[(long long) rows[i / row] * row + i % row];
 }
+
+// Images [n, planes, h, w], each moved by its own whole-pixel offset: image i by (dx, dy) = (offsets[2i],
+// offsets[2i + 1]), so dst[y][x] = src[y - dy][x - dx], and background where that falls outside (the
+// labelled batch's random shifts, drawn on the host).
+extern "C" __global__ void shift_images(float* dst, const float* src, const int* offsets, int n, int planes, int h, int w,
+                                        float background)
+{
+    int count = n * planes * h * w;
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += blockDim.x * gridDim.x) {
+        int x = i % w, y = i / w % h, image = i / (planes * h * w);
+        int sx = x - offsets[2 * image], sy = y - offsets[2 * image + 1];
+        dst[i] = sx >= 0 && sx < w && sy >= 0 && sy < h ? src[i + (sy - y) * w + (sx - x)] : background;
+    }
+}

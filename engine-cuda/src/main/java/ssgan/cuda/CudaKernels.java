@@ -158,6 +158,17 @@ public final class CudaKernels {
         if (n * row > 0) kernels.launch(Kernel.GATHER_ROWS, blocks(n * row), THREADS, dst.address(), src.address(), rows.address(), n, row);
     }
 
+    /**
+     * dst = src's images {@code [n, planes, h, w]}, image i moved by (offsets[2i], offsets[2i + 1]) whole
+     * pixels, background where that falls outside; offsets holds ints ({@link CudaDevice#upload(int[])}).
+     */
+    public void shiftImages(CudaArray src, CudaArray offsets, int n, int planes, int h, int w, float background, CudaArray dst) {
+        int count = n * planes * h * w;
+        if (count > 0) {
+            kernels.launch(Kernel.SHIFT_IMAGES, blocks(count), THREADS, dst.address(), src.address(), offsets.address(), n, planes, h, w, background);
+        }
+    }
+
     // ---- around the products of a convolution (convolution.cu) ------------------------------------
 
     /**

@@ -686,6 +686,17 @@ public final class CudaOps implements DeviceOps {
         return Tensor.fromDeviceOp("indexSelect", out, outShape, null);
     }
 
+    /** Each image moved by its own offset: one copy of the offsets and one launch, as in the cpu op (no gradient). */
+    @Override
+    public Tensor shiftImages(Tensor images, int[] offsets, float background) {
+        int[] shape = images.shape();
+        CudaArray moves = device.upload(offsets);
+        CudaArray out = device.allocate(images.numel());
+        kernels.shiftImages(data(images), moves, shape[0], shape[1], shape[2], shape[3], background, out);
+        moves.release();
+        return Tensor.fromDeviceOp("shiftImages", out, shape.clone(), null);
+    }
+
     private static int product(int[] shape, int from, int to) {
         int p = 1;
         for (int i = from; i < to; i++) p *= shape[i];

@@ -17,6 +17,7 @@ enum Kernel {
     UNARY_BACKWARD("elementwise", "unary_backward"),
     COPY_RUNS("elementwise", "copy_runs"),
     GATHER_ROWS("elementwise", "gather_rows"),
+    SHIFT_IMAGES("elementwise", "shift_images"),
     BROADCAST_BINARY("broadcast", "broadcast_binary"),
     SUM_TO_SHAPE("broadcast", "sum_to_shape"),
     SUM_BLOCKS("reduce", "sum_blocks"),

@@ -393,6 +393,22 @@ class CudaOpsTest {
         assertThrows(UnsupportedOperationException.class, () -> Shapes.indexSelect(weights, rows), "no backward rule: refused, not wrong");
     }
 
+    /**
+     * Images moved by their own offsets on the device are the cpu's, bit for bit (copies and background),
+     * on an odd shape with offsets of every sign, none, and ones that move an image out of the frame.
+     */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void shiftImagesMovesEachImageAsTheCpuDoes(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Tensor images = Tensor.randn(new Rng(19), 5, 2, 7, 9);
+        int[] offsets = {1, -2, 0, 0, -3, 2, 9, 0, -1, -7};
+        Tensor moved = Shapes.shiftImages(images.to(gpu), offsets, -1f);
+        assertArrayEquals(new int[] {5, 2, 7, 9}, moved.shape());
+        assertArrayEquals(Shapes.shiftImages(images, offsets, -1f).data(), moved.to(Device.CPU).data());
+        Gpu.record("shiftImages", 0);
+    }
+
     @ParameterizedTest
     @MethodSource("ssgan.cuda.Gpu#devices")
     void gaussianNoiseDrawsTheCpusNoiseFromTheSameSeed(Supplier<CudaDevice> device) {

@@ -308,6 +308,22 @@ final class EmulatedCudaApi implements CudaApi {
                     for (int j = 0; j < row; j++) setFloat(dst, r * row + j, getFloat(src, from * row + j));
                 }
             }
+            case "shift_images" -> {
+                long dst = (Long) args[0], src = (Long) args[1], offsets = (Long) args[2];
+                int n = (Integer) args[3], planes = (Integer) args[4], h = (Integer) args[5], w = (Integer) args[6];
+                float background = (Float) args[7];
+                for (int image = 0; image < n; image++) {
+                    int dx = buffer(offsets).getInt(offset(offsets) + 8 * image), dy = buffer(offsets).getInt(offset(offsets) + 8 * image + 4);
+                    for (int p = 0; p < planes; p++) {
+                        int base = (image * planes + p) * h * w;
+                        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
+                            int sx = x - dx, sy = y - dy;
+                            boolean inside = sx >= 0 && sx < w && sy >= 0 && sy < h;
+                            setFloat(dst, base + y * w + x, inside ? getFloat(src, base + sy * w + sx) : background);
+                        }
+                    }
+                }
+            }
             case "im2col", "col2im", "swap_leading" -> convolution(f.name(), args);
             case "bilinear", "bilinear_backward" -> bilinear(f.name().equals("bilinear_backward"), args);
             case "channel_moments", "channel_gradient_sums", "row_norms" -> {

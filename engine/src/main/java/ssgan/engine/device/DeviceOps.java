@@ -165,6 +165,11 @@ public interface DeviceOps {
         throw missing("indexSelect");
     }
 
+    /** Images [N, C, H, W] each moved by its own offset (already checked: two per image, no gradient). */
+    default Tensor shiftImages(Tensor images, int[] offsets, float background) {
+        throw missing("shiftImages");
+    }
+
     /** ‖v_r‖ for each row r of v seen as [rows, rest] (see nn's {@code WeightNorm.rowNorms}). */
     default Tensor rowNorms(Tensor v) {
         throw missing("weightNorm.rowNorms");

@@ -1,5 +1,7 @@
 package ssgan.engine.kernels;
 
+import java.util.Arrays;
+
 import ssgan.engine.tensor.Shape;
 
 /**
@@ -59,6 +61,26 @@ public final class Layout {
     /** {@code out[j] = x[rows[j]]}, rows of {@code rowLength} elements. */
     public static void gatherRows(float[] x, int rowLength, int[] rows, float[] out) {
         for (int j = 0; j < rows.length; j++) System.arraycopy(x, rows[j] * rowLength, out, j * rowLength, rowLength);
+    }
+
+    /**
+     * {@code dst[y][x] = src[y − dy][x − dx]} on the h×w plane at {@code base}, {@code background} where
+     * that falls outside: the plane moved by (dx, dy) whole pixels.
+     */
+    public static void shiftPlane(float[] src, float[] dst, int base, int h, int w, int dx, int dy, float background) {
+        for (int y = 0; y < h; y++) {
+            int from = y - dy, row = base + y * w;
+            if (from < 0 || from >= h) {
+                Arrays.fill(dst, row, row + w, background);
+                continue;
+            }
+            int srcRow = base + from * w;
+            // Columns [x0, x1) are copied (0 <= x − dx < w), the rest are border.
+            int x0 = Math.min(w, Math.max(0, dx)), x1 = Math.max(x0, Math.min(w, w + dx));
+            Arrays.fill(dst, row, row + x0, background);
+            if (x1 > x0) System.arraycopy(src, srcRow + x0 - dx, dst, row + x0, x1 - x0);
+            Arrays.fill(dst, row + x1, row + w, background);
+        }
     }
 
     /** {@code gradIn[rows[j]] += g[j]}: a row picked twice receives both gradients. */

@@ -177,6 +177,31 @@ public final class Shapes {
         return Tensor.fromOp("indexSelect", out, outShape, g -> Layout.scatterAddRows(g, rowLength, picked, a.gradBuffer()), a);
     }
 
+    /**
+     * Images {@code [N, C, H, W]}, each moved by its own whole-pixel offset: image i by
+     * {@code (dx, dy) = (offsets[2i], offsets[2i + 1])}, so that {@code out[y][x] = in[y − dy][x − dx]}, and
+     * {@code background} where that falls outside. Data augmentation: images that require a gradient are
+     * refused (no backward rule).
+     */
+    public static Tensor shiftImages(Tensor images, int[] offsets, float background) {
+        int[] shape = images.shape();
+        if (shape.length != 4) throw new IllegalArgumentException("shiftImages: images must be [N, C, H, W], got " + Shape.str(shape));
+        if (offsets.length != 2 * shape[0]) {
+            throw new IllegalArgumentException("shiftImages: " + offsets.length + " offsets for " + shape[0] + " images (two per image: dx, dy)");
+        }
+        if (images.requiresGrad()) throw new IllegalArgumentException("shiftImages: moves data, and has no gradient; detach() the images first");
+        DeviceOps device = Devices.opsFor("shiftImages", images);
+        if (device != null) return device.shiftImages(images, offsets.clone(), background);
+        int channels = shape[1], h = shape[2], w = shape[3];
+        float[] src = images.data(), out = Storage.take(images.numel());
+        for (int i = 0; i < shape[0]; i++) {
+            for (int c = 0; c < channels; c++) {
+                Layout.shiftPlane(src, out, (i * channels + c) * h * w, h, w, offsets[2 * i], offsets[2 * i + 1], background);
+            }
+        }
+        return Tensor.fromOp("shiftImages", out, shape.clone(), null);
+    }
+
     private static int outer(int[] shape, int dim) {
         int n = 1;
         for (int i = 0; i < dim; i++) n *= shape[i];

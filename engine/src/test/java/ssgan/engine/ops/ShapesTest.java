@@ -106,4 +106,29 @@ class ShapesTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Shapes.indexSelect(x, new int[] {5}));
         assertTrue(e.getMessage().contains("indexSelect") && e.getMessage().contains(Shape.str(5, 3)), e.getMessage());
     }
+
+    /** Each image moved by its own offset, every channel alike, pixel by pixel against the definition; bad input refused in one line. */
+    @Test
+    void shiftImagesMovesEachImageByItsOwnOffset() {
+        int n = 4, c = 3, h = 5, w = 6;
+        Tensor x = uniform(rng, -1, 1, n, c, h, w).detach();
+        int[] offsets = {2, -1, 0, 0, -6, 3, 1, 4};
+        float[] out = Shapes.shiftImages(x, offsets, -1f).data();
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    for (int xx = 0; xx < w; xx++) {
+                        int sx = xx - offsets[2 * i], sy = y - offsets[2 * i + 1], base = (i * c + ch) * h * w;
+                        float want = sx >= 0 && sx < w && sy >= 0 && sy < h ? x.data()[base + sy * w + sx] : -1f;
+                        assertEquals(want, out[base + y * w + xx], "image " + i + " channel " + ch + " at " + xx + "," + y);
+                    }
+                }
+            }
+        }
+        var wrongCount = assertThrows(IllegalArgumentException.class, () -> Shapes.shiftImages(x, new int[] {1, 1}, 0f));
+        assertTrue(wrongCount.getMessage().contains("2 offsets for 4 images"), wrongCount.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Shapes.shiftImages(Tensor.zeros(4, 30), offsets, 0f));
+        var withGrad = assertThrows(IllegalArgumentException.class, () -> Shapes.shiftImages(uniform(rng, -1, 1, n, c, h, w), offsets, 0f));
+        assertTrue(withGrad.getMessage().contains("detach()"), withGrad.getMessage());
+    }
 }

@@ -1,6 +1,6 @@
 package ssgan.nn.data;
 
-import java.util.Arrays;
+import ssgan.engine.ops.Shapes;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 
@@ -27,22 +27,20 @@ public final class RandomShift {
         return rng;
     }
 
-    /** A new batch {@code [N, C, H, W]}: image i moved by its own offset (dx, dy), each in [−maxShift, maxShift]. */
+    /**
+     * A new batch {@code [N, C, H, W]}: image i moved by its own offset (dx, dy), each in
+     * [−maxShift, maxShift], drawn on the host in the same order on every device, and the images moved
+     * where they are (on a device, by its kernel).
+     */
     public Tensor apply(Tensor images) {
         if (images.dim() != 4) {
             throw new IllegalArgumentException("RandomShift: images must be [N, C, H, W], got " + images.dim() + " dimensions");
         }
-        int n = images.size(0), channels = images.size(1), h = images.size(2), w = images.size(3);
-        float[] src = images.data(), dst = new float[src.length];
+        int n = images.size(0);
+        int[] offsets = new int[2 * n];
         int side = 2 * maxShift + 1;
-        for (int i = 0; i < n; i++) {
-            int dx = rng.nextInt(side) - maxShift, dy = rng.nextInt(side) - maxShift;
-            for (int c = 0; c < channels; c++) {
-                int base = (i * channels + c) * h * w;
-                shift(src, dst, base, h, w, dx, dy, background);
-            }
-        }
-        return Tensor.wrap(dst, images.shape());
+        for (int i = 0; i < 2 * n; i++) offsets[i] = rng.nextInt(side) - maxShift;   // dx, then dy, of each image
+        return Shapes.shiftImages(images, offsets, background);
     }
 
     /** A new batch {@code [N, C, H, W]}: every image moved by the same offset (dx, dy), the border filled with {@code background}. */
@@ -50,26 +48,11 @@ public final class RandomShift {
         if (images.dim() != 4) {
             throw new IllegalArgumentException("translate: images must be [N, C, H, W], got " + images.dim() + " dimensions");
         }
-        int planes = images.size(0) * images.size(1), h = images.size(2), w = images.size(3);
-        float[] src = images.data(), dst = new float[src.length];
-        for (int p = 0; p < planes; p++) shift(src, dst, p * h * w, h, w, dx, dy, background);
-        return Tensor.wrap(dst, images.shape());
-    }
-
-    /** {@code dst[y][x] = src[y − dy][x − dx]} on the h×w plane at {@code base}, background where that falls outside. */
-    static void shift(float[] src, float[] dst, int base, int h, int w, int dx, int dy, float background) {
-        for (int y = 0; y < h; y++) {
-            int from = y - dy, row = base + y * w;
-            if (from < 0 || from >= h) {
-                Arrays.fill(dst, row, row + w, background);
-                continue;
-            }
-            int srcRow = base + from * w;
-            // Columns [x0, x1) are copied (0 <= x − dx < w), the rest are border.
-            int x0 = Math.min(w, Math.max(0, dx)), x1 = Math.max(x0, Math.min(w, w + dx));
-            Arrays.fill(dst, row, row + x0, background);
-            if (x1 > x0) System.arraycopy(src, srcRow + x0 - dx, dst, row + x0, x1 - x0);
-            Arrays.fill(dst, row + x1, row + w, background);
+        int[] offsets = new int[2 * images.size(0)];
+        for (int i = 0; i < offsets.length; i += 2) {
+            offsets[i] = dx;
+            offsets[i + 1] = dy;
         }
+        return Shapes.shiftImages(images, offsets, background);
     }
 }

@@ -60,8 +60,8 @@ public final class Evaluator {
                 Tensor batch = Tensor.wrap(images, n, 1, data.height(), data.width());
                 int[] predicted;
                 try (var results = Storage.scope()) {   // a device's memory goes back batch by batch
-                    Tensor scores = shiftRadius == 0 ? disc.forward(DeviceBatch.copy(batch, device))
-                            : averagedProbabilities(disc, batch, shiftRadius, device);
+                    Tensor onDevice = DeviceBatch.copy(batch, device);
+                    Tensor scores = shiftRadius == 0 ? disc.forward(onDevice) : averagedProbabilities(disc, onDevice, shiftRadius);
                     predicted = Reductions.argmax(scores, 1);   // on the host, wherever the scores are
                 }
                 for (int i = 0; i < n; i++) {
@@ -77,11 +77,11 @@ public final class Evaluator {
     }
 
     /** The class probabilities averaged over every offset in [−r, r]² (their sum: the argmax is the same). */
-    private static Tensor averagedProbabilities(Discriminator disc, Tensor batch, int r, Device device) {
+    private static Tensor averagedProbabilities(Discriminator disc, Tensor batch, int r) {
         Tensor sum = null;
         for (int dy = -r; dy <= r; dy++) {
             for (int dx = -r; dx <= r; dx++) {
-                Tensor view = DeviceBatch.copy(RandomShift.translate(batch, dx, dy, -1f), device);   // shifted on the host
+                Tensor view = RandomShift.translate(batch, dx, dy, -1f);   // where the batch is
                 Tensor p = Reductions.softmax(disc.forward(view), 1);
                 sum = sum == null ? p : Arithmetic.add(sum, p);
             }

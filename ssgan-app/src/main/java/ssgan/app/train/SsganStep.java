@@ -129,7 +129,7 @@ public final class SsganStep {
         // other noise draws, and is compared with the first pass or with the teacher's classification.
         boolean consistency = consistencyWeight > 0;
         Tensor target = consistency && teacher != null ? teacherLogits(unlabelledImages) : null;
-        Tensor studentView = consistency && studentShift != null ? shifted(unlabelledImages, device) : unlabelledImages;
+        Tensor studentView = consistency && studentShift != null ? studentShift.apply(unlabelledImages) : unlabelledImages;
         Tensor[] logits = consistency
                 ? classifyEach(labelledImages, unlabelledImages, fake, studentView)
                 : classifyEach(labelledImages, unlabelledImages, fake);
@@ -173,11 +173,6 @@ public final class SsganStep {
         return DeviceBatch.copy(gen.noise(batch, noiseRng), device);
     }
 
-    /** The student's view: the images moved by the shift's draws, which are made on the host (the cpu's very offsets). */
-    private Tensor shifted(Tensor images, Device device) {
-        if (device.isCpu()) return studentShift.apply(images);
-        return DeviceBatch.copy(studentShift.apply(images.to(Device.CPU)), device);
-    }
 
     /** The averaged discriminator's logits, a constant: computed without a graph, with its own noise draws. */
     private Tensor teacherLogits(Tensor images) {

@@ -29,6 +29,7 @@ import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.Module;
 import ssgan.nn.data.DataLoader;
+import ssgan.nn.data.Dataset;
 import ssgan.nn.data.HoldOut;
 import ssgan.nn.data.Mnist;
 import ssgan.nn.data.RandomShift;
@@ -96,7 +97,9 @@ public final class Trainer {
     private final Tensor fixedNoise;
     private final CollapseGuard guard;
     private List<Tensor> statisticsBatches;   // real images for a batch-norm discriminator's statistics, made at the first evaluation
+    private final Dataset labelledSet;
     private DeviceImages trainImages;   // on a device: the training images, kept there; null on the cpu
+    private DeviceImages labelledImages;   // on a device: the labelled images, kept there; null on the cpu
 
     private long iteration;
     private long savedIteration = -1;  // the iteration of last.safetensors
@@ -164,7 +167,8 @@ public final class Trainer {
         int[] pool = holdOut.trainIndices();
         SemiSupervisedSplit split = SemiSupervisedSplit.balanced(data.train(), pool, config.labels(), config.seed());
         DataLoader.Layout layout = DataLoader.Layout.NCHW;
-        labelled = DataLoader.cycling(split.labelled(), config.batchSize(), layout, root.nextLong());
+        labelledSet = split.labelled();
+        labelled = DataLoader.cycling(labelledSet, config.batchSize(), layout, root.nextLong());
         // As in the paper's code, every training image is also unlabelled data, the labelled ones included;
         // the validation images are not, so that they stay as unseen as the test images.
         unlabelled = DataLoader.epochs(data.train(), pool, config.batchSize(), layout, root.nextLong());
@@ -326,7 +330,10 @@ public final class Trainer {
             initialise();           // on the host: the data-dependent initialisation reads the values there
             moveModelsToDevice();
         }
-        if (!device.isCpu()) trainImages = new DeviceImages(data.train(), device);
+        if (!device.isCpu()) {
+            trainImages = new DeviceImages(data.train(), device);
+            labelledImages = new DeviceImages(labelledSet, device);
+        }
         losses = LossLog.on(device);
     }
 
@@ -340,19 +347,25 @@ public final class Trainer {
         genOptimizer.setLr(lr);
         step.setConsistencyWeight(config.consistencyWeight() * Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP));
 
-        DataLoader.Batch lab = labelled.next();
-        Tensor labImages = labelShift == null ? lab.images() : labelShift.apply(lab.images());
-        int[] labLabels = lab.labels().clone();
         try (Storage.Scope scope = Storage.scope()) {
             if (device.isCpu()) {
-                losses.add(step.runInScope(labImages, labLabels, unlabelled.next().images(), unlabelled2.next().images()));
+                DataLoader.Batch lab = labelled.next();
+                losses.add(step.runInScope(shiftLabelled(lab.images()), lab.labels().clone(), unlabelled.next().images(),
+                        unlabelled2.next().images()));
             } else {
-                // On a device the unlabelled batches are gathered from the training images kept there. The labelled
-                // batch is small and shifted on the host (the cpu's very offsets), so it is still copied.
-                losses.add(step.runInScope(DeviceBatch.copy(labImages, device), labLabels, trainImages.batch(unlabelled.nextIndices()),
+                // On a device every batch is gathered from the images kept there, and the labelled one shifted
+                // there too (by the offsets the cpu draws): only row numbers, offsets and labels are copied.
+                int[] rows = labelled.nextIndices();
+                int[] labels = new int[rows.length];
+                for (int i = 0; i < rows.length; i++) labels[i] = labelledSet.label(rows[i]);
+                losses.add(step.runInScope(shiftLabelled(labelledImages.batch(rows)), labels, trainImages.batch(unlabelled.nextIndices()),
                         trainImages.batch(unlabelled2.nextIndices())));
             }
         }
+    }
+
+    private Tensor shiftLabelled(Tensor images) {
+        return labelShift == null ? images : labelShift.apply(images);
     }
 
     /** Whether the loop would read the losses now: the log is full (every iteration on the cpu). */

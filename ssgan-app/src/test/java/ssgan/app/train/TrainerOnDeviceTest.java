@@ -104,9 +104,12 @@ public class TrainerOnDeviceTest {
         double loggedOnDevice = MetricsCsv.read(onDevice.resolve("metrics.csv")).get(1).testAccuracy();
         Checkpoint.Loaded fromDevice = Checkpoint.load(onDevice.resolve("last.safetensors"));
         double onTheCpu = Evaluator.evaluate(fromDevice.disc(), DATA.test()).accuracy();
+        double shiftAveragedOnTheCpu = Evaluator.evaluate(fromDevice.disc(), DATA.test(), 1).accuracy();
         fromDevice.disc().moveTo(EmulatedCuda.device());
         assertEquals(loggedOnDevice, Evaluator.evaluate(fromDevice.disc(), DATA.test()).accuracy(), 1e-9,
                 "reloaded on a device, the accuracy it logged");
+        assertEquals(shiftAveragedOnTheCpu, Evaluator.evaluate(fromDevice.disc(), DATA.test(), 1).accuracy(), 1.0 / TEST_IMAGES + 1e-9,
+                "averaged over shifts made on the device, as on the cpu");
         assertEquals(loggedOnDevice, onTheCpu, 1.0 / TEST_IMAGES + 1e-9, "a device-written checkpoint on the cpu");
 
         double loggedOnCpu = MetricsCsv.read(onCpu.resolve("metrics.csv")).get(1).testAccuracy();
