@@ -8,8 +8,8 @@ import java.nio.ByteBuffer;
  * it with JCuda; nothing else in the backend touches JCuda, so another binding (Panama's foreign function
  * API, say) would replace one class.
  *
- * <p>Everything runs on the device's default stream, in order: a kernel sees the results of every call
- * before it, and a copy to the host waits for the kernels that write its source.
+ * <p>Everything runs in order on one stream: a kernel sees the results of every call before it, and a copy
+ * to the host waits for the kernels that write its source.
  */
 public interface CudaApi {
     /** A loaded PTX module. */
@@ -85,4 +85,23 @@ public interface CudaApi {
     float elapsedMillis(Event start, Event end);
 
     void destroy(Event event);
+
+    /** A CUDA graph, instantiated: a recorded sequence of launches that {@link #launch(Graph)} replays as one. */
+    interface Graph {}
+
+    /**
+     * Starts recording: until {@link #endCapture}, launches are recorded into a graph instead of run.
+     * While recording, calls that wait for the device or change its memory map ({@link #allocate},
+     * {@link #free}, the synchronous copies, {@link #synchronize}, {@link #elapsedMillis}) fail, as
+     * the driver refuses them during a capture.
+     */
+    void beginCapture();
+
+    /** Ends the recording that {@link #beginCapture} started and returns it, ready to launch. */
+    Graph endCapture();
+
+    /** Queues one replay of {@code graph}, in order with every other launch. */
+    void launch(Graph graph);
+
+    void destroy(Graph graph);
 }

@@ -1,7 +1,9 @@
 package ssgan.cuda;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.DeviceArray;
@@ -26,6 +28,8 @@ public final class CudaDevice implements Device {
     /** Released memory by array length. */
     private final Map<Integer, ArrayDeque<Long>> freeLists = new HashMap<>();
     private long driverAllocations;
+    /** While work is being captured into a graph: the arrays it released, held for the graph. Else null. */
+    private List<CapturedWork.Scratch> capturing;
 
     CudaDevice(CudaApi api, int ordinal, Kernels kernels) {
         this.api = api;
@@ -51,6 +55,10 @@ public final class CudaDevice implements Device {
         if (length == 0) return new CudaArray(this, 0, 0L);
         ArrayDeque<Long> free = freeLists.get(length);
         if (free != null && !free.isEmpty()) return new CudaArray(this, length, free.pop());
+        if (capturing != null) {
+            throw new IllegalStateException("capture: the work needs a new array of " + length + " floats, and no memory can be "
+                    + "allocated while a graph is recorded; run the work once before capturing it, so that its arrays are there to reuse");
+        }
         long bytes = (long) length * Float.BYTES;
         driverAllocations++;
         try {
@@ -69,11 +77,14 @@ public final class CudaDevice implements Device {
 
     /** Takes back the memory of a released array. */
     void recycle(int length, long address) {
-        if (length > 0) freeLists.computeIfAbsent(length, n -> new ArrayDeque<>()).push(address);
+        if (length > 0 && capturing != null) {
+            capturing.add(new CapturedWork.Scratch(length, address));   // a replay writes it: not for anyone else
+        } else if (length > 0) freeLists.computeIfAbsent(length, n -> new ArrayDeque<>()).push(address);
     }
 
     /** Gives the memory on the free lists back to the driver. */
     public void freeCachedMemory() {
+        refuseWhileCapturing("freeing memory");
         for (ArrayDeque<Long> free : freeLists.values()) {
             while (!free.isEmpty()) api.free(free.pop());
         }
@@ -102,8 +113,44 @@ public final class CudaDevice implements Device {
         return kernels;
     }
 
+    /**
+     * Records {@code work} (launches on this device) as a CUDA graph instead of running it, for
+     * {@link CapturedWork#run} to replay. The work must have run once before, so that every array it
+     * allocates comes from the free lists (no memory can be allocated while a graph is recorded), and it
+     * may not copy to or from the host, or wait for the device: all three fail here with a message.
+     * Nothing of the work runs until the first replay.
+     */
+    public CapturedWork capture(Runnable work) {
+        if (capturing != null) throw new IllegalStateException("capture: already capturing; captures do not nest");
+        List<CapturedWork.Scratch> scratch = new ArrayList<>();
+        capturing = scratch;
+        api.beginCapture();
+        CudaApi.Graph graph;
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            capturing = null;
+            try {
+                api.destroy(api.endCapture());
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            for (CapturedWork.Scratch s : scratch) recycle(s.length(), s.address());   // nothing will replay into them
+            throw e;
+        }
+        capturing = null;
+        graph = api.endCapture();
+        return new CapturedWork(this, graph, scratch);
+    }
+
+    /** The error for a call that a capture cannot record. */
+    private void refuseWhileCapturing(String what) {
+        if (capturing != null) throw new IllegalStateException("capture: " + what + " cannot be recorded into a graph; do it before or after the captured work");
+    }
+
     /** Waits until everything launched so far has finished (for timing; copies to the host wait anyway). */
     public void synchronize() {
+        refuseWhileCapturing("waiting for the device");
         api.synchronize();
         uploads.deviceCaughtUp();
     }
@@ -114,6 +161,7 @@ public final class CudaDevice implements Device {
      * launches counts only where the device waited for it. Waits until the work has finished.
      */
     public double timeMillis(Runnable work) {
+        refuseWhileCapturing("timing with events");
         CudaApi.Event start = api.createEvent(), end = api.createEvent();
         try {
             api.record(start);
@@ -130,11 +178,13 @@ public final class CudaDevice implements Device {
 
     /** Copies {@code count} floats of {@code src} to device memory at {@code dst}, without waiting for the device ({@link Uploads}). */
     void copyToDevice(long dst, float[] src, int count) {
+        refuseWhileCapturing("a copy to the device");
         uploads.floats(dst, src, count);
     }
 
     /** Copies {@code count} floats from device memory at {@code src}: waits for everything launched before. */
     void copyToHost(float[] dst, long src, int count) {
+        refuseWhileCapturing("a copy to the host");
         api.copyToHost(dst, src, count);
         uploads.deviceCaughtUp();
     }
@@ -153,6 +203,7 @@ public final class CudaDevice implements Device {
      * labels, row numbers. The copy does not wait for the device ({@link Uploads}).
      */
     CudaArray upload(int[] values) {
+        refuseWhileCapturing("a copy to the device");
         CudaArray a = allocate(values.length);
         if (values.length > 0) uploads.ints(a.address(), values);
         return a;

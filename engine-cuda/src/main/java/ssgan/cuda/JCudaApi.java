@@ -13,6 +13,10 @@ import static jcuda.driver.JCudaDriver.cuEventDestroy;
 import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventSynchronize;
+import static jcuda.driver.JCudaDriver.cuGraphDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
+import static jcuda.driver.JCudaDriver.cuGraphLaunch;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
@@ -23,6 +27,9 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuStreamBeginCapture;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,13 +48,21 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import ssgan.engine.device.DeviceUnavailableException;
 
 /**
  * {@link CudaApi} through JCuda's driver API, on one device's primary context. Every result code is
  * checked: a failing call throws {@link CudaError} naming the call.
+ *
+ * <p>Launches, queued copies and events go to one stream of our own, since a capture into a graph cannot
+ * record the legacy default stream. It is a blocking stream (created without CU_STREAM_NON_BLOCKING), so
+ * the synchronous copies, which the driver runs on the legacy default stream, still wait for its work.
  */
 final class JCudaApi implements CudaApi {
     /** The oldest GPU the PTX (compiled for compute_80) can be JIT-compiled for: Ampere. */
@@ -65,6 +80,7 @@ final class JCudaApi implements CudaApi {
     }
 
     private final CUcontext context;
+    private final CUstream stream;
     private final String deviceName;
     /** The allocations by address: the driver calls need JCuda's pointer object back. */
     private final Map<Long, DevicePointer> allocations = new HashMap<>();
@@ -77,6 +93,8 @@ final class JCudaApi implements CudaApi {
         this.context = context;
         this.deviceName = deviceName;
         contextIsCurrent.set(true);
+        stream = new CUstream();
+        check(cuStreamCreate(stream, 0), "cuStreamCreate");   // 0: CU_STREAM_DEFAULT, ordered with the legacy stream
     }
 
     /**
@@ -209,7 +227,7 @@ final class JCudaApi implements CudaApi {
         makeCurrent();
         Pointer host = pinned.get(buffer);
         if (host == null) throw new IllegalArgumentException("copyToDeviceAsync: a buffer that allocatePinned did not return");
-        check(cuMemcpyHtoDAsync(pointer(dst), host.withByteOffset(offset), bytes, null), "cuMemcpyHtoDAsync");
+        check(cuMemcpyHtoDAsync(pointer(dst), host.withByteOffset(offset), bytes, stream), "cuMemcpyHtoDAsync");
     }
 
     @Override
@@ -241,7 +259,7 @@ final class JCudaApi implements CudaApi {
         Pointer[] values = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) values[i] = argument(args[i]);
         check(cuLaunchKernel(((JCudaFunction) function).function(), gridX, gridY, 1, blockX, blockY, 1,
-                0, null, Pointer.to(values), null), "cuLaunchKernel");
+                0, stream, Pointer.to(values), null), "cuLaunchKernel");
     }
 
     @Override
@@ -263,7 +281,7 @@ final class JCudaApi implements CudaApi {
     @Override
     public void record(Event event) {
         makeCurrent();
-        check(cuEventRecord(((JCudaEvent) event).event(), null), "cuEventRecord");   // the default stream, as every launch
+        check(cuEventRecord(((JCudaEvent) event).event(), stream), "cuEventRecord");   // the stream of every launch
     }
 
     @Override
@@ -279,6 +297,40 @@ final class JCudaApi implements CudaApi {
     public void destroy(Event event) {
         makeCurrent();
         check(cuEventDestroy(((JCudaEvent) event).event()), "cuEventDestroy");
+    }
+
+    private record JCudaGraph(CUgraphExec exec) implements Graph {}
+
+    @Override
+    public void beginCapture() {
+        makeCurrent();
+        check(cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_GLOBAL), "cuStreamBeginCapture");
+    }
+
+    @Override
+    public Graph endCapture() {
+        makeCurrent();
+        CUgraph graph = new CUgraph();
+        check(cuStreamEndCapture(stream, graph), "cuStreamEndCapture");
+        try {
+            CUgraphExec exec = new CUgraphExec();
+            check(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate");
+            return new JCudaGraph(exec);
+        } finally {
+            check(cuGraphDestroy(graph), "cuGraphDestroy");   // the instantiated graph keeps its own copy
+        }
+    }
+
+    @Override
+    public void launch(Graph graph) {
+        makeCurrent();
+        check(cuGraphLaunch(((JCudaGraph) graph).exec(), stream), "cuGraphLaunch");
+    }
+
+    @Override
+    public void destroy(Graph graph) {
+        makeCurrent();
+        check(cuGraphExecDestroy(((JCudaGraph) graph).exec()), "cuGraphExecDestroy");
     }
 
     /** A pointer to one kernel argument's bytes: the driver copies as many as the parameter's size. */

@@ -64,6 +64,7 @@ final class EmulatedCudaApi implements CudaApi {
 
     @Override
     public long allocate(long bytes) {
+        refuseWhileCapturing("cuMemAlloc");
         assertTrue(bytes > 0 && bytes < (1L << 32), "allocate " + bytes + " bytes");
         memory.add(ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN));
         return (long) (memory.size() - 1) << 32;
@@ -71,6 +72,7 @@ final class EmulatedCudaApi implements CudaApi {
 
     @Override
     public void free(long address) {
+        refuseWhileCapturing("cuMemFree");
         assertTrue(offset(address) == 0 && buffer(address) != null, "free of an address that allocate did not return");
         memory.set((int) (address >>> 32), null);
     }
@@ -84,18 +86,21 @@ final class EmulatedCudaApi implements CudaApi {
 
     @Override
     public void copyToDevice(long dst, float[] src, int count) {
+        refuseWhileCapturing("cuMemcpyHtoD");
         blockingCopies++;
         for (int i = 0; i < count; i++) setFloat(dst, i, src[i]);
     }
 
     @Override
     public void copyToDevice(long dst, long[] src) {
+        refuseWhileCapturing("cuMemcpyHtoD");
         blockingCopies++;
         for (int i = 0; i < src.length; i++) buffer(dst).putLong(offset(dst) + 8 * i, src[i]);
     }
 
     @Override
     public void copyToDevice(long dst, int[] src) {
+        refuseWhileCapturing("cuMemcpyHtoD");
         blockingCopies++;
         for (int i = 0; i < src.length; i++) buffer(dst).putInt(offset(dst) + 4 * i, src[i]);
     }
@@ -116,6 +121,7 @@ final class EmulatedCudaApi implements CudaApi {
     /** Copies at once (the emulator has no queue), and remembers the bytes to check them at the next synchronisation. */
     @Override
     public void copyToDeviceAsync(long dst, ByteBuffer pinned, int offset, int bytes) {
+        assertTrue(capture == null, "copyToDeviceAsync while capturing: the emulator records launches only (CudaDevice refuses uploads in a capture)");
         byte[] copy = new byte[bytes];
         pinned.get(offset, copy);
         assertTrue(offset(dst) + bytes <= buffer(dst).capacity(), "copyToDeviceAsync: " + bytes + " bytes past the end of the allocation");
@@ -136,6 +142,7 @@ final class EmulatedCudaApi implements CudaApi {
 
     @Override
     public void copyToHost(float[] dst, long src, int count) {
+        refuseWhileCapturing("cuMemcpyDtoH");
         blockingCopies++;
         caughtUp();
         for (int i = 0; i < count; i++) dst[i] = getFloat(src, i);
@@ -163,6 +170,7 @@ final class EmulatedCudaApi implements CudaApi {
 
     @Override
     public void synchronize() {
+        refuseWhileCapturing("cuCtxSynchronize");
         caughtUp();
     }
 
@@ -179,6 +187,7 @@ final class EmulatedCudaApi implements CudaApi {
 
     @Override
     public void record(CudaApi.Event event) {
+        assertTrue(capture == null, "record: the emulator does not record events into a graph");
         assertTrue(!((Event) event).destroyed, "record: the event was destroyed");
         ((Event) event).nanos = System.nanoTime();
     }
@@ -186,6 +195,7 @@ final class EmulatedCudaApi implements CudaApi {
     @Override
     public float elapsedMillis(CudaApi.Event start, CudaApi.Event end) {
         Event from = (Event) start, to = (Event) end;
+        refuseWhileCapturing("cuEventSynchronize");
         assertTrue(from.nanos >= 0 && to.nanos >= 0 && !from.destroyed && !to.destroyed, "elapsedMillis: both events must be recorded, and not destroyed");
         caughtUp();
         return (to.nanos - from.nanos) / 1e6f;
@@ -196,10 +206,72 @@ final class EmulatedCudaApi implements CudaApi {
         ((Event) event).destroyed = true;
     }
 
+    /** A launch recorded into a graph: its arguments as they were when it was recorded. */
+    private record Launch(Function function, int gridX, int gridY, int blockX, int blockY, Object[] args) {}
+
+    /** The graph being recorded, or null. */
+    private List<Launch> capture;
+
+    private static final class Graph implements CudaApi.Graph {
+        final List<Launch> launches;
+        boolean destroyed;
+
+        Graph(List<Launch> launches) {
+            this.launches = launches;
+        }
+    }
+
+    /** Fails as the driver does for a call that a stream capture does not allow (CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED). */
+    private void refuseWhileCapturing(String call) {
+        if (capture != null) throw new CudaError(call, 900, "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED");
+    }
+
+    @Override
+    public void beginCapture() {
+        assertTrue(capture == null, "beginCapture: already capturing");
+        capture = new ArrayList<>();
+    }
+
+    @Override
+    public CudaApi.Graph endCapture() {
+        assertTrue(capture != null, "endCapture without beginCapture");
+        Graph graph = new Graph(capture);
+        capture = null;
+        return graph;
+    }
+
+    /** Runs the recorded launches in order, with the arguments they were recorded with. */
+    @Override
+    public void launch(CudaApi.Graph graph) {
+        Graph g = (Graph) graph;
+        assertTrue(!g.destroyed, "launch of a destroyed graph");
+        assertTrue(capture == null, "the emulator does not record a graph launch into another graph");
+        for (Launch l : g.launches) run(l.function(), l.gridX(), l.gridY(), l.blockX(), l.blockY(), l.args());
+    }
+
+    @Override
+    public void destroy(CudaApi.Graph graph) {
+        ((Graph) graph).destroyed = true;
+    }
+
+    /** Recorded while capturing (its array arguments copied, as the driver copies parameter values), else run now. */
     @Override
     public void launch(CudaApi.Function function, int gridX, int gridY, int blockX, int blockY, Object... args) {
         Function f = (Function) function;
         checkSignature(f, args);
+        if (capture != null) {
+            Object[] values = args.clone();
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] instanceof int[] a) values[i] = a.clone();
+                if (values[i] instanceof float[] a) values[i] = a.clone();
+            }
+            capture.add(new Launch(f, gridX, gridY, blockX, blockY, values));
+            return;
+        }
+        run(f, gridX, gridY, blockX, blockY, args);
+    }
+
+    private void run(Function f, int gridX, int gridY, int blockX, int blockY, Object... args) {
         assertTrue(gridX > 0 && gridY > 0 && blockX > 0 && blockY > 0 && blockX * blockY <= 1024, f.name() + ": launch geometry");
         switch (f.name()) {
             case "fill" -> {

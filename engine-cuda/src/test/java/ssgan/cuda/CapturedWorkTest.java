@@ -1,0 +1,134 @@
+package ssgan.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.function.Supplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import ssgan.engine.autograd.GradMode;
+import ssgan.engine.device.Device;
+import ssgan.engine.ops.Activations;
+import ssgan.engine.ops.MatMul;
+import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Storage;
+import ssgan.engine.tensor.Tensor;
+
+/**
+ * Work captured into a CUDA graph and replayed ({@link CudaDevice#capture}): a replay computes what the
+ * work computes, on the inputs copied in before it; nothing runs while recording; the arrays the work
+ * released stay the graph's; and what a graph cannot record is refused with a message.
+ */
+class CapturedWorkTest {
+    private static final int ROWS = 7, IN = 13, OUT = 5;
+    private static final float SENTINEL = -12345f;
+
+    /** relu(x · wᵀ + b), its intermediates freed with the scope, the result copied into {@code out}. */
+    private record Layer(CudaDevice gpu, Tensor x, Tensor w, Tensor b, CudaArray out) implements Runnable {
+        @Override
+        public void run() {
+            try (var noGrad = GradMode.noGrad(); var scope = Storage.scope()) {
+                gpu.ops().copy(out, Activations.relu(MatMul.linear(x, w, b)).deviceData());
+            }
+        }
+
+        float[] expected(float[] input) {
+            Tensor host = Tensor.of(input, ROWS, IN);
+            return Activations.relu(MatMul.linear(host, w.to(Device.CPU), b.to(Device.CPU))).data();
+        }
+    }
+
+    private static Layer layer(CudaDevice gpu) {
+        Rng rng = new Rng(5);
+        CudaArray out = gpu.allocate(ROWS * OUT);
+        return new Layer(gpu, Tensor.randn(rng, ROWS, IN).to(gpu), Tensor.randn(rng, OUT, IN).to(gpu), Tensor.randn(rng, OUT).to(gpu), out);
+    }
+
+    private static float[] download(CudaArray a) {
+        float[] values = new float[a.length()];
+        a.copyToHost(values);
+        return values;
+    }
+
+    private static float[] random(int seed, int n) {
+        float[] v = new float[n];
+        new Rng(seed).fillUniform(v, 0, n, -1f, 1f);
+        return v;
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void aReplayComputesTheWorkOnTheInputsCopiedInBeforeIt(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Layer layer = layer(gpu);
+        layer.run();   // once eagerly, so that its arrays are on the free lists
+        gpu.fill(layer.out(), SENTINEL);
+        try (CapturedWork graph = gpu.capture(layer)) {
+            float[] untouched = new float[ROWS * OUT];
+            Arrays.fill(untouched, SENTINEL);
+            assertArrayEquals(untouched, download(layer.out()), "recording runs nothing");
+            assertTrue(graph.scratchArrays() >= 2, "the linear and relu results, released by the scope, are the graph's");
+
+            for (int seed = 1; seed <= 2; seed++) {
+                float[] input = random(seed, ROWS * IN);
+                layer.x().deviceData().copyFromHost(input);
+                graph.run();
+                Gpu.assertRelativeError("replay " + seed, layer.expected(input), download(layer.out()));
+            }
+        }
+        Gpu.record("captured work", 0);
+    }
+
+    /**
+     * While the graph lives, nothing else gets its scratch memory: arrays of the same lengths allocated
+     * now keep their values through a replay, which writes the graph's own.
+     */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void theArraysAReplayWritesAreNotHandedOutAgain(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Layer layer = layer(gpu);
+        layer.run();
+        try (CapturedWork graph = gpu.capture(layer)) {
+            CudaArray[] others = new CudaArray[4];
+            for (int i = 0; i < others.length; i++) {
+                others[i] = gpu.allocate(ROWS * OUT);
+                gpu.fill(others[i], i);
+            }
+            graph.run();
+            for (int i = 0; i < others.length; i++) {
+                float[] same = new float[ROWS * OUT];
+                Arrays.fill(same, i);
+                assertArrayEquals(same, download(others[i]), "array " + i + " after a replay");
+                others[i].release();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void whatAGraphCannotRecordIsRefusedAndTheDeviceWorksOn(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Layer layer = layer(gpu);
+        layer.run();
+        String[][] cases = {{"a copy to the host"}, {"run the work once"}, {"waiting for the device"}, {"a copy to the device"}};
+        Runnable[] works = {() -> download(layer.out()), () -> gpu.allocate(98_765), gpu::synchronize,
+                            () -> layer.x().deviceData().copyFromHost(new float[ROWS * IN])};
+        for (int i = 0; i < works.length; i++) {
+            Runnable work = works[i];
+            var e = assertThrows(IllegalStateException.class, () -> gpu.capture(() -> {
+                layer.run();
+                work.run();
+            }));
+            assertTrue(e.getMessage().startsWith("capture: ") && e.getMessage().contains(cases[i][0]), e.getMessage());
+        }
+        assertThrows(IllegalStateException.class, () -> gpu.capture(() -> gpu.capture(layer)), "captures do not nest");
+
+        float[] input = random(3, ROWS * IN);
+        layer.x().deviceData().copyFromHost(input);
+        layer.run();
+        Gpu.assertRelativeError("eager, after the refused captures", layer.expected(input), download(layer.out()));
+    }
+}
