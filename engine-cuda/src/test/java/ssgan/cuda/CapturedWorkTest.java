@@ -40,10 +40,13 @@ class CapturedWorkTest {
         }
     }
 
-    private static Layer layer(CudaDevice gpu) {
+    /** The layer on {@code gpu}, run once eagerly, so that the arrays it makes are on the free lists for a capture. */
+    private static Layer warmedUp(CudaDevice gpu) {
         Rng rng = new Rng(5);
         CudaArray out = gpu.allocate(ROWS * OUT);
-        return new Layer(gpu, Tensor.randn(rng, ROWS, IN).to(gpu), Tensor.randn(rng, OUT, IN).to(gpu), Tensor.randn(rng, OUT).to(gpu), out);
+        Layer layer = new Layer(gpu, Tensor.randn(rng, ROWS, IN).to(gpu), Tensor.randn(rng, OUT, IN).to(gpu), Tensor.randn(rng, OUT).to(gpu), out);
+        layer.run();
+        return layer;
     }
 
     private static float[] download(CudaArray a) {
@@ -62,8 +65,7 @@ class CapturedWorkTest {
     @MethodSource("ssgan.cuda.Gpu#devices")
     void aReplayComputesTheWorkOnTheInputsCopiedInBeforeIt(Supplier<CudaDevice> device) {
         CudaDevice gpu = device.get();
-        Layer layer = layer(gpu);
-        layer.run();   // once eagerly, so that its arrays are on the free lists
+        Layer layer = warmedUp(gpu);
         gpu.fill(layer.out(), SENTINEL);
         try (CapturedWork graph = gpu.capture(layer)) {
             float[] untouched = new float[ROWS * OUT];
@@ -89,8 +91,7 @@ class CapturedWorkTest {
     @MethodSource("ssgan.cuda.Gpu#devices")
     void theArraysAReplayWritesAreNotHandedOutAgain(Supplier<CudaDevice> device) {
         CudaDevice gpu = device.get();
-        Layer layer = layer(gpu);
-        layer.run();
+        Layer layer = warmedUp(gpu);
         try (CapturedWork graph = gpu.capture(layer)) {
             CudaArray[] others = new CudaArray[4];
             for (int i = 0; i < others.length; i++) {
@@ -111,9 +112,8 @@ class CapturedWorkTest {
     @MethodSource("ssgan.cuda.Gpu#devices")
     void whatAGraphCannotRecordIsRefusedAndTheDeviceWorksOn(Supplier<CudaDevice> device) {
         CudaDevice gpu = device.get();
-        Layer layer = layer(gpu);
-        layer.run();
-        String[][] cases = {{"a copy to the host"}, {"run the work once"}, {"waiting for the device"}, {"a copy to the device"}};
+        Layer layer = warmedUp(gpu);
+        String[] says = {"a copy to the host", "run the work once", "waiting for the device", "a copy to the device"};
         Runnable[] works = {() -> download(layer.out()), () -> gpu.allocate(98_765), gpu::synchronize,
                             () -> layer.x().deviceData().copyFromHost(new float[ROWS * IN])};
         for (int i = 0; i < works.length; i++) {
@@ -122,7 +122,7 @@ class CapturedWorkTest {
                 layer.run();
                 work.run();
             }));
-            assertTrue(e.getMessage().startsWith("capture: ") && e.getMessage().contains(cases[i][0]), e.getMessage());
+            assertTrue(e.getMessage().startsWith("capture: ") && e.getMessage().contains(says[i]), e.getMessage());
         }
         assertThrows(IllegalStateException.class, () -> gpu.capture(() -> gpu.capture(layer)), "captures do not nest");
 
