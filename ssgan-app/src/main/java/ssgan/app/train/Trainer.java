@@ -304,6 +304,7 @@ public final class Trainer {
                         "stopped: a loss became %s at iteration %d (supervised %s, unsupervised %s, generator %s); "
                                 + "the last good checkpoint is %s", "non-finite", at, l.supervised(), l.unsupervised(),
                         l.generator(), last));
+                iteration = at - 1;   // the run's record ends at the last iteration with finite losses
                 return LossCheck.DIVERGED;
             }
             guard.observe(l.generator());
@@ -311,6 +312,7 @@ public final class Trainer {
                 if (rollbacks >= MAX_ROLLBACKS) {
                     progress.log(String.format(Locale.ROOT, "stopped: the generator collapsed again at iteration %d after %d "
                             + "rollbacks; best.safetensors holds the best model. Try another --seed or a lower --lr.", at, rollbacks));
+                    iteration = at - 1;
                     return LossCheck.COLLAPSED;
                 }
                 rollBack(csv, at);

@@ -143,6 +143,7 @@ class RollbackTest {
         assertTrue(run.log().contains("rolled back to iteration 100 with new noise (rollback 10 of at most 10)"), run.log());
         assertTrue(run.log().contains("stopped: the generator collapsed again at iteration 101 after 10 rollbacks"), run.log());
         assertTrue(summary(run.out()).contains("\"status\":\"collapsed\""), summary(run.out()));
+        assertTrue(summary(run.out()).contains("\"iterations\":100,"), "the record ends before the collapsed iteration: " + summary(run.out()));
         assertTrue(Files.exists(run.out().resolve("best.safetensors")));
         assertArrayEquals(new long[] {100}, iterations(run.out()));
     }
