@@ -6,7 +6,8 @@
 #      test on the emulator and on GPU 0; the mlp and dcgan training steps against the cpu);
 #   2. step times (1 minute): the trainer's step with the train command's defaults (StepTimer, in the
 #      app's test classes): mlp at batch 100 and dcgan at batch 50, 20 warm-up and 200 timed iterations on
-#      the GPU, a few on this machine's cpu for comparison;
+#      the GPU, a few on this machine's cpu for comparison; and the discriminators' forward launched op by
+#      op against the same forward replayed from a CUDA graph;
 #   3. training (3 minutes): java -jar ssgan-app.jar train --device cuda on MNIST until 99 % validation
 #      accuracy or 2.5 minutes of training, with its seconds to 95, 98 and 99 %.
 # It writes to $OUT:
@@ -75,6 +76,8 @@ step_timer() {
 step_timer 38 cuda:mlp:100:20:200 cpu:mlp:100:3:10 cpu:dcgan:50:2:5 cuda:dcgan:50:20:200
 # The mlp step again with every copy to the GPU blocking, as before engine-cuda's Uploads: what queuing them gains.
 step_timer 15 -Dssgan.cuda.blockingUploads=true cuda:mlp:100:20:200
+# What a CUDA graph saves on launches: the discriminators' eval forward, op by op and replayed.
+step_timer 20 cuda:mlp-forward:100:20:500 cuda:dcgan-forward:50:20:200
 
 # 3. Training on MNIST, timed from java -jar to its exit; without a GPU the app refuses cuda in one line (exit 2).
 # With --add-modules the app does not start a second JVM for the Vector API, so timeout stops the one that trains.

@@ -28,8 +28,11 @@ public final class CudaDevice implements Device {
     /** Released memory by array length. */
     private final Map<Integer, ArrayDeque<Long>> freeLists = new HashMap<>();
     private long driverAllocations;
-    /** While work is being captured into a graph: the arrays it released, held for the graph. Else null. */
-    private List<CapturedWork.Scratch> capturing;
+    /**
+     * While work is being captured into a graph: the arrays it released, by length. It may take them
+     * again, as it would running (the graph's launches run in order); those left are the graph's. Else null.
+     */
+    private Map<Integer, ArrayDeque<Long>> capturing;
 
     CudaDevice(CudaApi api, int ordinal, Kernels kernels) {
         this.api = api;
@@ -53,6 +56,8 @@ public final class CudaDevice implements Device {
     public CudaArray allocate(int length) {
         if (length < 0) throw new IllegalArgumentException("allocate: negative length " + length);
         if (length == 0) return new CudaArray(this, 0, 0L);
+        ArrayDeque<Long> released = capturing == null ? null : capturing.get(length);
+        if (released != null && !released.isEmpty()) return new CudaArray(this, length, released.pop());
         ArrayDeque<Long> free = freeLists.get(length);
         if (free != null && !free.isEmpty()) return new CudaArray(this, length, free.pop());
         if (capturing != null) {
@@ -78,7 +83,7 @@ public final class CudaDevice implements Device {
     /** Takes back the memory of a released array. */
     void recycle(int length, long address) {
         if (length > 0 && capturing != null) {
-            capturing.add(new CapturedWork.Scratch(length, address));   // a replay writes it: not for anyone else
+            capturing.computeIfAbsent(length, n -> new ArrayDeque<>()).push(address);   // a replay writes it: not for anyone else
         } else if (length > 0) freeLists.computeIfAbsent(length, n -> new ArrayDeque<>()).push(address);
     }
 
@@ -122,25 +127,30 @@ public final class CudaDevice implements Device {
      */
     public CapturedWork capture(Runnable work) {
         if (capturing != null) throw new IllegalStateException("capture: already capturing; captures do not nest");
-        List<CapturedWork.Scratch> scratch = new ArrayList<>();
-        capturing = scratch;
+        capturing = new HashMap<>();
         api.beginCapture();
-        CudaApi.Graph graph;
         try {
             work.run();
         } catch (RuntimeException | Error e) {
-            capturing = null;
+            List<CapturedWork.Scratch> released = endCapturing();
             try {
                 api.destroy(api.endCapture());
             } catch (RuntimeException again) {
                 e.addSuppressed(again);
             }
-            for (CapturedWork.Scratch s : scratch) recycle(s.length(), s.address());   // nothing will replay into them
+            for (CapturedWork.Scratch s : released) recycle(s.length(), s.address());   // nothing will replay into them
             throw e;
         }
+        List<CapturedWork.Scratch> scratch = endCapturing();
+        return new CapturedWork(this, api.endCapture(), scratch);
+    }
+
+    /** Stops holding released arrays for a graph; returns those it holds. */
+    private List<CapturedWork.Scratch> endCapturing() {
+        List<CapturedWork.Scratch> held = new ArrayList<>();
+        capturing.forEach((length, addresses) -> addresses.forEach(a -> held.add(new CapturedWork.Scratch(length, a))));
         capturing = null;
-        graph = api.endCapture();
-        return new CapturedWork(this, graph, scratch);
+        return held;
     }
 
     /** The error for a call that a capture cannot record. */

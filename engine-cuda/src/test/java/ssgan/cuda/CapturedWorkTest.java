@@ -84,6 +84,37 @@ class CapturedWorkTest {
     }
 
     /**
+     * Work that releases an array and then needs one of the same length takes the same memory again while
+     * recorded, as it does running (the graph's launches run in order): one warm-up is still enough.
+     */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void anArrayReleasedWhileRecordedServesTheWorkAgain(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        int length = 4_099;   // a length nothing else here uses: one array of it on the free list after the warm-up
+        CudaArray out = gpu.allocate(length);
+        Runnable work = () -> {
+            CudaArray first = gpu.allocate(length);
+            gpu.fill(first, 1f);
+            gpu.ops().copy(out, first);
+            first.release();
+            CudaArray second = gpu.allocate(length);
+            gpu.fill(second, 2f);
+            gpu.addInto(out, second);
+            second.release();
+        };
+        work.run();
+        gpu.fill(out, 0f);
+        try (CapturedWork graph = gpu.capture(work)) {
+            graph.run();
+            float[] three = new float[length];
+            Arrays.fill(three, 3f);
+            assertArrayEquals(three, download(out));
+            assertTrue(graph.scratchArrays() == 1, "one array of that length, used twice: " + graph.scratchArrays());
+        }
+    }
+
+    /**
      * While the graph lives, nothing else gets its scratch memory: arrays of the same lengths allocated
      * now keep their values through a replay, which writes the graph's own.
      */

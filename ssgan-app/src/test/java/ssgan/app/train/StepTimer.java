@@ -6,12 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import ssgan.app.cli.TrainCommandAccess;
+import ssgan.app.model.Discriminator;
 import ssgan.app.report.Progress;
+import ssgan.cuda.CapturedWork;
+import ssgan.cuda.CudaArray;
 import ssgan.cuda.CudaDevice;
+import ssgan.engine.autograd.GradMode;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.DeviceUnavailableException;
 import ssgan.engine.device.Devices;
 import ssgan.engine.parallel.Parallel;
+import ssgan.engine.tensor.Storage;
+import ssgan.engine.tensor.Tensor;
 import ssgan.nn.data.Mnist;
 
 /**
@@ -23,6 +29,10 @@ import ssgan.nn.data.Mnist;
  * <pre>
  *   StepTimer MNIST_FOLDER DEVICE:ARCH:BATCH:WARMUP:TIMED ...     e.g. cuda:mlp:100:20:200 cpu:dcgan:50:2:5
  * </pre>
+ *
+ * <p>An ARCH of {@code mlp-forward} or {@code dcgan-forward} times instead the discriminator's forward in
+ * eval mode on one batch of test images, on a CUDA device: launched op by op, and replayed from a CUDA
+ * graph ({@link CudaDevice#capture}), with the largest difference between the two results.
  *
  * <p>The clock is wall time around the timed loop, with the device synchronised before and after, and on
  * a CUDA device also the time between CUDA events recorded before and after the loop. As in the trainer's
@@ -52,9 +62,10 @@ public final class StepTimer {
     /** One measurement, as a JSON object; a device that cannot be opened gives the reason instead. */
     private static String measure(Mnist.Splits data, String spec) throws Exception {
         String[] part = spec.split(":");
-        String deviceName = part[0], arch = part[1];
+        String deviceName = part[0], arch = part[1].replace("-forward", "");
+        boolean forwardOnly = part[1].endsWith("-forward");
         int batch = Integer.parseInt(part[2]), warmup = Integer.parseInt(part[3]), timed = Integer.parseInt(part[4]);
-        String what = String.format(Locale.ROOT, "\"arch\": \"%s\", \"batch\": %d", arch, batch);
+        String what = String.format(Locale.ROOT, "\"arch\": \"%s\", \"batch\": %d", part[1], batch);
         Device device;
         try {
             device = deviceName.equals("cpu") ? Device.CPU : Devices.open(deviceName);
@@ -66,6 +77,16 @@ public final class StepTimer {
         Parallel.setThreads(config.threads());
         Trainer trainer = new Trainer(config, data, new Progress(new PrintStream(OutputStream.nullOutputStream()), false), device);
         trainer.begin();
+        if (forwardOnly) {
+            if (!(device instanceof CudaDevice cuda)) {
+                return String.format(Locale.ROOT, "{\"device\": \"%s\", %s, \"skipped\": \"graphs are for cuda devices\"}", deviceName, what);
+            }
+            Tensor images = data.test().subset("timing", java.util.stream.IntStream.range(0, batch).toArray()).imagesTensor().to(cuda);
+            ForwardTimes t = forwardTimes(trainer.discriminator(), images, cuda, warmup, timed);
+            return String.format(Locale.ROOT, "{\"device\": \"%s\", %s, \"what\": \"discriminator forward, eval mode\", \"warmup\": %d, "
+                    + "\"timed\": %d, \"eager_ms\": %.4f, \"graph_ms\": %.4f, \"largest_difference\": %.3g, \"clock\": \"CUDA events around "
+                    + "the timed loop\"}", cuda.description(), what, warmup, timed, t.eagerMs(), t.graphMs(), t.largestDifference());
+        }
         for (int i = 0; i < warmup; i++) iterate(trainer);
         synchronize(device);
         long start = System.nanoTime();
@@ -99,6 +120,51 @@ public final class StepTimer {
     private static void checkLosses(Trainer trainer) {
         for (SsganStep.Losses l : trainer.readLosses()) {
             if (!l.finite()) throw new IllegalStateException("a loss became non-finite while timing");
+        }
+    }
+
+    /** Milliseconds per forward, launched op by op and replayed from a graph, and how far apart their results are. */
+    record ForwardTimes(double eagerMs, double graphMs, double largestDifference) {}
+
+    /**
+     * Times {@code disc}'s forward in eval mode on {@code images} (on {@code cuda}): {@code timed} forwards
+     * after {@code warmup}, launched op by op, then the same forward captured once into a CUDA graph and
+     * replayed as often; each result is copied into one array, whose values the two ways must share.
+     */
+    static ForwardTimes forwardTimes(Discriminator disc, Tensor images, CudaDevice cuda, int warmup, int timed) {
+        boolean wasTraining = disc.isTraining();
+        disc.eval();
+        CudaArray out;
+        try (var noGrad = GradMode.noGrad(); var scope = Storage.scope()) {
+            out = cuda.allocate(disc.forward(images).numel());
+        }
+        Runnable forward = () -> {
+            try (var noGrad = GradMode.noGrad(); var scope = Storage.scope()) {
+                cuda.ops().copy(out, disc.forward(images).deviceData());
+            }
+        };
+        try {
+            for (int i = 0; i < warmup; i++) forward.run();
+            double eager = cuda.timeMillis(() -> {
+                for (int i = 0; i < timed; i++) forward.run();
+            }) / timed;
+            float[] eagerValues = new float[out.length()];
+            out.copyToHost(eagerValues);
+            double graphMs;
+            try (CapturedWork graph = cuda.capture(forward)) {
+                for (int i = 0; i < warmup; i++) graph.run();
+                graphMs = cuda.timeMillis(() -> {
+                    for (int i = 0; i < timed; i++) graph.run();
+                }) / timed;
+            }
+            float[] graphValues = new float[out.length()];
+            out.copyToHost(graphValues);
+            double largest = 0;
+            for (int i = 0; i < eagerValues.length; i++) largest = Math.max(largest, Math.abs(eagerValues[i] - graphValues[i]));
+            return new ForwardTimes(eager, graphMs, largest);
+        } finally {
+            out.release();
+            disc.train(wasTraining);
         }
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ssgan.app.model.Models;
 import ssgan.app.report.MetricsCsv;
 import ssgan.app.report.Progress;
 import ssgan.cuda.CudaDevice;
@@ -172,6 +173,25 @@ public class TrainerOnDeviceTest {
         assertEquals(4, losses.size());
         for (SsganStep.Losses l : losses) assertTrue(l.finite() && l.supervised() > 0 && l.generator() > 0, l.toString());
         assertEquals(List.of(), trainer.readLosses(), "read once");
+    }
+
+    /**
+     * The discriminator's forward replayed from a CUDA graph (what device-check.sh times against the
+     * forward launched op by op) gives the forward's very values, for both architectures.
+     */
+    @Test
+    void theDiscriminatorsForwardReplayedFromAGraphGivesTheSameValues() throws Exception {
+        CudaDevice device = EmulatedCuda.device();
+        for (Architecture arch : Architecture.values()) {
+            TrainConfig config = new TrainConfig(arch, 20, 3, 6, 10, 1e-4f, 0.5f, 1e-8f, null, runs.resolve("graph-" + arch), 1, 3,
+                    Models.defaultFeatureLayer(arch), 0f, 0.5f, 0f, 0.01f, false, 0, 0, 0, 6, 2, 3f, VALIDATION, false, TrainConfig.Teacher.PAIR, false);
+            Trainer trainer = new Trainer(config, DATA, quiet(), device);
+            trainer.begin();
+            Tensor images = DATA.test().subset("batch", new int[] {0, 1, 2, 3, 4, 5, 6}).imagesTensor().to(device);
+            StepTimer.ForwardTimes t = StepTimer.forwardTimes(trainer.discriminator(), images, device, 1, 2);
+            assertEquals(0.0, t.largestDifference(), arch + ": a replay runs the recorded kernels on the same input");
+            assertTrue(t.eagerMs() >= 0 && t.graphMs() >= 0, t.toString());
+        }
     }
 
     private static double relative(double expected, double actual) {
