@@ -82,9 +82,10 @@ public final class CudaDevice implements Device {
 
     /** Takes back the memory of a released array. */
     void recycle(int length, long address) {
-        if (length > 0 && capturing != null) {
-            capturing.computeIfAbsent(length, n -> new ArrayDeque<>()).push(address);   // a replay writes it: not for anyone else
-        } else if (length > 0) freeLists.computeIfAbsent(length, n -> new ArrayDeque<>()).push(address);
+        if (length == 0) return;
+        // While recording, the memory stays with the work (a replay writes it), not for anyone else.
+        Map<Integer, ArrayDeque<Long>> lists = capturing != null ? capturing : freeLists;
+        lists.computeIfAbsent(length, n -> new ArrayDeque<>()).push(address);
     }
 
     /** Gives the memory on the free lists back to the driver. */
