@@ -173,7 +173,6 @@ public final class SsganStep {
         return DeviceBatch.copy(gen.noise(batch, noiseRng), device);
     }
 
-
     /** The averaged discriminator's logits, a constant: computed without a graph, with its own noise draws. */
     private Tensor teacherLogits(Tensor images) {
         teacher.swapIn();

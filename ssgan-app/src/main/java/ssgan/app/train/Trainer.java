@@ -87,6 +87,7 @@ public final class Trainer {
     private final Adam genOptimizer;
     private final ParameterAverage average;
     private final Rng noiseRng;
+    private final Dataset labelledSet;   // the labelled images and their labels
     private final DataLoader labelled;
     private final DataLoader unlabelled;
     private final DataLoader unlabelled2;
@@ -97,7 +98,6 @@ public final class Trainer {
     private final Tensor fixedNoise;
     private final CollapseGuard guard;
     private List<Tensor> statisticsBatches;   // real images for a batch-norm discriminator's statistics, made at the first evaluation
-    private final Dataset labelledSet;
     private DeviceImages trainImages;   // on a device: the training images, kept there; null on the cpu
     private DeviceImages labelledImages;   // on a device: the labelled images, kept there; null on the cpu
 

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import ssgan.app.cli.TrainCommandAccess;
 import ssgan.app.model.Discriminator;
 import ssgan.app.report.Progress;
@@ -81,7 +82,7 @@ public final class StepTimer {
             if (!(device instanceof CudaDevice cuda)) {
                 return String.format(Locale.ROOT, "{\"device\": \"%s\", %s, \"skipped\": \"graphs are for cuda devices\"}", deviceName, what);
             }
-            Tensor images = data.test().subset("timing", java.util.stream.IntStream.range(0, batch).toArray()).imagesTensor().to(cuda);
+            Tensor images = data.test().subset("timing", IntStream.range(0, batch).toArray()).imagesTensor().to(cuda);
             ForwardTimes t = forwardTimes(trainer.discriminator(), images, cuda, warmup, timed);
             return String.format(Locale.ROOT, "{\"device\": \"%s\", %s, \"what\": \"discriminator forward, eval mode\", \"warmup\": %d, "
                     + "\"timed\": %d, \"eager_ms\": %.4f, \"graph_ms\": %.4f, \"largest_difference\": %.3g, \"clock\": \"CUDA events around "
@@ -150,6 +151,7 @@ public final class StepTimer {
             }) / timed;
             float[] eagerValues = new float[out.length()];
             out.copyToHost(eagerValues);
+            cuda.fill(out, Float.NaN);   // so that a graph that wrote nothing shows as a NaN difference, not as none
             double graphMs;
             try (CapturedWork graph = cuda.capture(forward)) {
                 for (int i = 0; i < warmup; i++) graph.run();
