@@ -6,8 +6,9 @@
 #      test on the emulator and on GPU 0; the mlp and dcgan training steps against the cpu);
 #   2. step times (1 minute): the trainer's step with the train command's defaults (StepTimer, in the
 #      app's test classes): mlp at batch 100 and dcgan at batch 50, 20 warm-up and 200 timed iterations on
-#      the GPU, a few on this machine's cpu for comparison; and the discriminators' forward launched op by
-#      op against the same forward replayed from a CUDA graph;
+#      the GPU (each iteration submitted as one CUDA graph), a few on this machine's cpu for comparison;
+#      the mlp again with copies blocking, and both with every kernel launched as it comes; and the
+#      discriminators' forward launched op by op against the same forward replayed from a CUDA graph;
 #   3. training (3 minutes): java -jar ssgan-app.jar train --device cuda on MNIST until 99 % validation
 #      accuracy or 2.5 minutes of training, with its seconds to 95, 98 and 99 %.
 # It writes to $OUT:
@@ -75,7 +76,9 @@ step_timer() {
 # The cpu's between the GPU's, so that a slow GPU step still leaves the cpu's for comparison.
 step_timer 38 cuda:mlp:100:20:200 cpu:mlp:100:3:10 cpu:dcgan:50:2:5 cuda:dcgan:50:20:200
 # The mlp step again with every copy to the GPU blocking, as before engine-cuda's Uploads: what queuing them gains.
-step_timer 15 -Dssgan.cuda.blockingUploads=true cuda:mlp:100:20:200
+step_timer 12 -Dssgan.cuda.blockingUploads=true cuda:mlp:100:20:200
+# And with every call launched as it comes instead of each iteration as one CUDA graph (LaunchBatches).
+step_timer 15 -Dssgan.cuda.stepGraphs=false cuda:mlp:100:20:200 cuda:dcgan:50:10:50
 # What a CUDA graph saves on launches: the discriminators' eval forward, op by op and replayed.
 step_timer 20 cuda:mlp-forward:100:20:500 cuda:dcgan-forward:50:20:200
 

@@ -29,8 +29,7 @@ public final class Cuda {
         DeviceUnavailableException failure = failed.get(ordinal);
         if (failure != null) throw failure;
         try {
-            CudaApi api = JCudaApi.open(ordinal);
-            device = new CudaDevice(api, ordinal, Kernels.load(api));
+            device = CudaDevice.open(JCudaApi.open(ordinal), ordinal);
         } catch (DeviceUnavailableException e) {
             failed.put(ordinal, e);
             throw e;

@@ -1,6 +1,7 @@
 package ssgan.cuda;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The CUDA driver calls the backend makes, in plain Java types: device memory is a {@code long} address
@@ -104,4 +105,26 @@ public interface CudaApi {
     void launch(Graph graph);
 
     void destroy(Graph graph);
+
+    /** One queued call of a sequence that {@link #graph} makes a graph of: a kernel launch, or a queued upload. */
+    sealed interface Call permits Launch, Upload {}
+
+    /** A kernel launch, with the arguments of {@link #launch(Function, int, int, int, int, Object...)}. */
+    record Launch(Function function, int gridX, int gridY, int blockX, int blockY, Object[] args) implements Call {}
+
+    /** A copy of {@code bytes} bytes of a page-locked buffer, from {@code offset}, to device memory at {@code dst} ({@link #copyToDeviceAsync}). */
+    record Upload(long dst, ByteBuffer pinned, int offset, int bytes) implements Call {}
+
+    /**
+     * A graph of {@code calls}, each running after the one before, instantiated and ready to
+     * {@link #launch(Graph)}. Its uploads read their page-locked bytes when the graph runs, not now.
+     */
+    Graph graph(List<Call> calls);
+
+    /**
+     * Gives call {@code index} of a graph made by {@link #graph} the arguments of {@code call}: the same
+     * kind of call, for a launch the same kernel on the same grid, for an upload from the same buffer and
+     * as many bytes. Launches queued before are not affected; those after run with the new arguments.
+     */
+    void update(Graph graph, int index, Call call);
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.DeviceArray;
+import ssgan.engine.device.DeviceUnavailableException;
 
 /**
  * One GPU as an engine {@link Device}: its memory ({@link CudaArray}), its kernels ({@link CudaKernels})
@@ -20,13 +21,15 @@ import ssgan.engine.device.DeviceArray;
 public final class CudaDevice implements Device {
     private static final int CUDA_ERROR_OUT_OF_MEMORY = 2;
 
-    private final CudaApi api;
+    private final LaunchBatches api;
     private final int ordinal;
     private final CudaKernels kernels;
     private final CudaOps ops;
     private final Uploads uploads;
     /** Released memory by array length. */
     private final Map<Integer, ArrayDeque<Long>> freeLists = new HashMap<>();
+    /** During a batch, each allocation takes the address it had in the batch before when it can. */
+    private final Placements placements = new Placements();
     private long driverAllocations;
     /**
      * While work is being captured into a graph: the arrays it released, by length. It may take them
@@ -34,7 +37,13 @@ public final class CudaDevice implements Device {
      */
     private Map<Integer, ArrayDeque<Long>> capturing;
 
-    CudaDevice(CudaApi api, int ordinal, Kernels kernels) {
+    /** The device over {@code driver}'s GPU {@code ordinal}, its kernels loaded. */
+    static CudaDevice open(CudaApi driver, int ordinal) throws DeviceUnavailableException {
+        LaunchBatches api = new LaunchBatches(driver);
+        return new CudaDevice(api, ordinal, Kernels.load(api));
+    }
+
+    private CudaDevice(LaunchBatches api, int ordinal, Kernels kernels) {
         this.api = api;
         this.ordinal = ordinal;
         this.kernels = new CudaKernels(this, kernels);
@@ -59,19 +68,29 @@ public final class CudaDevice implements Device {
         ArrayDeque<Long> released = capturing == null ? null : capturing.get(length);
         if (released != null && !released.isEmpty()) return new CudaArray(this, length, released.pop());
         ArrayDeque<Long> free = freeLists.get(length);
-        if (free != null && !free.isEmpty()) return new CudaArray(this, length, free.pop());
-        if (capturing != null) {
+        long address;
+        if (free != null && !free.isEmpty()) {
+            address = placements.inBatch() ? placements.take(length, free) : free.pop();
+        } else if (capturing != null) {
             throw new IllegalStateException("capture: the work needs a new array of " + length + " floats, and no memory can be "
                     + "allocated while a graph is recorded; run the work once before capturing it, so that its arrays are there to reuse");
+        } else {
+            address = fromDriver(length);
         }
+        if (placements.inBatch()) placements.given(length, address);
+        return new CudaArray(this, length, address);
+    }
+
+    /** New memory for {@code length} floats. */
+    private long fromDriver(int length) {
         long bytes = (long) length * Float.BYTES;
         driverAllocations++;
         try {
-            return new CudaArray(this, length, api.allocate(bytes));
+            return api.allocate(bytes);
         } catch (CudaError e) {
             if (e.code() != CUDA_ERROR_OUT_OF_MEMORY) throw e;
             freeCachedMemory(); // the free lists may hold enough, in the wrong lengths
-            return new CudaArray(this, length, api.allocate(bytes));
+            return api.allocate(bytes);
         }
     }
 
@@ -159,6 +178,49 @@ public final class CudaDevice implements Device {
         if (capturing != null) throw new IllegalStateException("capture: " + what + " cannot be recorded into a graph; do it before or after the captured work");
     }
 
+    /**
+     * Runs {@code work} with its launches and uploads held back, and submits them when it ends as one
+     * CUDA graph ({@link LaunchBatches}): the same kernels in the same order, with one launch from the
+     * host instead of hundreds. Its arrays go where the same arrays of the batch before went, when they
+     * can ({@link Placements}), so that a replay of the same work has few arguments to change. A call that must wait for them (a copy to the host, say) submits those
+     * before it first. Inside a batch this just runs {@code work}; with {@code -Dssgan.cuda.stepGraphs=false}
+     * every call is launched as it comes.
+     */
+    @Override
+    public void batch(Runnable work) {
+        if (!api.begin()) {
+            work.run();
+            return;
+        }
+        placements.begin();
+        try {
+            work.run();
+        } finally {
+            placements.end();
+            api.submit();
+        }
+    }
+
+    /** How many graphs batches have made (instantiated) so far: a training step's, once for its shapes. */
+    public long graphsMade() {
+        return api.graphsMade();
+    }
+
+    /** How many batches ran as a graph. */
+    public long graphsLaunched() {
+        return api.graphsLaunched();
+    }
+
+    /** How many graph nodes were given new arguments before a replay. */
+    public long graphNodesUpdated() {
+        return api.nodesUpdated();
+    }
+
+    /** How many calls (launches and uploads) the launched graphs ran, all together. */
+    public long graphCalls() {
+        return api.callsInGraphs();
+    }
+
     /** Waits until everything launched so far has finished (for timing; copies to the host wait anyway). */
     public void synchronize() {
         refuseWhileCapturing("waiting for the device");
@@ -207,6 +269,11 @@ public final class CudaDevice implements Device {
 
     CudaApi api() {
         return api;
+    }
+
+    /** The driver's api under the batches (for tests: the emulator's counters). */
+    CudaApi driver() {
+        return api.driver();
     }
 
     /**

@@ -13,8 +13,13 @@ import static jcuda.driver.JCudaDriver.cuEventDestroy;
 import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventSynchronize;
+import static jcuda.driver.JCudaDriver.cuGraphAddKernelNode;
+import static jcuda.driver.JCudaDriver.cuGraphAddMemcpyNode;
+import static jcuda.driver.JCudaDriver.cuGraphCreate;
 import static jcuda.driver.JCudaDriver.cuGraphDestroy;
 import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphExecKernelNodeSetParams;
+import static jcuda.driver.JCudaDriver.cuGraphExecMemcpyNodeSetParams;
 import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
 import static jcuda.driver.JCudaDriver.cuGraphLaunch;
 import static jcuda.driver.JCudaDriver.cuInit;
@@ -37,11 +42,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jcuda.Pointer;
 import jcuda.Sizeof;
+import jcuda.driver.CUDA_KERNEL_NODE_PARAMS;
+import jcuda.driver.CUDA_MEMCPY3D;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
@@ -50,6 +58,8 @@ import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
+import jcuda.driver.CUgraphNode;
+import jcuda.driver.CUmemorytype;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
@@ -256,10 +266,8 @@ final class JCudaApi implements CudaApi {
     @Override
     public void launch(Function function, int gridX, int gridY, int blockX, int blockY, Object... args) {
         makeCurrent();
-        Pointer[] values = new Pointer[args.length];
-        for (int i = 0; i < args.length; i++) values[i] = argument(args[i]);
         check(cuLaunchKernel(((JCudaFunction) function).function(), gridX, gridY, 1, blockX, blockY, 1,
-                0, stream, Pointer.to(values), null), "cuLaunchKernel");
+                0, stream, arguments(args), null), "cuLaunchKernel");
     }
 
     @Override
@@ -299,7 +307,8 @@ final class JCudaApi implements CudaApi {
         check(cuEventDestroy(((JCudaEvent) event).event()), "cuEventDestroy");
     }
 
-    private record JCudaGraph(CUgraphExec exec) implements Graph {}
+    /** An instantiated graph; one made by {@link #graph} also keeps its graph and nodes, whose arguments {@link #update} sets. */
+    private record JCudaGraph(CUgraphExec exec, CUgraph graph, CUgraphNode[] nodes) implements Graph {}
 
     @Override
     public void beginCapture() {
@@ -315,7 +324,7 @@ final class JCudaApi implements CudaApi {
         try {
             CUgraphExec exec = new CUgraphExec();
             check(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate");
-            return new JCudaGraph(exec);
+            return new JCudaGraph(exec, null, null);
         } finally {
             check(cuGraphDestroy(graph), "cuGraphDestroy");   // the instantiated graph keeps its own copy
         }
@@ -330,7 +339,84 @@ final class JCudaApi implements CudaApi {
     @Override
     public void destroy(Graph graph) {
         makeCurrent();
-        check(cuGraphExecDestroy(((JCudaGraph) graph).exec()), "cuGraphExecDestroy");
+        JCudaGraph g = (JCudaGraph) graph;
+        check(cuGraphExecDestroy(g.exec()), "cuGraphExecDestroy");   // a replay still running finishes first
+        if (g.graph() != null) check(cuGraphDestroy(g.graph()), "cuGraphDestroy");
+    }
+
+    @Override
+    public Graph graph(List<Call> calls) {
+        makeCurrent();
+        CUgraph graph = new CUgraph();
+        check(cuGraphCreate(graph, 0), "cuGraphCreate");
+        CUgraphNode[] nodes = new CUgraphNode[calls.size()];
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = new CUgraphNode();
+            CUgraphNode[] after = i == 0 ? null : new CUgraphNode[] {nodes[i - 1]};
+            int count = after == null ? 0 : 1;
+            if (calls.get(i) instanceof Launch l) {
+                check(cuGraphAddKernelNode(nodes[i], graph, after, count, kernelNode(l)), "cuGraphAddKernelNode");
+            } else {
+                check(cuGraphAddMemcpyNode(nodes[i], graph, after, count, memcpyNode((Upload) calls.get(i)), context), "cuGraphAddMemcpyNode");
+            }
+        }
+        CUgraphExec exec = new CUgraphExec();
+        check(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate");
+        return new JCudaGraph(exec, graph, nodes);
+    }
+
+    @Override
+    public void update(Graph graph, int index, Call call) {
+        makeCurrent();
+        JCudaGraph g = (JCudaGraph) graph;
+        if (g.nodes() == null) throw new IllegalArgumentException("update: a captured graph has no nodes to update; make it with graph()");
+        if (call instanceof Launch l) {
+            check(cuGraphExecKernelNodeSetParams(g.exec(), g.nodes()[index], kernelNode(l)), "cuGraphExecKernelNodeSetParams");
+        } else {
+            check(cuGraphExecMemcpyNodeSetParams(g.exec(), g.nodes()[index], memcpyNode((Upload) call), context), "cuGraphExecMemcpyNodeSetParams");
+        }
+    }
+
+    /** A launch as a graph node's parameters (the driver copies the argument values when it takes them). */
+    private static CUDA_KERNEL_NODE_PARAMS kernelNode(Launch l) {
+        CUDA_KERNEL_NODE_PARAMS p = new CUDA_KERNEL_NODE_PARAMS();
+        p.func = ((JCudaFunction) l.function()).function();
+        p.gridDimX = l.gridX();
+        p.gridDimY = l.gridY();
+        p.gridDimZ = 1;
+        p.blockDimX = l.blockX();
+        p.blockDimY = l.blockY();
+        p.blockDimZ = 1;
+        p.sharedMemBytes = 0;
+        p.kernelParams = arguments(l.args());
+        return p;
+    }
+
+    /** An upload as a copy node's parameters: one row of bytes from page-locked host memory to the device. */
+    private CUDA_MEMCPY3D memcpyNode(Upload u) {
+        Pointer host = pinned.get(u.pinned());
+        if (host == null) throw new IllegalArgumentException("graph: an upload from a buffer that allocatePinned did not return");
+        CUDA_MEMCPY3D p = new CUDA_MEMCPY3D();
+        p.srcMemoryType = CUmemorytype.CU_MEMORYTYPE_HOST;
+        p.srcHost = host;
+        p.srcXInBytes = u.offset();
+        p.srcPitch = u.bytes();
+        p.srcHeight = 1;
+        p.dstMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
+        p.dstDevice = pointer(u.dst());
+        p.dstPitch = u.bytes();
+        p.dstHeight = 1;
+        p.WidthInBytes = u.bytes();
+        p.Height = 1;
+        p.Depth = 1;
+        return p;
+    }
+
+    /** The kernel parameter array of a launch: a pointer to each argument's bytes. */
+    private static Pointer arguments(Object[] args) {
+        Pointer[] values = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) values[i] = argument(args[i]);
+        return Pointer.to(values);
     }
 
     /** A pointer to one kernel argument's bytes: the driver copies as many as the parameter's size. */

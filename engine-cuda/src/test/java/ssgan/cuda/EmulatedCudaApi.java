@@ -32,7 +32,7 @@ final class EmulatedCudaApi implements CudaApi {
     static CudaDevice device() {
         EmulatedCudaApi api = new EmulatedCudaApi();
         try {
-            return new CudaDevice(api, 0, Kernels.load(api));
+            return CudaDevice.open(api, 0);
         } catch (DeviceUnavailableException e) {
             throw new AssertionError(e);
         }
@@ -206,18 +206,17 @@ final class EmulatedCudaApi implements CudaApi {
         ((Event) event).destroyed = true;
     }
 
-    /** A launch recorded into a graph: its arguments as they were when it was recorded. */
-    private record Launch(Function function, int gridX, int gridY, int blockX, int blockY, Object[] args) {}
-
-    /** The graph being recorded, or null. */
-    private List<Launch> capture;
+    /** The graph being recorded (launches with their arguments as they were when recorded), or null. */
+    private List<Call> capture;
 
     private static final class Graph implements CudaApi.Graph {
-        final List<Launch> launches;
+        final List<Call> calls;
+        final boolean made;   // by graph(), whose calls update() may change; else captured
         boolean destroyed;
 
-        Graph(List<Launch> launches) {
-            this.launches = launches;
+        Graph(List<Call> calls, boolean made) {
+            this.calls = calls;
+            this.made = made;
         }
     }
 
@@ -235,23 +234,77 @@ final class EmulatedCudaApi implements CudaApi {
     @Override
     public CudaApi.Graph endCapture() {
         assertTrue(capture != null, "endCapture without beginCapture");
-        Graph graph = new Graph(capture);
+        Graph graph = new Graph(capture, false);
         capture = null;
         return graph;
     }
 
-    /** Runs the recorded launches in order, with the arguments they were recorded with. */
+    /**
+     * Runs the graph's calls in order, with the arguments they were recorded or last updated with; an
+     * upload reads its page-locked bytes now, as a GPU reads them when the graph runs.
+     */
     @Override
     public void launch(CudaApi.Graph graph) {
         Graph g = (Graph) graph;
         assertTrue(!g.destroyed, "launch of a destroyed graph");
         assertTrue(capture == null, "the emulator does not record a graph launch into another graph");
-        for (Launch l : g.launches) run(l.function(), l.gridX(), l.gridY(), l.blockX(), l.blockY(), l.args());
+        graphLaunches++;
+        for (Call c : g.calls) {
+            if (c instanceof Launch l) {
+                run((Function) l.function(), l.gridX(), l.gridY(), l.blockX(), l.blockY(), l.args());
+            } else {
+                Upload u = (Upload) c;
+                copyToDeviceAsync(u.dst(), u.pinned(), u.offset(), u.bytes());
+            }
+        }
     }
 
     @Override
     public void destroy(CudaApi.Graph graph) {
-        ((Graph) graph).destroyed = true;
+        Graph g = (Graph) graph;
+        assertTrue(!g.destroyed, "a graph destroyed twice");
+        g.destroyed = true;
+    }
+
+    /** A graph of the calls, each checked as the driver checks a node: launches against their kernel's signature. */
+    @Override
+    public CudaApi.Graph graph(List<Call> calls) {
+        refuseWhileCapturing("cuGraphCreate");
+        for (Call c : calls) {
+            if (c instanceof Launch l) checkSignature((Function) l.function(), l.args());
+        }
+        graphsMade++;
+        return new Graph(new ArrayList<>(calls), true);
+    }
+
+    /** As cuGraphExecKernelNodeSetParams and cuGraphExecMemcpyNodeSetParams: the same kind of node, kernel and geometry, or buffer and size. */
+    @Override
+    public void update(CudaApi.Graph graph, int index, Call call) {
+        Graph g = (Graph) graph;
+        assertTrue(g.made && !g.destroyed, "update: a graph made by graph() and not destroyed");
+        Call was = g.calls.get(index);
+        if (was instanceof Launch a && call instanceof Launch b) {
+            assertTrue(a.function() == b.function() && a.gridX() == b.gridX() && a.gridY() == b.gridY()
+                    && a.blockX() == b.blockX() && a.blockY() == b.blockY(), "update: another kernel or geometry for node " + index);
+            checkSignature((Function) b.function(), b.args());
+        } else if (was instanceof Upload a && call instanceof Upload b) {
+            assertTrue(a.pinned() == b.pinned() && a.bytes() == b.bytes(), "update: another buffer or size for copy node " + index);
+        } else {
+            fail("update: node " + index + " is a " + was.getClass().getSimpleName() + ", not a " + call.getClass().getSimpleName());
+        }
+        g.calls.set(index, call);
+    }
+
+    private long graphsMade;
+    private long graphLaunches;
+
+    /** How many graphs graph() made, and how many graph launches ran (captured or made). */
+    long graphsMade() {
+        return graphsMade;
+    }
+
+    long graphLaunches() {
+        return graphLaunches;
     }
 
     /** Recorded while capturing (its array arguments copied, as the driver copies parameter values), else run now. */

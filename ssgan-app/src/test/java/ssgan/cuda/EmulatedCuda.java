@@ -14,6 +14,6 @@ public final class EmulatedCuda {
 
     /** How many copies so far would have made the host wait for a real GPU: to it from pageable memory, and every read. */
     public static long blockingCopies(CudaDevice device) {
-        return ((EmulatedCudaApi) device.api()).blockingCopies();
+        return ((EmulatedCudaApi) device.driver()).blockingCopies();
     }
 }

@@ -29,4 +29,13 @@ public interface Device {
 
     /** The ops this device implements. */
     DeviceOps ops();
+
+    /**
+     * Runs {@code work} (a training step, say) as one batch: the device may hold its launches back and
+     * submit them together when it ends (engine-cuda: as one CUDA graph), with the same results as
+     * submitting each as it comes. On the cpu it just runs it.
+     */
+    default void batch(Runnable work) {
+        work.run();
+    }
 }

@@ -242,8 +242,7 @@ public final class Trainer {
             progress.start(total, iteration);
             while (iteration < total) {
                 int epoch = (int) (iteration / perEpoch);
-                trainStep();
-                updateAverage();
+                trainIteration();
                 iteration++;
                 double elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
                 elapsedSeconds = elapsed;
@@ -337,6 +336,17 @@ public final class Trainer {
             labelledImages = new DeviceImages(labelledSet, device);
         }
         losses = LossLog.on(device);
+    }
+
+    /**
+     * The step and the parameter average's update, as one batch of the device's work (on a GPU one CUDA
+     * graph, see {@link Device#batch}).
+     */
+    void trainIteration() {
+        device.batch(() -> {
+            trainStep();
+            updateAverage();
+        });
     }
 
     /**

@@ -107,14 +107,19 @@ public final class StepTimer {
         // engine-cuda's switch back to blocking copies (Uploads.BLOCKING), for the difference the queued ones make
         String uploads = device.isCpu() ? "" : Boolean.getBoolean("ssgan.cuda.blockingUploads") ? ", \"uploads\": \"blocking\"" : ", \"uploads\": \"queued\"";
         String events = Double.isNaN(eventMs) ? "" : String.format(Locale.ROOT, ", \"event_ms_per_step\": %.3f", eventMs);
+        // each iteration one CUDA graph (Device.batch), or every call launched as it comes (-Dssgan.cuda.stepGraphs=false)
+        if (device instanceof CudaDevice cuda) {
+            uploads += String.format(Locale.ROOT, ", \"launches\": \"%s\", \"graphs_made\": %d, \"graphs_launched\": %d, \"graph_nodes_updated\": %d, \"graph_calls\": %d",
+                    "false".equals(System.getProperty("ssgan.cuda.stepGraphs")) ? "one by one" : "graphs", cuda.graphsMade(),
+                    cuda.graphsLaunched(), cuda.graphNodesUpdated(), cuda.graphCalls());
+        }
         return String.format(Locale.ROOT, "{\"device\": \"%s\", %s, \"consistency\": %s%s, \"warmup\": %d, \"timed\": %d, \"ms_per_step\": %.3f%s, "
                 + "\"clock\": \"ms_per_step: wall time, device synchronised around the timed loop; event_ms_per_step: between CUDA events "
                 + "recorded around it\"}", name, what, config.consistencyWeight() > 0, uploads, warmup, timed, ms, events);
     }
 
     private static void iterate(Trainer trainer) {
-        trainer.trainStep();
-        trainer.updateAverage();
+        trainer.trainIteration();
         if (trainer.lossesDue()) checkLosses(trainer);
     }
 

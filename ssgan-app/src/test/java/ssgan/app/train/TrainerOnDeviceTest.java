@@ -160,19 +160,50 @@ public class TrainerOnDeviceTest {
         CudaDevice device = EmulatedCuda.device();
         Trainer trainer = new Trainer(config(runs.resolve("copies"), 6, false, 1e-4f, 2, 3f, TrainConfig.Teacher.PAIR), DATA, quiet(), device);
         trainer.begin();
-        trainer.trainStep();
-        trainer.updateAverage();
+        trainer.trainIteration();
         long before = EmulatedCuda.blockingCopies(device);
-        for (int i = 0; i < 3; i++) {
-            trainer.trainStep();
-            trainer.updateAverage();
-        }
+        for (int i = 0; i < 3; i++) trainer.trainIteration();
         assertEquals(0, EmulatedCuda.blockingCopies(device) - before, "copies that wait for the device in three iterations");
         List<SsganStep.Losses> losses = trainer.readLosses();
         assertEquals(1, EmulatedCuda.blockingCopies(device) - before, "one copy reads the losses of all four iterations");
         assertEquals(4, losses.size());
         for (SsganStep.Losses l : losses) assertTrue(l.finite() && l.supervised() > 0 && l.generator() > 0, l.toString());
         assertEquals(List.of(), trainer.readLosses(), "read once");
+    }
+
+    /**
+     * Iterations submitted as CUDA graphs (as the training loop submits them) compute what the same
+     * iterations launched kernel by kernel compute, to the last bit, and once the first has made the memory
+     * and uploaded the optimisers' tables they replay one graph each, updated with the iteration's arguments, instead of making new ones.
+     */
+    @Test
+    void iterationsSubmittedAsGraphsComputeWhatLaunchesOneByOneCompute() throws Exception {
+        CudaDevice batched = EmulatedCuda.device(), oneByOne = EmulatedCuda.device();
+        Trainer a = new Trainer(config(runs.resolve("batched"), 6, false, 1e-3f, 2, 3f, TrainConfig.Teacher.PAIR), DATA, quiet(), batched);
+        Trainer b = new Trainer(config(runs.resolve("one-by-one"), 6, false, 1e-3f, 2, 3f, TrainConfig.Teacher.PAIR), DATA, quiet(), oneByOne);
+        a.begin();
+        b.begin();
+        a.trainIteration();   // the first iteration's calls come in pieces, between its uploads of Adam's tables
+        a.trainIteration();
+        long made = batched.graphsMade(), launched = batched.graphsLaunched();
+        long calls = batched.graphCalls(), updated = batched.graphNodesUpdated();
+        for (int i = 0; i < 3; i++) a.trainIteration();
+        long perIteration = (batched.graphCalls() - calls) / 3, updatedPerIteration = (batched.graphNodesUpdated() - updated) / 3;
+        System.out.printf("an mlp iteration on the emulated device: one graph of %d calls, %d of them given new arguments%n",
+                perIteration, updatedPerIteration);
+        // Each iteration's arrays go where the last one's went (Placements): only what changes is set,
+        // such as Adam's step, the noise's seeds, the uploads' places in the page-locked ring.
+        assertTrue(updatedPerIteration > 0 && updatedPerIteration < perIteration / 10, updatedPerIteration + " of " + perIteration);
+        for (int i = 0; i < 5; i++) {
+            b.trainStep();
+            b.updateAverage();
+        }
+        assertEquals(made, batched.graphsMade(), "graphs made after the second iteration");
+        assertEquals(3, batched.graphsLaunched() - launched, "graphs launched by the last three iterations");
+        assertEquals(0, oneByOne.graphsLaunched());
+        assertEquals(b.readLosses(), a.readLosses());
+        Map<String, Tensor> x = a.discriminator().stateDict(), y = b.discriminator().stateDict();
+        x.forEach((name, t) -> assertArrayEquals(y.get(name).to(Device.CPU).data(), t.to(Device.CPU).data(), name));
     }
 
     /**
