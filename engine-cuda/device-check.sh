@@ -6,7 +6,8 @@
 #      test on the emulator and on GPU 0; the mlp and dcgan training steps against the cpu);
 #   2. step times (1 minute): the trainer's step with the train command's defaults (StepTimer, in the
 #      app's test classes): mlp at batch 100 and dcgan at batch 50, 20 warm-up and 200 timed iterations on
-#      the GPU (each iteration submitted as one CUDA graph), a few on this machine's cpu for comparison;
+#      the GPU (each iteration submitted as one CUDA graph), a few on this machine's cpu for comparison,
+#      and the mlp on a driver that does nothing (host-only: the host's share of a GPU step);
 #      the mlp again with copies blocking, and both with every kernel launched as it comes; and the
 #      discriminators' forward launched op by op against the same forward replayed from a CUDA graph;
 #   3. training (3 minutes): java -jar ssgan-app.jar train --device cuda on MNIST until 99 % validation
@@ -74,7 +75,7 @@ step_timer() {
     (( PIPESTATUS[0] == 124 || PIPESTATUS[0] == 137 )) && echo "device-check: these step times ran out of their ${seconds} s" | tee -a "$log"
 }
 # The cpu's between the GPU's, so that a slow GPU step still leaves the cpu's for comparison.
-step_timer 38 cuda:mlp:100:20:200 cpu:mlp:100:3:10 cpu:dcgan:50:2:5 cuda:dcgan:50:20:200
+step_timer 40 cuda:mlp:100:20:200 cpu:mlp:100:3:10 cpu:dcgan:50:2:5 cuda:dcgan:50:20:200 host-only:mlp:100:100:500
 # The mlp step again with every copy to the GPU blocking, as before engine-cuda's Uploads: what queuing them gains.
 step_timer 12 -Dssgan.cuda.blockingUploads=true cuda:mlp:100:20:200
 # And with every call launched as it comes instead of each iteration as one CUDA graph (LaunchBatches).

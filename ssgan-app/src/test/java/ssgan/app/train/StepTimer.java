@@ -12,6 +12,7 @@ import ssgan.app.report.Progress;
 import ssgan.cuda.CapturedWork;
 import ssgan.cuda.CudaArray;
 import ssgan.cuda.CudaDevice;
+import ssgan.cuda.HostOnlyCuda;
 import ssgan.engine.autograd.GradMode;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.DeviceUnavailableException;
@@ -30,6 +31,9 @@ import ssgan.nn.data.Mnist;
  * <pre>
  *   StepTimer MNIST_FOLDER DEVICE:ARCH:BATCH:WARMUP:TIMED ...     e.g. cuda:mlp:100:20:200 cpu:dcgan:50:2:5
  * </pre>
+ *
+ * <p>A DEVICE of {@code host-only} is a cuda device whose driver does nothing ({@link HostOnlyCuda}):
+ * the time left is the host's own share of a GPU step, a floor under it whatever the GPU.
  *
  * <p>An ARCH of {@code mlp-forward} or {@code dcgan-forward} times instead the discriminator's forward in
  * eval mode on one batch of test images, on a CUDA device: launched op by op, and replayed from a CUDA
@@ -61,7 +65,7 @@ public final class StepTimer {
     }
 
     /** One measurement, as a JSON object; a device that cannot be opened gives the reason instead. */
-    private static String measure(Mnist.Splits data, String spec) throws Exception {
+    static String measure(Mnist.Splits data, String spec) throws Exception {
         String[] part = spec.split(":");
         String deviceName = part[0], arch = part[1].replace("-forward", "");
         boolean forwardOnly = part[1].endsWith("-forward");
@@ -69,7 +73,11 @@ public final class StepTimer {
         String what = String.format(Locale.ROOT, "\"arch\": \"%s\", \"batch\": %d", part[1], batch);
         Device device;
         try {
-            device = deviceName.equals("cpu") ? Device.CPU : Devices.open(deviceName);
+            device = switch (deviceName) {
+                case "cpu" -> Device.CPU;
+                case "host-only" -> HostOnlyCuda.device();   // the host's share of a cuda step
+                default -> Devices.open(deviceName);
+            };
         } catch (DeviceUnavailableException e) {
             return String.format(Locale.ROOT, "{\"device\": \"%s\", %s, \"skipped\": \"%s\"}", deviceName, what, e.getMessage().replace("\"", "'"));
         }
