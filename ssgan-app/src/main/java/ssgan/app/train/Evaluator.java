@@ -15,6 +15,8 @@ import ssgan.nn.data.RandomShift;
  * Accuracy on a labelled set: argmax over the 10 class logits, with the discriminator in eval mode (no
  * noise). With a shift radius r, each image is classified in every position moved by up to r pixels in
  * each direction ((2r+1)² views) and the class probabilities are averaged: test-time augmentation.
+ * Several discriminators (checkpoints of one run, or of several) are evaluated as an ensemble, their
+ * class probabilities averaged.
  * It runs where the discriminator's parameters live; the images go there batch by batch.
  */
 public final class Evaluator {
@@ -44,14 +46,30 @@ public final class Evaluator {
     }
 
     public static Result evaluate(Discriminator disc, Dataset data, int shiftRadius) {
+        return evaluate(List.of(disc), data, shiftRadius);
+    }
+
+    /**
+     * The accuracy of an ensemble: each image's class probabilities averaged over {@code discs} (each
+     * over its shifted views, with a shift radius); with one discriminator, its own accuracy. They must
+     * live on one device.
+     */
+    public static Result evaluate(List<Discriminator> discs, Dataset data, int shiftRadius) {
         if (shiftRadius < 0) throw new IllegalArgumentException("shift radius must be >= 0, got " + shiftRadius);
-        boolean wasTraining = disc.isTraining();
-        disc.eval();
+        if (discs.isEmpty()) throw new IllegalArgumentException("no discriminator to evaluate");
+        Device device = deviceOf(discs.get(0));
+        for (Discriminator d : discs) {
+            if (deviceOf(d) != device) throw new IllegalArgumentException("an ensemble on " + device.name() + " and " + deviceOf(d).name());
+        }
+        boolean[] wasTraining = new boolean[discs.size()];
+        for (int i = 0; i < discs.size(); i++) {
+            wasTraining[i] = discs.get(i).isTraining();
+            discs.get(i).eval();
+        }
         int k = data.numClasses();
         int[][] confusion = new int[k][k];
         int pixels = data.imageSize();
         int correct = 0;
-        Device device = deviceOf(disc);
         try (var scope = GradMode.noGrad()) {
             for (int start = 0; start < data.size(); start += BATCH) {
                 int n = Math.min(BATCH, data.size() - start);
@@ -61,7 +79,7 @@ public final class Evaluator {
                 int[] predicted;
                 try (var results = Storage.scope()) {   // a device's memory goes back batch by batch
                     Tensor onDevice = DeviceBatch.copy(batch, device);
-                    Tensor scores = shiftRadius == 0 ? disc.forward(onDevice) : averagedProbabilities(disc, onDevice, shiftRadius);
+                    Tensor scores = scores(discs, onDevice, shiftRadius);
                     predicted = Reductions.argmax(scores, 1);   // on the host, wherever the scores are
                 }
                 for (int i = 0; i < n; i++) {
@@ -71,9 +89,23 @@ public final class Evaluator {
                 }
             }
         } finally {
-            disc.train(wasTraining);
+            for (int i = 0; i < discs.size(); i++) discs.get(i).train(wasTraining[i]);
         }
         return new Result((double) correct / data.size(), confusion);
+    }
+
+    /** What the argmax is taken of: one discriminator's logits, or the sum of the probabilities of every view and model. */
+    private static Tensor scores(List<Discriminator> discs, Tensor batch, int shiftRadius) {
+        if (discs.size() == 1) {
+            Discriminator disc = discs.get(0);
+            return shiftRadius == 0 ? disc.forward(batch) : averagedProbabilities(disc, batch, shiftRadius);
+        }
+        Tensor sum = null;
+        for (Discriminator disc : discs) {
+            Tensor p = averagedProbabilities(disc, batch, shiftRadius);
+            sum = sum == null ? p : Arithmetic.add(sum, p);
+        }
+        return sum;
     }
 
     /** The class probabilities averaged over every offset in [−r, r]² (their sum: the argmax is the same). */
@@ -81,7 +113,7 @@ public final class Evaluator {
         Tensor sum = null;
         for (int dy = -r; dy <= r; dy++) {
             for (int dx = -r; dx <= r; dx++) {
-                Tensor view = RandomShift.translate(batch, dx, dy, -1f);   // where the batch is
+                Tensor view = r == 0 ? batch : RandomShift.translate(batch, dx, dy, -1f);   // where the batch is
                 Tensor p = Reductions.softmax(disc.forward(view), 1);
                 sum = sum == null ? p : Arithmetic.add(sum, p);
             }

@@ -117,6 +117,11 @@ class MistakesTest {
             expectOneLineError(failures, "sample", "--checkpoint", bad.toString(), "--out", tmp.resolve("g.png").toString());
         }
         expectOneLineError(failures, "evaluate", "--checkpoint", good.toString(), "--shift-average", "-1");
+        Path heldOut = tmp.resolve("held-out-5000.safetensors");
+        Checkpoint.save(heldOut, Models.discriminator(Architecture.MLP, 5, new Rng(3)), Models.generator(Architecture.MLP, new Rng(4)),
+                null, Map.of("arch", "mlp", "validation", "5000"));
+        expectOneLineError(failures, "evaluate", "--checkpoint", good.toString(), "--checkpoint", heldOut.toString());
+        expectOneLineError(failures, "evaluate", "--checkpoint", good.toString(), "--checkpoint", garbage.toString());
         expectOneLineError(failures, "sample", "--checkpoint", good.toString(), "--count", "0");
         expectOneLineError(failures, "sample", "--checkpoint", good.toString(), "--count", "many");
         expectOneLineError(failures, "sample", "--checkpoint", good.toString(), "--out", file.resolve("g.png").toString());
