@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import ssgan.nn.data.Mnist;
 import ssgan.nn.data.MnistLocator;
 import ssgan.nn.io.Json;
+import ssgan.nn.io.LoadedTensors;
+import ssgan.nn.io.SafeTensors;
 
 /**
  * The whole product on real MNIST: a short {@code mlp} run with 200 labels must pass 90 % test
@@ -47,7 +50,17 @@ class EndToEndMnistTest {
         String ensemble = captureStdout(() -> Main.run("evaluate", "--checkpoint", out.resolve("best.safetensors").toString(),
                 "--checkpoint", out.resolve("last.safetensors").toString()));
         assertTrue(ensemble.contains("an ensemble of 2 checkpoints") && ensemble.contains("validation accuracy: ")
-                && ensemble.contains("test accuracy: "), ensemble);
+                && ensemble.contains("test accuracy: ") && !ensemble.contains("note:"), ensemble);
+
+        // The same weights, said to come from a run of another seed: other labelled images, which evaluate points out.
+        LoadedTensors last = SafeTensors.load(out.resolve("last.safetensors"));
+        Map<String, String> otherSeed = new HashMap<>(last.metadata());
+        otherSeed.put("seed", "7");
+        Path other = tmp.resolve("seed-7.safetensors");
+        SafeTensors.save(other, last.tensors(), otherSeed);
+        String mixed = captureStdout(() -> Main.run("evaluate", "--checkpoint", out.resolve("best.safetensors").toString(),
+                "--checkpoint", other.toString()));
+        assertTrue(mixed.contains("note: these runs had different seeds (1, 7)"), mixed);
     }
 
     private static String captureStdout(Runnable r) {

@@ -64,7 +64,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.printf("checkpoint: %s (%s, iteration %s)%n", checkpoints.get(i), loaded.get(i).arch().name().toLowerCase(),
                     loaded.get(i).metadata().getOrDefault("iteration", "?"));
         }
-        if (loaded.size() > 1) System.out.printf("an ensemble of %d checkpoints: their class probabilities averaged%n", loaded.size());
+        if (loaded.size() > 1) {
+            System.out.printf("an ensemble of %d checkpoints: their class probabilities averaged%n", loaded.size());
+            // --seed picks the labelled images: runs of other seeds together have seen more labels than any one of them
+            List<String> seeds = loaded.stream().map(l -> l.metadata().getOrDefault("seed", "?")).distinct().toList();
+            if (seeds.size() > 1) {
+                System.out.printf("note: these runs had different seeds (%s), so different labelled images: together they "
+                        + "have seen more labels than each run's --labels%n", String.join(", ", seeds));
+            }
+        }
         if (shiftRadius > 0) System.out.printf("class probabilities averaged over (2·%d+1)² shifted views%n", shiftRadius);
         if (validation > 0) {
             Evaluator.Result v = Evaluator.evaluate(discs, HoldOut.split(splits.train(), validation).validation(), shiftRadius);
