@@ -99,8 +99,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--feature-layer", description = "Discriminator layer used for feature matching (default: the last hidden layer).")
     Integer featureLayer;
 
-    @Option(names = "--label-smoothing", description = "Label smoothing of the supervised loss, in [0, 1) (default: ${DEFAULT-VALUE}).", defaultValue = "0")
-    float labelSmoothing;
+    /**
+     * The mlp's label smoothing when --label-smoothing is not given. Chosen on validation (2026-12-05,
+     * docs/results.md): 0.1 against 0 ended 21,000 iterations ahead on each of seeds 1, 2 and 3 (+0.07,
+     * +0.19, +0.10 points), and was ahead at nearly every evaluation from 6,000 on. Not measured for the
+     * dcgan, which keeps 0.
+     */
+    static final float DEFAULT_LABEL_SMOOTHING = 0.1f;
+
+    @Option(names = "--label-smoothing", description = "Label smoothing of the supervised loss, in [0, 1): the labelled images' "
+            + "targets are 1 − S on their class and S/10 spread over all ten (default: " + DEFAULT_LABEL_SMOOTHING + " for mlp, 0 for dcgan).")
+    Float labelSmoothing;
 
     @Option(names = "--unsupervised-weight", description = "Weight of the unsupervised loss (default: ${DEFAULT-VALUE}, as in the paper's code).", defaultValue = "0.5")
     float unsupervisedWeight;
@@ -210,7 +219,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(lr > 0 && Float.isFinite(lr))) throw new UserException("--lr must be a positive number, got " + lr);
         int every = evalEvery != null ? evalEvery : dcgan ? DEFAULT_DCGAN_EVAL_EVERY : DEFAULT_EVAL_EVERY;
         if (every <= 0) throw new UserException("--eval-every must be positive, got " + every);
-        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new UserException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
+        float smoothing = labelSmoothing != null ? labelSmoothing : dcgan ? 0f : DEFAULT_LABEL_SMOOTHING;
+        if (!(smoothing >= 0 && smoothing < 1)) throw new UserException("--label-smoothing must be in [0, 1), got " + smoothing);
         if (!(unsupervisedWeight >= 0 && Float.isFinite(unsupervisedWeight))) throw new UserException("--unsupervised-weight must be a number >= 0, got " + unsupervisedWeight);
         if (!(weightDecay >= 0 && Float.isFinite(weightDecay))) throw new UserException("--weight-decay must be a number >= 0, got " + weightDecay);
         if (!(ema >= 0 && ema <= 1)) throw new UserException("--ema must be in [0, 1], got " + ema);
@@ -248,7 +258,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (nThreads < 1) throw new UserException("--threads must be at least 1, got " + nThreads);
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, budget, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, every, layer,
-                labelSmoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
+                smoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
                 collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise);
     }
 }

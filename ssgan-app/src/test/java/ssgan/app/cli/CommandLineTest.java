@@ -168,6 +168,10 @@ class CommandLineTest {
         TrainConfig dcgan = parse("train", "--arch", "dcgan");
         assertEquals(TrainCommand.DEFAULT_DCGAN_ITERATIONS, dcgan.iterations(), "the dcgan has a budget of its own");
         assertEquals(TrainCommand.DEFAULT_DCGAN_EVAL_EVERY, dcgan.evalEvery());
+        assertEquals(TrainCommand.DEFAULT_LABEL_SMOOTHING, defaults.labelSmoothing(), "chosen on validation for the mlp");
+        assertEquals(0f, dcgan.labelSmoothing(), "not measured for the dcgan: off");
+        assertEquals(0f, parse("train", "--label-smoothing", "0").labelSmoothing(), "given, it wins");
+        assertEquals(0.2f, parse("train", "--arch", "dcgan", "--label-smoothing", "0.2").labelSmoothing());
         assertEquals(500, parse("train", "--arch", "dcgan", "--iterations", "500").iterations(), "given, it wins");
         assertEquals(50, parse("train", "--eval-every", "50").evalEvery());
         assertEquals(2, run("train", "--eval-every", "0").code());
@@ -184,6 +188,7 @@ class CommandLineTest {
         assertTrue(invariant.permutationInvariant());
         assertEquals(0, invariant.labelShift(), "no shifts in the paper's setting");
         assertEquals(TrainCommand.DEFAULT_CONSISTENCY, invariant.consistencyWeight(), "noise is per pixel: allowed");
+        assertEquals(TrainCommand.DEFAULT_LABEL_SMOOTHING, invariant.labelSmoothing(), "a loss on labels: allowed");
         Result shifted = run("train", "--permutation-invariant", "--label-shift", "2");
         assertEquals(2, shifted.code());
         assertTrue(shifted.err().contains("--permutation-invariant rules out"), shifted.err());
