@@ -182,9 +182,9 @@ public final class CudaDevice implements Device {
      * Runs {@code work} with its launches and uploads held back, and submits them when it ends as one
      * CUDA graph ({@link LaunchBatches}): the same kernels in the same order, with one launch from the
      * host instead of hundreds. Its arrays go where the same arrays of the batch before went, when they
-     * can ({@link Placements}), so that a replay of the same work has few arguments to change. A call that must wait for them (a copy to the host, say) submits those
-     * before it first. Inside a batch this just runs {@code work}; with {@code -Dssgan.cuda.stepGraphs=false}
-     * every call is launched as it comes.
+     * can ({@link Placements}), so that a replay of the same work has few arguments to change. A call that
+     * must wait for the held ones (a copy to the host, say) submits them first. Inside a batch this just
+     * runs {@code work}; with {@code -Dssgan.cuda.stepGraphs=false} every call is launched as it comes.
      */
     @Override
     public void batch(Runnable work) {

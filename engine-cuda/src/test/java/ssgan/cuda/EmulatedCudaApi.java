@@ -208,6 +208,8 @@ final class EmulatedCudaApi implements CudaApi {
 
     /** The graph being recorded (launches with their arguments as they were when recorded), or null. */
     private List<Call> capture;
+    private long graphsMade;
+    private long graphLaunches;
 
     private static final class Graph implements CudaApi.Graph {
         final List<Call> calls;
@@ -294,9 +296,6 @@ final class EmulatedCudaApi implements CudaApi {
         }
         g.calls.set(index, call);
     }
-
-    private long graphsMade;
-    private long graphLaunches;
 
     /** How many graphs graph() made, and how many graph launches ran (captured or made). */
     long graphsMade() {
