@@ -76,7 +76,7 @@ extern "C" __global__ void channel_affine(const float* x, const float* scale, co
 {
     for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < total; i += blockDim.x * gridDim.x) {
         int ch = i / hw % c;
-        float z = x[i] * scale[ch] + (shift ? shift[ch] : 0.0f);
+        float z = fmaf(x[i], scale[ch], shift ? shift[ch] : 0.0f);   // one rounding, as linear_forward's epilogue
         y[i] = z > 0.0f ? z : slope * z;
     }
 }

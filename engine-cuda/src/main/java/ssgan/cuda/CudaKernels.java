@@ -118,10 +118,16 @@ public final class CudaKernels {
                 c.address(cOff), ldc, accumulate ? 1 : 0);
     }
 
-    /** out[r][c] += bias[c] for an out of rows × cols. */
-    public void addBiasRows(CudaArray out, CudaArray bias, int rows, int cols) {
-        int n = rows * cols;
-        if (n > 0) kernels.launch(Kernel.ADD_BIAS_ROWS, blocks(n), THREADS, out.address(), bias.address(), rows, cols);
+    /**
+     * A linear layer's forward: t = x[rows×in]·w[units×in]ᵀ into {@code product} (unless null), and
+     * y = leaky(t·scale + shift) per unit into {@code y} (scale null: 1, shift null: 0, slope 1: no activation).
+     */
+    public void linearForward(int rows, int units, int in, CudaArray x, CudaArray w, CudaArray scale, CudaArray shift, float slope,
+                              CudaArray product, CudaArray y) {
+        if (rows == 0 || units == 0) return;
+        kernels.launch2d(Kernel.LINEAR_FORWARD, ceilDiv(units, GEMM_TILE), ceilDiv(rows, GEMM_TILE), GEMM_THREADS, GEMM_THREADS,
+                rows, units, in, x.address(), w.address(), addressOrNull(scale), addressOrNull(shift), slope,
+                addressOrNull(product), y.address());
     }
 
     /** target[c] += the sum of column c of g (rows × cols). */

@@ -158,18 +158,40 @@ public final class CudaOps implements DeviceOps {
         }, a, b);
     }
 
-    /** x [..., in] · weight [out, in]ᵀ + bias [out] (or no bias), of shape [..., out]. */
+    /**
+     * x [..., in] · weight [out, in]ᵀ + bias [out] (or no bias), of shape [..., out]: one launch, the
+     * bias added as each product is written.
+     */
     @Override
     public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        int in = weight.size(1), units = weight.size(0);
+        int rows = in == 0 ? 0 : x.numel() / in;
+        CudaArray out = device.allocate(rows * units);
+        kernels.linearForward(rows, units, in, data(x), data(weight), null, bias == null ? null : data(bias), NO_ACTIVATION, null, out);
+        return linearResult(x, weight, bias, out);
+    }
+
+    /**
+     * The weight-normalised layer's {@code channelAffine(linear(x, weight, null), scale, shift, slope)}
+     * in one launch, which writes the product (kept for linear's backward) and the output; the backward
+     * rules are the two ops'.
+     */
+    @Override
+    public Tensor linearAffine(Tensor x, Tensor weight, Tensor scale, Tensor shift, float leakySlope) {
+        int rows = x.size(0), in = weight.size(1), units = weight.size(0);
+        CudaArray product = device.allocate(rows * units), y = device.allocate(rows * units);
+        kernels.linearForward(rows, units, in, data(x), data(weight), data(scale), shift == null ? null : data(shift), leakySlope, product, y);
+        return channelAffineResult(linearResult(x, weight, null, product), scale, shift, leakySlope, y);
+    }
+
+    /** The tensor of linear's result {@code out} (already computed), with its backward rule. */
+    private Tensor linearResult(Tensor x, Tensor weight, Tensor bias, CudaArray out) {
         int[] xs = x.shape();
         int in = weight.size(1);
         int outFeatures = weight.size(0);
         int rows = in == 0 ? 0 : x.numel() / in;
         CudaArray xd = data(x);
         CudaArray wd = data(weight);
-        CudaArray out = device.allocate(rows * outFeatures);
-        kernels.gemm(false, true, rows, outFeatures, in, 1f, xd, 0, in, wd, 0, in, out, 0, outFeatures, false);
-        if (bias != null) kernels.addBiasRows(out, data(bias), rows, outFeatures);
         int[] outShape = xs.clone();
         outShape[xs.length - 1] = outFeatures;
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
@@ -366,10 +388,16 @@ public final class CudaOps implements DeviceOps {
     /** x · scale + shift per channel, then the leaky ReLU: dx = scale·g, dscale = Σ g·x, dshift = Σ g. */
     @Override
     public Tensor channelAffine(Tensor x, Tensor scale, Tensor shift, float leakySlope) {
-        String op = leakySlope == NO_ACTIVATION ? "channelAffine" : "channelAffine+leakyRelu";
         Channels ch = Channels.of(x);
         CudaArray y = device.allocate(x.numel());
         kernels.channelAffine(data(x), ch.n, ch.c, ch.hw, data(scale), shift == null ? null : data(shift), leakySlope, y);
+        return channelAffineResult(x, scale, shift, leakySlope, y);
+    }
+
+    /** The tensor of channelAffine's result {@code y} (already computed), with its backward rule. */
+    private Tensor channelAffineResult(Tensor x, Tensor scale, Tensor shift, float leakySlope, CudaArray y) {
+        String op = leakySlope == NO_ACTIVATION ? "channelAffine" : "channelAffine+leakyRelu";
+        Channels ch = Channels.of(x);
         Tensor[] inputs = shift == null ? new Tensor[] {x, scale} : new Tensor[] {x, scale, shift};
         return Tensor.fromDeviceOp(op, y, x.shape(), dy -> {
             CudaArray gate = leakySlope == NO_ACTIVATION ? cuda(dy) : y; // the activation's output says where it passed dy

@@ -22,7 +22,7 @@ enum Kernel {
     SUM_TO_SHAPE("broadcast", "sum_to_shape"),
     SUM_BLOCKS("reduce", "sum_blocks"),
     SGEMM("gemm", "sgemm"),
-    ADD_BIAS_ROWS("gemm", "add_bias_rows"),
+    LINEAR_FORWARD("gemm", "linear_forward"),
     ADD_COLUMN_SUMS("gemm", "add_column_sums"),
     IM2COL("convolution", "im2col"),
     COL2IM("convolution", "col2im"),

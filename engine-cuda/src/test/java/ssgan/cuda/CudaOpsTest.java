@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,6 +115,56 @@ class CudaOpsTest {
         // Used twice, so the second gradient of each input adds to the first.
         checkAgainstCpu(gpu, "linear twice", in -> MatMul.linear(MatMul.linear(in[0], in[1], in[2]), in[1], in[2]),
                 Tensor.randn(rng, 37, 40), Tensor.randn(rng, 40, 40), Tensor.randn(rng, 40));
+    }
+
+    /**
+     * The weight-normalised layer's fused forward: the cpu's two ops within tolerance, and on this
+     * device the bits of its own two ops (the epilogue rounds as channel_affine does), in one launch.
+     */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void linearAffineIsTheTwoOpsItFusesInOneLaunch(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Rng rng = new Rng(12);
+        for (float slope : new float[] {Normalization.NO_ACTIVATION, 0f, 0.2f}) {
+            for (int[] s : new int[][] {{13, 9, 7}, {130, 65, 70}}) { // rows, in, units: one tile; several, none full
+                String what = "linearAffine slope " + slope + " " + Arrays.toString(s);
+                Function<Tensor[], Tensor> twoOps = in -> Normalization.channelAffine(MatMul.linear(in[0], in[1], null), in[2], in[3], slope);
+                Function<Tensor[], Tensor> fused = in -> MatMul.linearAffine(in[0], in[1], in[2], in[3], slope);
+                Tensor[] inputs = {Tensor.randn(rng, s[0], s[1]), Tensor.randn(rng, s[2], s[1]), Tensor.randn(rng, s[2]), Tensor.randn(rng, s[2])};
+                checkAgainstCpu(gpu, what, twoOps, fused, inputs);
+                checkAgainstCpu(gpu, what + ", no shift", in -> Normalization.channelAffine(MatMul.linear(in[0], in[1], null), in[2], null, slope),
+                        in -> MatMul.linearAffine(in[0], in[1], in[2], null, slope), inputs[0], inputs[1], inputs[2]);
+                assertSameOnDevice(gpu, what, twoOps, fused, inputs);
+            }
+        }
+        if (gpu.driver() instanceof EmulatedCudaApi emulator) {
+            Tensor x = Tensor.randn(rng, 5, 3).to(gpu), w = Tensor.randn(rng, 4, 3).to(gpu), scale = Tensor.randn(rng, 4).to(gpu);
+            long gemms = emulator.runs("linear_forward") + emulator.runs("sgemm"), affines = emulator.runs("channel_affine");
+            MatMul.linearAffine(x, w, scale, null, 0f);
+            assertEquals(gemms + 1, emulator.runs("linear_forward") + emulator.runs("sgemm"), "one product");
+            assertEquals(affines, emulator.runs("channel_affine"), "no separate pass for the scale, shift and activation");
+            MatMul.linear(x, w, scale);
+            assertEquals(gemms + 2, emulator.runs("linear_forward") + emulator.runs("sgemm"), "linear with a bias: one launch");
+        }
+    }
+
+    /** gpuOp and gpuOp2 on the device: the same values and gradients to the last bit. */
+    private static void assertSameOnDevice(CudaDevice gpu, String what, Function<Tensor[], Tensor> gpuOp, Function<Tensor[], Tensor> gpuOp2,
+                                           Tensor... cpu) {
+        float[][] values = new float[2][];
+        float[][][] grads = new float[2][cpu.length][];
+        List<Function<Tensor[], Tensor>> ops = List.of(gpuOp, gpuOp2);
+        for (int run = 0; run < 2; run++) {
+            Tensor[] onGpu = new Tensor[cpu.length];
+            for (int i = 0; i < cpu.length; i++) onGpu[i] = cpu[i].detach().to(gpu).requiresGrad(true);
+            Tensor y = ops.get(run).apply(onGpu);
+            values[run] = y.to(Device.CPU).data();
+            y.backward(Tensor.randn(new Rng(99), y.shape()).to(gpu));
+            for (int i = 0; i < cpu.length; i++) grads[run][i] = onGpu[i].grad().to(Device.CPU).data();
+        }
+        assertArrayEquals(values[0], values[1], what + ": values on the device");
+        for (int i = 0; i < cpu.length; i++) assertArrayEquals(grads[0][i], grads[1][i], what + ": gradient of input " + i + " on the device");
     }
 
     @ParameterizedTest

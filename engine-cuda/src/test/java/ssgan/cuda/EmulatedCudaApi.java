@@ -210,6 +210,8 @@ final class EmulatedCudaApi implements CudaApi {
     private List<Call> capture;
     private long graphsMade;
     private long graphLaunches;
+    /** Kernel name → how many times it ran. */
+    private final Map<String, Long> kernelsRun = new HashMap<>();
 
     private static final class Graph implements CudaApi.Graph {
         final List<Call> calls;
@@ -297,6 +299,11 @@ final class EmulatedCudaApi implements CudaApi {
         g.calls.set(index, call);
     }
 
+    /** How many times kernel {@code name} has run, launched on its own or in a graph. */
+    long runs(String name) {
+        return kernelsRun.getOrDefault(name, 0L);
+    }
+
     /** How many graphs graph() made, and how many graph launches ran (captured or made). */
     long graphsMade() {
         return graphsMade;
@@ -324,6 +331,7 @@ final class EmulatedCudaApi implements CudaApi {
     }
 
     private void run(Function f, int gridX, int gridY, int blockX, int blockY, Object... args) {
+        kernelsRun.merge(f.name(), 1L, Long::sum);
         assertTrue(gridX > 0 && gridY > 0 && blockX > 0 && blockY > 0 && blockX * blockY <= 1024, f.name() + ": launch geometry");
         switch (f.name()) {
             case "fill" -> {
@@ -387,11 +395,7 @@ final class EmulatedCudaApi implements CudaApi {
                 for (int b = 0; b < gridX; b++) setFloat(partial, b, (Float) args[3] * sums[b]);
             }
             case "sgemm" -> sgemm(gridX, gridY, blockX, blockY, args);
-            case "add_bias_rows" -> {
-                long out = (Long) args[0], bias = (Long) args[1];
-                int cols = (Integer) args[3];
-                for (int i = 0; i < (Integer) args[2] * cols; i++) setFloat(out, i, getFloat(out, i) + getFloat(bias, i % cols));
-            }
+            case "linear_forward" -> linearForward(gridX, gridY, blockX, blockY, args);
             case "add_column_sums" -> {
                 long g = (Long) args[0], target = (Long) args[1];
                 int rows = (Integer) args[2], cols = (Integer) args[3];
@@ -461,7 +465,7 @@ final class EmulatedCudaApi implements CudaApi {
                 int c = (Integer) args[5], hw = (Integer) args[6];
                 for (int i = 0; i < (Integer) args[7]; i++) {
                     int ch = i / hw % c;
-                    float z = getFloat(x, i) * getFloat(scale, ch) + (shift == 0 ? 0f : getFloat(shift, ch));
+                    float z = Math.fma(getFloat(x, i), getFloat(scale, ch), shift == 0 ? 0f : getFloat(shift, ch));
                     setFloat(y, i, z > 0 ? z : slope * z);
                 }
             }
@@ -515,23 +519,58 @@ final class EmulatedCudaApi implements CudaApi {
         long a = (Long) args[6], b = (Long) args[8], c = (Long) args[10];
         int lda = (Integer) args[7], ldb = (Integer) args[9], ldc = (Integer) args[11];
         boolean accumulate = (Integer) args[12] != 0;
-        assertTrue(blockX == CudaKernels.GEMM_THREADS && blockY == CudaKernels.GEMM_THREADS, "sgemm: block of 16 × 16 threads");
-        assertTrue(gridX * CudaKernels.GEMM_TILE >= n && gridY * CudaKernels.GEMM_TILE >= m, "sgemm: the grid covers C");
+        checkGemmLaunch("sgemm", gridX, gridY, blockX, blockY, m, n);
+        float[] products = products(transA, transB, m, n, k, a, lda, b, ldb);
+        float[] cs = read(c, (m - 1) * ldc + n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int at = i * ldc + j;
+                float v = alpha * products[i * n + j];
+                cs[at] = accumulate ? cs[at] + v : v;
+            }
+        }
+        write(c, cs);
+    }
+
+    /** gemm.cu's linear_forward: sgemm's products, then the epilogue with channel_affine's rounding. */
+    private void linearForward(int gridX, int gridY, int blockX, int blockY, Object[] args) {
+        int m = (Integer) args[0], n = (Integer) args[1], k = (Integer) args[2];
+        long x = (Long) args[3], w = (Long) args[4], scale = (Long) args[5], shift = (Long) args[6];
+        float slope = (Float) args[7];
+        long product = (Long) args[8], y = (Long) args[9];
+        checkGemmLaunch("linear_forward", gridX, gridY, blockX, blockY, m, n);
+        float[] t = products(false, true, m, n, k, x, k, w, k);
+        float[] scales = scale == 0 ? null : read(scale, n), shifts = shift == 0 ? new float[n] : read(shift, n);
+        float[] out = new float[m * n];
+        for (int i = 0; i < m * n; i++) {
+            int c = i % n;
+            float z = scales == null ? t[i] + shifts[c] : Math.fma(t[i], scales[c], shifts[c]);
+            out[i] = z > 0 ? z : slope * z;
+        }
+        if (product != 0) write(product, t);
+        write(y, out);
+    }
+
+    private static void checkGemmLaunch(String kernel, int gridX, int gridY, int blockX, int blockY, int m, int n) {
+        assertTrue(blockX == CudaKernels.GEMM_THREADS && blockY == CudaKernels.GEMM_THREADS, kernel + ": block of 16 × 16 threads");
+        assertTrue(gridX * CudaKernels.GEMM_TILE >= n && gridY * CudaKernels.GEMM_TILE >= m, kernel + ": the grid covers the result");
+    }
+
+    /** op(A)·op(B), m × n, each element summed in k order as a thread of gemm.cu's tile_products adds. */
+    private float[] products(boolean transA, boolean transB, int m, int n, int k, long a, int lda, long b, int ldb) {
         // Read into arrays once: a model's layers are millions of products, too many for a lookup each.
         float[] as = read(a, k == 0 ? 0 : (transA ? (k - 1) * lda + m : (m - 1) * lda + k));
         float[] bs = read(b, k == 0 ? 0 : (transB ? (n - 1) * ldb + k : (k - 1) * ldb + n));
-        float[] cs = read(c, (m - 1) * ldc + n);
         // op(A)'s rows and op(B)'s columns laid out contiguously, so that each dot product streams
         float[] rows = new float[m * k], columns = new float[n * k];
         for (int p = 0; p < k; p++) {
             for (int i = 0; i < m; i++) rows[i * k + p] = as[transA ? p * lda + i : i * lda + p];
             for (int j = 0; j < n; j++) columns[j * k + p] = bs[transB ? j * ldb + p : p * ldb + j];
         }
-        float[] sums = new float[4];
+        float[] products = new float[m * n];
         for (int i = 0; i < m; i++) {
             for (int j0 = 0; j0 < n; j0 += 4) {
-                // Four dot products side by side, each in k order as a thread of sgemm adds: independent
-                // chains, so the JIT overlaps them.
+                // Four dot products side by side, each in k order: independent chains, so the JIT overlaps them.
                 int width = Math.min(4, n - j0);
                 float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
                 int row = i * k, b0 = j0 * k, b1 = Math.min(j0 + 1, n - 1) * k, b2 = Math.min(j0 + 2, n - 1) * k, b3 = Math.min(j0 + 3, n - 1) * k;
@@ -542,18 +581,14 @@ final class EmulatedCudaApi implements CudaApi {
                     s2 += x * columns[b2 + p];
                     s3 += x * columns[b3 + p];
                 }
-                sums[0] = s0;
-                sums[1] = s1;
-                sums[2] = s2;
-                sums[3] = s3;
-                for (int w = 0; w < width; w++) {
-                    int at = i * ldc + j0 + w;
-                    float v = alpha * sums[w];
-                    cs[at] = accumulate ? cs[at] + v : v;
-                }
+                int at = i * n + j0;
+                products[at] = s0;
+                if (width > 1) products[at + 1] = s1;
+                if (width > 2) products[at + 2] = s2;
+                if (width > 3) products[at + 3] = s3;
             }
         }
-        write(c, cs);
+        return products;
     }
 
     /** convolution.cu's kernels, element by element as their threads take them; g is its struct ConvGeometry. */

@@ -50,6 +50,14 @@ public interface DeviceOps {
         throw missing("linear");
     }
 
+    /**
+     * {@code channelAffine(linear(x, weight, null), scale, shift, leakySlope)}, arguments checked (see
+     * {@code MatMul.linearAffine}): the two ops, unless the device fuses them.
+     */
+    default Tensor linearAffine(Tensor x, Tensor weight, Tensor scale, Tensor shift, float leakySlope) {
+        return channelAffine(linear(x, weight, null), scale, shift, leakySlope);
+    }
+
     /** The sum of all elements, a 0-dimensional tensor. */
     default Tensor sum(Tensor a) {
         throw missing("sum");

@@ -68,10 +68,7 @@ public final class MatMul {
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         int[] xs = x.shape();
         int[] ws = weight.shape();
-        if (xs.length < 1 || ws.length != 2 || xs[xs.length - 1] != ws[1]) {
-            throw new IllegalArgumentException("linear: input " + Shape.str(xs) + " and weight " + Shape.str(ws)
-                    + " do not match: need input [..., in] and weight [out, in]");
-        }
+        checkLinear("linear", xs, ws);
         int in = ws[1];
         int outFeatures = ws[0];
         if (bias != null && (bias.dim() != 1 || bias.size(0) != outFeatures)) {
@@ -103,5 +100,30 @@ public final class MatMul {
                 Reduce.addColumnSums(g, rows, outFeatures, bias.gradBuffer());
             }
         }, inputs);
+    }
+
+    /**
+     * {@code channelAffine(linear(x, weight, null), scale, shift, leakySlope)} for x [rows, in]: a
+     * weight-normalised layer's product, then its per-unit scale, bias and activation. The same numbers
+     * and the same backward as the two ops one after the other, which is what the cpu runs; a device may
+     * do both in one pass (the GPU does: one kernel writes the product, kept for the backward, and the
+     * output).
+     */
+    public static Tensor linearAffine(Tensor x, Tensor weight, Tensor scale, Tensor shift, float leakySlope) {
+        if (x.dim() != 2) {
+            throw new IllegalArgumentException("linearAffine: input must be [rows, in], got " + Shape.str(x.shape()));
+        }
+        checkLinear("linearAffine", x.shape(), weight.shape());
+        DeviceOps device = Devices.opsFor("linearAffine", x, weight, scale, shift);
+        if (device == null) return Normalization.channelAffine(linear(x, weight, null), scale, shift, leakySlope);
+        Normalization.checkAffine("linearAffine", new int[] {x.size(0), weight.size(0)}, scale, shift, leakySlope);
+        return device.linearAffine(x, weight, scale, shift, leakySlope);
+    }
+
+    private static void checkLinear(String op, int[] xs, int[] ws) {
+        if (xs.length < 1 || ws.length != 2 || xs[xs.length - 1] != ws[1]) {
+            throw new IllegalArgumentException(op + ": input " + Shape.str(xs) + " and weight " + Shape.str(ws)
+                    + " do not match: need input [..., in] and weight [out, in]");
+        }
     }
 }

@@ -156,15 +156,9 @@ public final class Normalization {
      */
     public static Tensor channelAffine(Tensor x, Tensor scale, Tensor shift, float leakySlope) {
         String op = leakySlope == NO_ACTIVATION ? "channelAffine" : "channelAffine+leakyRelu";
-        checkSlope(op, leakySlope);
         int[] shape = x.shape();
-        if (x.dim() < 2) {
-            throw new IllegalArgumentException(op + ": input must be [N, C], [N, C, L] or [N, C, H, W], got " + Shape.str(shape));
-        }
+        checkAffine(op, shape, scale, shift, leakySlope);
         int n = shape[0], c = shape[1], hw = c == 0 || n == 0 ? 0 : x.numel() / (n * c);
-        if (scale == null) throw new IllegalArgumentException(op + ": scale is required (use an add for a shift alone)");
-        checkChannels(op, "scale", scale, c, shape);
-        checkChannels(op, "shift", shift, c, shape);
         DeviceOps device = Devices.opsFor(op, x, scale, shift);
         if (device != null) return device.channelAffine(x, scale, shift, leakySlope);
         long start = OpProfile.start();
@@ -193,6 +187,17 @@ public final class Normalization {
                 for (int ch = 0; ch < c; ch++) db[ch] += sumDy[ch];
             }
         }, shift == null ? new Tensor[] {x, scale} : new Tensor[] {x, scale, shift});
+    }
+
+    /** channelAffine's checks of its arguments, for an input of shape {@code shape}: also linearAffine's. */
+    static void checkAffine(String op, int[] shape, Tensor scale, Tensor shift, float leakySlope) {
+        checkSlope(op, leakySlope);
+        if (shape.length < 2) {
+            throw new IllegalArgumentException(op + ": input must be [N, C], [N, C, L] or [N, C, H, W], got " + Shape.str(shape));
+        }
+        if (scale == null) throw new IllegalArgumentException(op + ": scale is required (use an add for a shift alone)");
+        checkChannels(op, "scale", scale, shape[1], shape);
+        checkChannels(op, "shift", shift, shape[1], shape);
     }
 
     /** The slope that means no activation: z > 0 ? z : 1·z is z. */

@@ -17,6 +17,7 @@ import ssgan.engine.ops.Activations;
 import ssgan.engine.ops.Conv2dSpec;
 import ssgan.engine.ops.ConvTranspose2dSpec;
 import ssgan.engine.ops.Convolution;
+import ssgan.engine.ops.MatMul;
 import ssgan.engine.ops.Padding;
 import ssgan.engine.ops.Resize;
 import ssgan.engine.ops.Shapes;
@@ -71,6 +72,9 @@ class DeviceSeamTest {
                 Tensor.randn(rng, 2, 3, 4, 5), Tensor.randn(rng, 3, 2, 4, 3));
         sameOnBoth("bilinear", in -> Resize.bilinear(in[0], 7, 11), Tensor.randn(rng, 2, 3, 9, 5));
         sameOnBoth("leakyRelu", in -> Activations.leakyRelu(in[0], 0.2f), Tensor.randn(rng, 3, 4, 5));
+        // A device without its own linearAffine runs the two ops it stands for.
+        sameOnBoth("linearAffine", in -> MatMul.linearAffine(in[0], in[1], in[2], in[3], 0.2f),
+                Tensor.randn(rng, 6, 9), Tensor.randn(rng, 4, 9), Tensor.randn(rng, 4), Tensor.randn(rng, 4));
     }
 
     /** op on the cpu and on the device: the same value, and the same gradient for every input, bit for bit. */

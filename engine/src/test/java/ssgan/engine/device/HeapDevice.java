@@ -123,6 +123,11 @@ public final class HeapDevice implements Device {
         }
 
         @Override
+        public Tensor channelAffine(Tensor x, Tensor scale, Tensor shift, float leakySlope) {
+            return lift("channelAffine", in -> ssgan.engine.ops.Normalization.channelAffine(in[0], in[1], in[2], leakySlope), x, scale, shift);
+        }
+
+        @Override
         public Tensor sum(Tensor a) {
             return lift("sum", in -> ssgan.engine.ops.Reductions.sum(in[0]), a);
         }

@@ -80,6 +80,37 @@ class MatMulTest {
     }
 
     @Test
+    void linearAffineIsTheLinearThenTheChannelAffineToTheBit() {
+        for (float slope : new float[] {Normalization.NO_ACTIVATION, 0f, 0.2f}) {
+            Tensor x = uniform(rng, -1, 1, 7, 13);
+            Tensor w = uniform(rng, -1, 1, 5, 13);
+            Tensor scale = uniform(rng, 0.5f, 1.5f, 5);
+            Tensor shift = uniform(rng, -1, 1, 5);
+            Tensor fused = MatMul.linearAffine(x, w, scale, shift, slope);
+            Tensor twoOps = Normalization.channelAffine(MatMul.linear(x, w, null), scale, shift, slope);
+            assertArrayEquals(twoOps.data(), fused.data(), "slope " + slope);
+            GradCheck check = GradCheck.standard().withStep(1e-3).withTolerance(2e-2, 2e-2); // the activation's kink
+            check.check("linearAffine slope " + slope, in -> MatMul.linearAffine(in[0], in[1], in[2], in[3], slope),
+                    x, w, scale, shift);
+            check.check("linearAffine without shift", in -> MatMul.linearAffine(in[0], in[1], in[2], null, slope),
+                    x, w, scale);
+        }
+    }
+
+    @Test
+    void linearAffineRefusesWhatItCannotFuse() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.linearAffine(Tensor.zeros(2, 3, 4), Tensor.zeros(5, 4), Tensor.ones(5), null, 0f));
+        assertTrue(e.getMessage().contains("linearAffine") && e.getMessage().contains("[2, 3, 4]"), e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.linearAffine(Tensor.zeros(2, 4), Tensor.zeros(5, 4), Tensor.ones(4), null, 0f));
+        assertTrue(e2.getMessage().contains("scale"), e2.getMessage());
+        var e3 = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.linearAffine(Tensor.zeros(2, 3), Tensor.zeros(5, 4), Tensor.ones(5), null, 0f));
+        assertTrue(e3.getMessage().contains("[2, 3]") && e3.getMessage().contains("[5, 4]"), e3.getMessage());
+    }
+
+    @Test
     void mismatchedShapesNameTheOpAndShapes() {
         var e = assertThrows(IllegalArgumentException.class, () -> MatMul.matmul(Tensor.zeros(2, 3), Tensor.zeros(4, 5)));
         assertTrue(e.getMessage().contains("matmul") && e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 5]"), e.getMessage());

@@ -56,7 +56,15 @@ abstract class WeightNormLayer extends Module implements WeightNorm.DataDependen
             WeightNorm.setFromStatistics(unitNorm, g, bias);
         }
         Tensor scale = Arithmetic.div(g.reshape(units), WeightNorm.rowNorms(v));
-        return Normalization.channelAffine(applyDirection(input, v), scale, bias, slope);
+        return applyDirectionThenAffine(input, v, scale, bias, slope);
+    }
+
+    /**
+     * {@code channelAffine(applyDirection(input, direction), scale, shift, slope)}; a layer whose op
+     * fuses the two (on a device that can) overrides it.
+     */
+    protected Tensor applyDirectionThenAffine(Tensor input, Tensor direction, Tensor scale, Tensor shift, float slope) {
+        return Normalization.channelAffine(applyDirection(input, direction), scale, shift, slope);
     }
 
     /** The effective weight {@code g · v / ‖v‖} (recomputed, differentiable), e.g. to export it. */

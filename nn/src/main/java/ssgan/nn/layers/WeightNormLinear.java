@@ -26,6 +26,12 @@ public final class WeightNormLinear extends WeightNormLayer {
         return MatMul.linear(input, direction, null);
     }
 
+    /** One op, which a GPU runs as one kernel (see {@code MatMul.linearAffine}). */
+    @Override
+    protected Tensor applyDirectionThenAffine(Tensor input, Tensor direction, Tensor scale, Tensor shift, float slope) {
+        return MatMul.linearAffine(input, direction, scale, shift, slope);
+    }
+
     @Override
     protected int[] perUnitShape(int units) {
         return new int[] {units};
