@@ -81,6 +81,35 @@ public final class CudaDevice implements Device {
         return new CudaArray(this, length, address);
     }
 
+    /**
+     * One array of the lengths' sum (one allocation, taken like any other), handed out as its parts, end
+     * to end in the order given: a slab. {@link #whole} gives it back for launches over every part.
+     */
+    @Override
+    public List<DeviceArray> allocateTogether(int[] lengths) {
+        long total = 0;
+        for (int length : lengths) {
+            if (length < 0) throw new IllegalArgumentException("allocateTogether: negative length " + length);
+            total += length;
+        }
+        if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("allocateTogether: " + total + " floats, more than one array holds");
+        CudaArray.Slab slab = new CudaArray.Slab(allocate((int) total));
+        int offset = 0;
+        for (int length : lengths) {
+            slab.parts.add(new CudaArray(this, length, slab.whole.address(offset), slab));
+            offset += length;
+        }
+        return List.copyOf(slab.parts);
+    }
+
+    @Override
+    public CudaArray whole(List<? extends DeviceArray> parts) {
+        if (parts.isEmpty() || !(parts.get(0) instanceof CudaArray first) || first.slab() == null) return null;
+        CudaArray.Slab slab = first.slab();
+        if (!slab.intact() || !slab.parts.equals(parts)) return null;
+        return slab.whole;
+    }
+
     /** New memory for {@code length} floats. */
     private long fromDriver(int length) {
         long bytes = (long) length * Float.BYTES;

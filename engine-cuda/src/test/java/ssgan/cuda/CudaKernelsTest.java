@@ -2,13 +2,16 @@ package ssgan.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import ssgan.engine.device.DeviceArray;
 import ssgan.engine.kernels.ScalarGaussian;
 import ssgan.engine.tensor.Rng;
 
@@ -183,6 +186,53 @@ class CudaKernelsTest {
         assertThrows(IllegalStateException.class, () -> a.copyToHost(new float[12_345]));
         b.release();
         c.release();
+    }
+
+    /**
+     * Arrays allocated together are one allocation, end to end; {@code whole} gives it back for exactly
+     * those parts in that order, and its memory returns with the last part.
+     */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void arraysAllocatedTogetherAreOneSlab(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        int[] lengths = {7, 0, 130, 1};
+        long before = gpu.driverAllocations();
+        List<DeviceArray> parts = gpu.allocateTogether(lengths);
+        assertTrue(gpu.driverAllocations() - before <= 1, "at most one new allocation");
+        CudaArray whole = gpu.whole(parts);
+        assertEquals(138, whole.length());
+        long at = whole.address();
+        for (int i = 0; i < lengths.length; i++) {
+            CudaArray part = (CudaArray) parts.get(i);
+            assertEquals(lengths[i], part.length());
+            assertEquals(at, part.address(), "part " + i + " follows the one before");
+            at += (long) lengths[i] * Float.BYTES;
+        }
+        float[] values = new float[138];
+        for (int i = 0; i < values.length; i++) values[i] = i;
+        for (int i = 0, offset = 0; i < lengths.length; offset += lengths[i++]) {
+            parts.get(i).copyFromHost(Arrays.copyOfRange(values, offset, offset + lengths[i]));
+        }
+        assertArrayEquals(values, download(whole), "the parts' values, end to end");
+        gpu.fill(whole, 2f);
+        float[] twos = new float[130];
+        Arrays.fill(twos, 2f);
+        assertArrayEquals(twos, download((CudaArray) parts.get(2)), "one launch over the whole reaches every part");
+
+        assertNull(gpu.whole(parts.subList(0, 3)), "not every part");
+        assertNull(gpu.whole(List.of(parts.get(1), parts.get(0), parts.get(2), parts.get(3))), "another order");
+        CudaArray alone = gpu.allocate(3);
+        assertNull(gpu.whole(List.of(alone)), "not a slab's");
+        alone.release();
+        parts.get(0).release();
+        assertNull(gpu.whole(parts), "a part was released");
+        assertThrows(IllegalStateException.class, () -> parts.get(0).copyToHost(new float[7]));
+        long allocated = gpu.driverAllocations();
+        for (int i = 1; i < parts.size(); i++) parts.get(i).release();
+        CudaArray again = gpu.allocate(138);
+        assertEquals(allocated, gpu.driverAllocations(), "the slab's memory came back with its last part");
+        again.release();
     }
 
     private static float[] random(Rng rng, int n) {

@@ -12,9 +12,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.HeapDevice;
+import ssgan.engine.ops.Reductions;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.layers.Linear;
+import ssgan.nn.optim.Sgd;
 
 class ModuleTest {
     /** A leaf module with a parameter pair and a buffer, like a batch-norm layer. */
@@ -137,6 +139,29 @@ class ModuleTest {
         for (Tensor p : gan.parameters()) java.util.Arrays.fill(p.gradBuffer(), 5f);
         gan.zeroGrad();
         for (Tensor p : gan.parameters()) assertArrayEquals(new float[p.numel()], p.gradData());
+    }
+
+    /**
+     * On a device, an optimiser's zeroGrad gives the parameters gradient buffers allocated together the
+     * first time, zeroes what backward added to them, and keeps them from then on.
+     */
+    @Test
+    void anOptimisersZeroGradOnADeviceKeepsItsBuffers() {
+        Linear layer = new Linear(7, 3, new Rng(4));
+        HeapDevice device = new HeapDevice("heap:1");
+        layer.moveTo(device);
+        Sgd sgd = new Sgd(layer.namedParameters(), Sgd.Options.plain(0.1f));
+        Tensor x = Tensor.randn(new Rng(5), 4, 7).to(device);
+        Reductions.sum(layer.forward(x)).backward();
+        sgd.zeroGrad();
+        List<Object> buffers = layer.parameters().stream().map(p -> (Object) p.deviceGradData()).toList();
+        for (int round = 0; round < 2; round++) {
+            for (Tensor p : layer.parameters()) assertArrayEquals(new float[p.numel()], p.grad().to(Device.CPU).data());
+            Reductions.sum(layer.forward(x)).backward();
+            assertTrue(layer.parameters().stream().anyMatch(p -> p.grad().to(Device.CPU).data()[0] != 0), "backward added to them");
+            sgd.zeroGrad();
+            assertEquals(buffers, layer.parameters().stream().map(p -> (Object) p.deviceGradData()).toList(), "the same buffers");
+        }
     }
 
     @Test

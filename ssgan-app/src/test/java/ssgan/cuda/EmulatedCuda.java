@@ -16,4 +16,9 @@ public final class EmulatedCuda {
     public static long blockingCopies(CudaDevice device) {
         return ((EmulatedCudaApi) device.driver()).blockingCopies();
     }
+
+    /** How many times kernel {@code name} has run on the device, launched on its own or in a graph. */
+    public static long runs(CudaDevice device, String name) {
+        return ((EmulatedCudaApi) device.driver()).runs(name);
+    }
 }

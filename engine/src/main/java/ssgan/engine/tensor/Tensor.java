@@ -1,6 +1,12 @@
 package ssgan.engine.tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import ssgan.engine.autograd.Backward;
 import ssgan.engine.autograd.DeviceBackward;
 import ssgan.engine.autograd.GradMode;
@@ -198,20 +204,56 @@ public final class Tensor {
      * state keep their identity (and the modules and optimisers that hold them keep working).
      */
     public void moveTo(Device device) {
-        if (node != null) throw new IllegalStateException("moveTo: only leaves move in place; this tensor was made by " + node.op() + " (use to())");
+        checkLeaf("moveTo");
         if (device == device()) return;
         if (device.isCpu()) {
             float[] host = hostCopy();
             deviceData.release();
             deviceData = null;
             data = host;
+            clearGrad();
         } else {
-            DeviceArray moved = upload(device);
-            if (deviceData != null) deviceData.release();
-            deviceData = moved;
-            data = null;
+            moveInto(device.allocate(numel));
         }
+    }
+
+    /**
+     * {@link #moveTo} into {@code storage}, an array of this tensor's length on another device that it
+     * takes over (one of {@code Device.allocateTogether}'s, say).
+     */
+    public void moveInto(DeviceArray storage) {
+        checkLeaf("moveInto");
+        if (storage.length() != numel) {
+            throw new IllegalArgumentException("moveInto: an array of " + storage.length() + " floats for a tensor of shape " + Shape.str(shape));
+        }
+        if (storage.device() == device()) throw new IllegalArgumentException("moveInto: the tensor is on " + device().name() + " already");
+        storage.copyFromHost(hostCopy());
+        if (deviceData != null) deviceData.release();
+        deviceData = storage;
+        data = null;
         clearGrad();
+    }
+
+    /**
+     * Moves the leaves {@code tensors} to {@code device} in place, like {@link #moveTo} each, into arrays
+     * allocated together ({@code Device.allocateTogether}): a model's parameters, say, so that an op over
+     * all of them can be one launch.
+     */
+    public static void moveAllTo(Collection<Tensor> tensors, Device device) {
+        List<Tensor> moving = new ArrayList<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());   // a tensor shared by two modules moves once
+        for (Tensor t : tensors) if (t.device() != device && seen.add(t)) moving.add(t);
+        if (device.isCpu()) {
+            moving.forEach(t -> t.moveTo(device));
+            return;
+        }
+        int[] lengths = moving.stream().mapToInt(Tensor::numel).toArray();
+        List<DeviceArray> arrays = device.allocateTogether(lengths);
+        for (int i = 0; i < lengths.length; i++) moving.get(i).moveInto(arrays.get(i));
+    }
+
+    private void checkLeaf(String op) {
+        if (node != null) throw new IllegalStateException(op + ": only leaves move in place; this tensor was made by " + node.op() + " (use to())");
     }
 
     private float[] hostCopy() {
@@ -381,6 +423,19 @@ public final class Tensor {
             deviceGrad.device().fill(deviceGrad, 0f);
         }
         return deviceGrad;
+    }
+
+    /**
+     * Makes {@code buffer} (this device tensor's length, on its device) its gradient buffer from now on,
+     * releasing the one it had: an optimiser keeps its parameters' gradients in one slab this way.
+     */
+    public void useDeviceGrad(DeviceArray buffer) {
+        if (buffer.device() != device() || buffer.length() != numel) {
+            throw new IllegalArgumentException("useDeviceGrad: an array of " + buffer.length() + " floats on " + buffer.device().name()
+                    + " for a tensor of shape " + Shape.str(shape) + " on " + device().name());
+        }
+        if (deviceGrad != null && deviceGrad != buffer) deviceGrad.release();
+        deviceGrad = buffer;
     }
 
     /** {@link #accumulateGrad} on a device: adds {@code g} into the gradient, which starts as a copy. */

@@ -110,6 +110,22 @@ class DeviceSeamTest {
         assertEquals(0, device.liveArrays(), "the device array went back when the values left");
     }
 
+    /** Leaves moved together go into the arrays the device allocated together, each once, and come back. */
+    @Test
+    void leavesMoveTogetherIntoArraysAllocatedTogether() {
+        Tensor a = Tensor.randn(new Rng(4), 3, 2), b = Tensor.randn(new Rng(5), 7);
+        float[] aValues = a.data().clone(), bValues = b.data().clone();
+        Tensor.moveAllTo(java.util.List.of(a, b, a), device);   // a tensor named twice moves once
+        assertEquals(2, device.liveArrays());
+        assertArrayEquals(aValues, a.to(Device.CPU).data());
+        assertArrayEquals(bValues, b.to(Device.CPU).data());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.ones(3).moveInto(device.allocate(4)));
+        assertTrue(e.getMessage().contains("4 floats") && e.getMessage().contains("[3]"), e.getMessage());
+        Tensor.moveAllTo(java.util.List.of(a, b), Device.CPU);
+        assertArrayEquals(aValues, a.data());
+        assertArrayEquals(bValues, b.data());
+    }
+
     @Test
     void mixingDevicesInOneOpIsAnErrorNamingBoth() {
         Tensor onCpu = Tensor.ones(2, 3);

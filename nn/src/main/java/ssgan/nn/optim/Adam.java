@@ -101,12 +101,11 @@ public final class Adam extends Optimizer {
         final DeviceArray m;
         final DeviceArray v;
 
-        DeviceMoments(Tensor p) {
-            Device device = p.device();
-            m = device.allocate(p.numel());
-            v = device.allocate(p.numel());
-            device.fill(m, 0f);
-            device.fill(v, 0f);
+        DeviceMoments(DeviceArray m, DeviceArray v) {
+            this.m = m;
+            this.v = v;
+            m.device().fill(m, 0f);
+            v.device().fill(v, 0f);
         }
     }
 
@@ -158,7 +157,7 @@ public final class Adam extends Optimizer {
      */
     private void stepOnDevice() {
         Device device = null;
-        Map<Integer, List<Tensor>> byStep = new TreeMap<>();
+        List<Tensor> updated = new ArrayList<>(), first = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : parameters().entrySet()) {
             Tensor p = e.getValue();
             if (!p.isOnDevice() || p.deviceGradData() == null) continue;
@@ -170,11 +169,17 @@ public final class Adam extends Optimizer {
             if (p.device() != device) {
                 throw new IllegalArgumentException("Adam: parameters on " + device.name() + " and " + p.device().name() + "; move the model to one device");
             }
-            DeviceMoments s = deviceMoments.computeIfAbsent(p, DeviceMoments::new);
+            updated.add(p);
+            if (!deviceMoments.containsKey(p)) first.add(p);
+        }
+        if (device == null) return;
+        addDeviceMoments(device, first);
+        Map<Integer, List<Tensor>> byStep = new TreeMap<>();
+        for (Tensor p : updated) {
+            DeviceMoments s = deviceMoments.get(p);
             s.step++;
             byStep.computeIfAbsent(s.step, t -> new ArrayList<>()).add(p);
         }
-        if (device == null) return;
         if (deviceAdam == null) deviceAdam = device.ops().adam();
         byStep.forEach((t, params) -> {
             List<DeviceArray> data = new ArrayList<>(), grads = new ArrayList<>(), m = new ArrayList<>(), v = new ArrayList<>();
@@ -189,6 +194,13 @@ public final class Adam extends Optimizer {
             deviceAdam.step(data, grads, m, v, new DeviceAdam.Coefficients(c.beta1(), c.oneMinusBeta1(), c.beta2(), c.oneMinusBeta2(),
                     c.l2(), c.decay(), c.stepSize(), c.invBiasCorrection2(), c.epsInside(), c.epsOutside()));
         });
+    }
+
+    /** Zero moments for {@code params} (on {@code device}), allocated together: one slab for m and one for v on a GPU. */
+    private void addDeviceMoments(Device device, List<Tensor> params) {
+        int[] lengths = params.stream().mapToInt(Tensor::numel).toArray();
+        List<DeviceArray> m = device.allocateTogether(lengths), v = device.allocateTogether(lengths);
+        for (int i = 0; i < lengths.length; i++) deviceMoments.put(params.get(i), new DeviceMoments(m.get(i), v.get(i)));
     }
 
     // region coefficients (copied into docs/book/06-adam-and-averaging.md; DocsJavaFenceTest checks the copy)
@@ -259,16 +271,27 @@ public final class Adam extends Optimizer {
             d.v.release();
         }
         deviceMoments.clear();
-        loaded.forEach((p, s) -> {
-            if (!p.isOnDevice()) {
-                moments.put(p, s);
-                return;
+        List<Tensor> onDevice = new ArrayList<>();   // in the parameters' order, as the first step takes them
+        for (Tensor p : parameters().values()) {
+            Moments s = loaded.get(p);
+            if (s == null) continue;
+            if (p.isOnDevice()) onDevice.add(p);   // a device parameter's moments go where it is
+            else moments.put(p, s);
+        }
+        if (onDevice.isEmpty()) return;
+        Device device = onDevice.get(0).device();
+        for (Tensor p : onDevice) {
+            if (p.device() != device) {
+                throw new IllegalArgumentException("Adam: parameters on " + device.name() + " and " + p.device().name() + "; move the model to one device");
             }
-            DeviceMoments d = new DeviceMoments(p);   // a device parameter's moments go where it is
+        }
+        addDeviceMoments(device, onDevice);
+        for (Tensor p : onDevice) {
+            Moments s = loaded.get(p);
+            DeviceMoments d = deviceMoments.get(p);
             d.step = s.step;
             d.m.copyFromHost(s.m);
             d.v.copyFromHost(s.v);
-            deviceMoments.put(p, d);
-        });
+        }
     }
 }

@@ -1,9 +1,13 @@
 package ssgan.nn.optim;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import ssgan.engine.device.Device;
+import ssgan.engine.device.DeviceArray;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -22,6 +26,8 @@ import ssgan.engine.tensor.Tensor;
 public abstract class Optimizer {
     private final LinkedHashMap<String, Tensor> parameters;
     private float lr;
+    /** On a device: the gradient buffers zeroGrad gave the parameters, allocated together. */
+    private List<DeviceArray> groupedGrads;
 
     protected Optimizer(Map<String, Tensor> parameters, float lr) {
         if (parameters.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimise");
@@ -52,9 +58,29 @@ public abstract class Optimizer {
     /** Replaces the whole state with {@code state} (as produced by {@link #state()}); values are copied. */
     public abstract void loadState(Map<String, Tensor> state);
 
-    /** Sets every parameter's gradient to zero. */
+    /**
+     * Sets every parameter's gradient to zero. On a device, the first call gives the parameters new
+     * gradient buffers allocated together ({@code Device.allocateTogether}); on a GPU they are one slab,
+     * and every call after is one launch over it.
+     */
     public void zeroGrad() {
-        for (Tensor p : parameters.values()) p.zeroGrad();
+        Device device = parameters.values().iterator().next().device();
+        if (device.isCpu() || parameters.values().stream().anyMatch(p -> p.device() != device)) {
+            for (Tensor p : parameters.values()) p.zeroGrad();
+            return;
+        }
+        List<DeviceArray> grads = new ArrayList<>();
+        for (Tensor p : parameters.values()) grads.add(p.deviceGradData());
+        if (!grads.equals(groupedGrads)) {
+            int[] lengths = parameters.values().stream().mapToInt(Tensor::numel).toArray();
+            grads = device.allocateTogether(lengths);
+            int i = 0;
+            for (Tensor p : parameters.values()) p.useDeviceGrad(grads.get(i++));
+            groupedGrads = grads;
+        }
+        DeviceArray whole = device.whole(grads);
+        if (whole != null) device.fill(whole, 0f);
+        else grads.forEach(g -> device.fill(g, 0f));
     }
 
     public float lr() {

@@ -1,6 +1,8 @@
 package ssgan.app.train;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.DeviceArray;
@@ -36,13 +38,18 @@ public final class ParameterAverage {
 
     /** Moves the averages to {@code device}, in place: do it with the model's {@code moveTo}. */
     public void moveTo(Device device) {
-        averages.values().forEach(a -> a.moveTo(device));
+        Tensor.moveAllTo(averages.values(), device);   // together, like the model's parameters: one launch updates them all
     }
 
     /** Folds in the current parameters as the {@code n}-th update since the start (n = 1, 2, ...). */
     public void update(long n) {
         if (n < 1) throw new IllegalArgumentException("update count starts at 1, got " + n);
         float rate = (float) Math.max(this.rate, 1.0 / (n + 1));
+        Wholes wholes = wholes();
+        if (wholes != null) {
+            wholes.device.ops().lerp(wholes.averages, wholes.parameters, rate);
+            return;
+        }
         parameters.forEach((name, p) -> {
             Tensor average = averageOf(name, p);
             if (p.isOnDevice()) {
@@ -92,6 +99,11 @@ public final class ParameterAverage {
     }
 
     private void exchange() {
+        Wholes wholes = wholes();
+        if (wholes != null) {
+            exchangeOnDevice(wholes.device, wholes.averages, wholes.parameters);
+            return;
+        }
         parameters.forEach((name, p) -> {
             Tensor average = averageOf(name, p);
             if (p.isOnDevice()) {
@@ -116,6 +128,25 @@ public final class ParameterAverage {
         ops.copy(x, a);
         ops.copy(a, held);
         held.release();
+    }
+
+    /** The parameters and the averages as two arrays of one device, each a slab of them all in one order. */
+    private record Wholes(Device device, DeviceArray parameters, DeviceArray averages) {}
+
+    /** The wholes, when the parameters and the averages are each one device's slab (a model and this moved to a GPU); else null. */
+    private Wholes wholes() {
+        Tensor first = parameters.values().iterator().next();
+        if (!first.isOnDevice()) return null;
+        Device device = first.device();
+        List<DeviceArray> params = new ArrayList<>(), avgs = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+            Tensor average = averages.get(e.getKey());
+            if (e.getValue().device() != device || average.device() != device) return null;
+            params.add(e.getValue().deviceData());
+            avgs.add(average.deviceData());
+        }
+        DeviceArray p = device.whole(params), a = device.whole(avgs);
+        return p != null && a != null && p.length() == a.length() ? new Wholes(device, p, a) : null;
     }
 
     /** The average of parameter {@code name}, which must live on the parameter's device. */

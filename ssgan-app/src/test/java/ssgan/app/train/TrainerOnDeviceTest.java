@@ -2,11 +2,13 @@ package ssgan.app.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +21,7 @@ import ssgan.app.report.Progress;
 import ssgan.cuda.CudaDevice;
 import ssgan.cuda.EmulatedCuda;
 import ssgan.engine.device.Device;
+import ssgan.engine.device.DeviceArray;
 import ssgan.engine.parallel.Parallel;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.data.Mnist;
@@ -187,7 +190,17 @@ public class TrainerOnDeviceTest {
         a.trainIteration();
         long made = batched.graphsMade(), launched = batched.graphsLaunched();
         long calls = batched.graphCalls(), updated = batched.graphNodesUpdated();
+        long lerps = EmulatedCuda.runs(batched, "lerp");
         for (int i = 0; i < 3; i++) a.trainIteration();
+        // The trainable parameters, their gradients and their averages are slabs: one launch averages them all.
+        assertEquals(3, EmulatedCuda.runs(batched, "lerp") - lerps, "lerps in three iterations");
+        List<DeviceArray> values = new ArrayList<>(), grads = new ArrayList<>();
+        a.discriminator().namedTrainableParameters().values().forEach(p -> {
+            values.add(p.deviceData());
+            grads.add(p.deviceGradData());
+        });
+        assertNotNull(batched.whole(values), "the discriminator's parameters are one slab");
+        assertNotNull(batched.whole(grads), "their gradients are one slab");
         long perIteration = (batched.graphCalls() - calls) / 3, updatedPerIteration = (batched.graphNodesUpdated() - updated) / 3;
         System.out.printf("an mlp iteration on the emulated device: one graph of %d calls, %d of them given new arguments%n",
                 perIteration, updatedPerIteration);
