@@ -55,11 +55,13 @@ extern "C" __global__ void unary(int op, float* y, const float* x, int n)
         y[i] = unary_value(op, x[i]);
 }
 
-// grad_x += f'(x)·g, the derivative worked out from x and from the forward's output y.
-extern "C" __global__ void unary_backward(int op, float* grad_x, const float* x, const float* y, const float* g, int n)
+// grad_x += f'(x)·g (or = when not accumulate), the derivative worked out from x and from the forward's output y.
+extern "C" __global__ void unary_backward(int op, float* grad_x, const float* x, const float* y, const float* g, int n, int accumulate)
 {
-    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
-        grad_x[i] += unary_derivative(op, x[i], y[i]) * g[i];
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) {
+        float v = unary_derivative(op, x[i], y[i]) * g[i];
+        grad_x[i] = accumulate ? grad_x[i] + v : v;
+    }
 }
 
 // dst[r·dst_stride + j] = src[r·src_stride + j] (or += when accumulate) for r < runs and j < run: a block

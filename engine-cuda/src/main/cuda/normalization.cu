@@ -120,15 +120,16 @@ extern "C" __global__ void batch_norm_gradient_coefficients(const float* sum_dy,
     }
 }
 
-// dx += a[ch]·g + b[ch]·x + k[ch], g the gradient through the activation; b and k may be null (0).
+// dx += a[ch]·g + b[ch]·x + k[ch] (or = when not accumulate), g the gradient through the activation; b and k
+// may be null (0).
 extern "C" __global__ void channel_combine(const float* dy, const float* gate, float slope, const float* x, const float* a,
-                                           const float* b, const float* k, float* dx, int c, int hw, int total)
+                                           const float* b, const float* k, float* dx, int c, int hw, int total, int accumulate)
 {
     for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < total; i += blockDim.x * gridDim.x) {
         int ch = i / hw % c;
         float v = a[ch] * gated(dy[i], gate[i], slope);
         if (b) v = v + b[ch] * x[i] + k[ch];
-        dx[i] += v;
+        dx[i] = accumulate ? dx[i] + v : v;
     }
 }
 

@@ -54,6 +54,12 @@ public final class CudaKernels {
         if (n > 0) kernels.launch(Kernel.AXPY, blocks(n), THREADS, y.address(), x.address(), a, incx, n);
     }
 
+    /** y += a·x, or y = a·x when not {@code accumulate} (a gradient buffer written for the first time). */
+    public void axpyOrScale(CudaArray y, float a, CudaArray x, boolean accumulate) {
+        if (accumulate) axpy(y, a, x, 1, sameLength(y, x));
+        else scale(y, a, x);
+    }
+
     /** a += t·(x − a), a moving average's step towards x. */
     public void lerp(CudaArray a, CudaArray x, float t) {
         int n = sameLength(a, x);
@@ -142,9 +148,12 @@ public final class CudaKernels {
     }
 
     /** gradX += f'(x)·g, the derivative worked out from x and from the forward's output y. */
-    public void unaryBackward(UnaryOp op, CudaArray gradX, CudaArray x, CudaArray y, CudaArray g) {
+    public void unaryBackward(UnaryOp op, CudaArray gradX, CudaArray x, CudaArray y, CudaArray g, boolean accumulate) {
         int n = sameLength(gradX, x);
-        if (n > 0) kernels.launch(Kernel.UNARY_BACKWARD, blocks(n), THREADS, op.ordinal(), gradX.address(), x.address(), y.address(), g.address(), n);
+        if (n > 0) {
+            kernels.launch(Kernel.UNARY_BACKWARD, blocks(n), THREADS, op.ordinal(), gradX.address(), x.address(), y.address(), g.address(), n,
+                    accumulate ? 1 : 0);
+        }
     }
 
     /**
@@ -286,11 +295,11 @@ public final class CudaKernels {
 
     /** dx += a·g + b·x + k per channel, g as in {@link #channelGradientSums}; b and k may be null (0). */
     public void channelCombine(CudaArray dy, CudaArray gate, float slope, CudaArray x, int n, int c, int hw,
-                               CudaArray a, CudaArray b, CudaArray k, CudaArray dx) {
+                               CudaArray a, CudaArray b, CudaArray k, CudaArray dx, boolean accumulate) {
         int total = n * c * hw;
         if (total > 0) {
             kernels.launch(Kernel.CHANNEL_COMBINE, blocks(total), THREADS, dy.address(), gate.address(), slope, x.address(), a.address(),
-                    addressOrNull(b), addressOrNull(k), dx.address(), c, hw, total);
+                    addressOrNull(b), addressOrNull(k), dx.address(), c, hw, total, accumulate ? 1 : 0);
         }
     }
 

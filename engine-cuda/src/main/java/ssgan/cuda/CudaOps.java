@@ -45,8 +45,8 @@ public final class CudaOps implements DeviceOps {
         int[] shape = Shape.broadcast("add", a.shape(), b.shape());
         return Tensor.fromDeviceOp("add", binary(BinaryOp.ADD, a, b, shape), shape, g -> {
             // d(a+b)/da = d(a+b)/db = 1; where one was broadcast, its gradient is g summed back down.
-            if (a.requiresGrad()) kernels.sumInto(cuda(g), shape, grad(a), a.shape(), 1f);
-            if (b.requiresGrad()) kernels.sumInto(cuda(g), shape, grad(b), b.shape(), 1f);
+            if (a.requiresGrad()) sumIntoGrad(cuda(g), shape, a, 1f);
+            if (b.requiresGrad()) sumIntoGrad(cuda(g), shape, b, 1f);
         }, a, b);
     }
 
@@ -54,8 +54,8 @@ public final class CudaOps implements DeviceOps {
     public Tensor sub(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("sub", a.shape(), b.shape());
         return Tensor.fromDeviceOp("sub", binary(BinaryOp.SUB, a, b, shape), shape, g -> {
-            if (a.requiresGrad()) kernels.sumInto(cuda(g), shape, grad(a), a.shape(), 1f);
-            if (b.requiresGrad()) kernels.sumInto(cuda(g), shape, grad(b), b.shape(), -1f); // d(a−b)/db = −1
+            if (a.requiresGrad()) sumIntoGrad(cuda(g), shape, a, 1f);
+            if (b.requiresGrad()) sumIntoGrad(cuda(g), shape, b, -1f); // d(a−b)/db = −1
         }, a, b);
     }
 
@@ -91,7 +91,10 @@ public final class CudaOps implements DeviceOps {
     public Tensor scale(String op, Tensor a, float s) {
         CudaArray out = device.allocate(a.numel());
         kernels.scale(out, s, data(a));
-        return Tensor.fromDeviceOp(op, out, a.shape(), g -> kernels.axpy(grad(a), s, cuda(g), 1, g.length()), a);
+        return Tensor.fromDeviceOp(op, out, a.shape(), g -> {
+            Grad da = gradToWrite(a);
+            kernels.axpyOrScale(da.array(), s, cuda(g), da.add());
+        }, a);
     }
 
     @Override
@@ -110,11 +113,12 @@ public final class CudaOps implements DeviceOps {
 
     /**
      * {@code target.grad += sumToShape(g op other)}, where g has the (broadcast) output shape. When the
-     * target has the output's shape, the result is added straight into its gradient, with no temporary.
+     * target has the output's shape, the result goes straight into its gradient, with no temporary.
      */
     private void addGrad(Tensor target, BinaryOp op, CudaArray g, Tensor other, int[] outShape) {
         if (Arrays.equals(target.shape(), outShape)) {
-            kernels.binary(op, g, outShape, data(other), other.shape(), grad(target), outShape, true);
+            Grad dt = gradToWrite(target);
+            kernels.binary(op, g, outShape, data(other), other.shape(), dt.array(), outShape, dt.add());
         } else {
             CudaArray full = device.allocate(g.length());
             kernels.binary(op, g, outShape, data(other), other.shape(), full, outShape, false);
@@ -197,7 +201,8 @@ public final class CudaOps implements DeviceOps {
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
         return Tensor.fromDeviceOp("linear", out, outShape, g -> {
             if (x.requiresGrad()) { // dx[rows×in] += g[rows×out] · W[out×in]
-                kernels.gemm(false, false, rows, in, outFeatures, 1f, cuda(g), 0, outFeatures, wd, 0, in, grad(x), 0, in, true);
+                Grad dx = gradToWrite(x);
+                kernels.gemm(false, false, rows, in, outFeatures, 1f, cuda(g), 0, outFeatures, wd, 0, in, dx.array(), 0, in, dx.add());
             }
             if (weight.requiresGrad()) { // dW[out×in] += gᵀ · x
                 kernels.gemm(true, false, outFeatures, in, rows, 1f, cuda(g), 0, outFeatures, xd, 0, in, grad(weight), 0, in, true);
@@ -355,7 +360,10 @@ public final class CudaOps implements DeviceOps {
         CudaArray x = data(a);
         CudaArray y = device.allocate(a.numel());
         kernels.unary(function, y, x);
-        return Tensor.fromDeviceOp(op, y, a.shape(), g -> kernels.unaryBackward(function, grad(a), x, y, cuda(g)), a);
+        return Tensor.fromDeviceOp(op, y, a.shape(), g -> {
+            Grad da = gradToWrite(a);
+            kernels.unaryBackward(function, da.array(), x, y, cuda(g), da.add());
+        }, a);
     }
 
     /**
@@ -372,7 +380,8 @@ public final class CudaOps implements DeviceOps {
         one.release();
         return Tensor.fromDeviceOp(op, y, a.shape(), g -> {
             CudaArray scale = ones(1);
-            kernels.channelCombine(cuda(g), x, slope, x, 1, 1, n, scale, null, null, grad(a));
+            Grad da = gradToWrite(a);
+            kernels.channelCombine(cuda(g), x, slope, x, 1, 1, n, scale, null, null, da.array(), da.add());
             scale.release();
         }, a);
     }
@@ -401,13 +410,16 @@ public final class CudaOps implements DeviceOps {
         Tensor[] inputs = shift == null ? new Tensor[] {x, scale} : new Tensor[] {x, scale, shift};
         return Tensor.fromDeviceOp(op, y, x.shape(), dy -> {
             CudaArray gate = leakySlope == NO_ACTIVATION ? cuda(dy) : y; // the activation's output says where it passed dy
-            if (x.requiresGrad()) kernels.channelCombine(cuda(dy), gate, leakySlope, data(x), ch.n, ch.c, ch.hw, data(scale), null, null, grad(x));
+            if (x.requiresGrad()) {
+                Grad dx = gradToWrite(x);
+                kernels.channelCombine(cuda(dy), gate, leakySlope, data(x), ch.n, ch.c, ch.hw, data(scale), null, null, dx.array(), dx.add());
+            }
             boolean wantScale = scale.requiresGrad(), wantShift = shift != null && shift.requiresGrad();
             if (wantScale || wantShift) {
                 CudaArray sumDy = device.allocate(ch.c), sumDyX = device.allocate(ch.c);
                 kernels.channelGradientSums(cuda(dy), gate, leakySlope, data(x), null, ch.n, ch.c, ch.hw, sumDy, sumDyX);
-                if (wantScale) kernels.axpy(grad(scale), 1f, sumDyX, 1, ch.c);
-                if (wantShift) kernels.axpy(grad(shift), 1f, sumDy, 1, ch.c);
+                if (wantScale) sumIntoGrad(sumDyX, new int[] {ch.c}, scale, 1f);
+                if (wantShift) sumIntoGrad(sumDy, new int[] {ch.c}, shift, 1f);
                 sumDy.release();
                 sumDyX.release();
             }
@@ -456,15 +468,17 @@ public final class CudaOps implements DeviceOps {
             if (wantX && training) {
                 CudaArray b = device.allocate(ch.c), k = device.allocate(ch.c);
                 kernels.batchNormGradientCoefficients(sumDy, sumDyCentered, t.scale, t.invStd, t.mean, count, ch.c, b, k);
-                kernels.channelCombine(cuda(dy), gate, leakySlope, data(x), ch.n, ch.c, ch.hw, t.scale, b, k, grad(x));
+                Grad dx = gradToWrite(x);
+                kernels.channelCombine(cuda(dy), gate, leakySlope, data(x), ch.n, ch.c, ch.hw, t.scale, b, k, dx.array(), dx.add());
                 b.release();
                 k.release();
             } else if (wantX) { // eval: mean and σ are constants
-                kernels.channelCombine(cuda(dy), gate, leakySlope, data(x), ch.n, ch.c, ch.hw, t.scale, null, null, grad(x));
+                Grad dx = gradToWrite(x);
+                kernels.channelCombine(cuda(dy), gate, leakySlope, data(x), ch.n, ch.c, ch.hw, t.scale, null, null, dx.array(), dx.add());
             }
             int[] perChannel = {ch.c};
             if (wantGamma) kernels.binary(BinaryOp.MUL, sumDyCentered, perChannel, t.invStd, perChannel, grad(gamma), perChannel, true);
-            if (wantBeta) kernels.axpy(grad(beta), 1f, sumDy, 1, ch.c);
+            if (wantBeta) sumIntoGrad(sumDy, perChannel, beta, 1f);
             sumDy.release();
             sumDyCentered.release();
             t.release();
@@ -760,6 +774,28 @@ public final class CudaOps implements DeviceOps {
 
     private CudaArray grad(Tensor t) {
         return device.cuda(t.deviceGradBuffer());
+    }
+
+    /**
+     * t's gradient for a rule that writes every element of it: {@code add} when t already had one, else a
+     * new buffer that is not zeroed, which the rule writes instead of adding into (the launch that would
+     * zero it is saved), as the cpu's rules do with {@code gradBufferToOverwrite}.
+     */
+    private record Grad(CudaArray array, boolean add) {}
+
+    private Grad gradToWrite(Tensor t) {
+        boolean add = t.deviceGradData() != null;
+        return new Grad(device.cuda(t.deviceGradBufferToOverwrite()), add);
+    }
+
+    /** {@code t.grad += scale·g} summed down to t's shape; written straight into a new gradient buffer when nothing is summed. */
+    private void sumIntoGrad(CudaArray g, int[] gShape, Tensor t, float scale) {
+        if (Shape.numel(gShape) == t.numel()) {
+            Grad dt = gradToWrite(t);
+            kernels.axpyOrScale(dt.array(), scale, g, dt.add());
+        } else {
+            kernels.sumInto(g, gShape, grad(t), t.shape(), scale);
+        }
     }
 
     private CudaArray cuda(DeviceArray a) {

@@ -66,7 +66,9 @@ final class EmulatedCudaApi implements CudaApi {
     public long allocate(long bytes) {
         refuseWhileCapturing("cuMemAlloc");
         assertTrue(bytes > 0 && bytes < (1L << 32), "allocate " + bytes + " bytes");
-        memory.add(ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN));
+        ByteBuffer block = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        Arrays.fill(block.array(), (byte) 0xFF);   // new memory holds garbage, as on a GPU: every float reads NaN until written
+        memory.add(block);
         return (long) (memory.size() - 1) << 32;
     }
 
@@ -413,8 +415,10 @@ final class EmulatedCudaApi implements CudaApi {
             case "unary_backward" -> {
                 UnaryOp op = UnaryOp.values()[(Integer) args[0]];
                 long gradX = (Long) args[1], x = (Long) args[2], y = (Long) args[3], g = (Long) args[4];
+                boolean accumulate = (Integer) args[6] != 0;
                 for (int i = 0; i < (Integer) args[5]; i++) {
-                    setFloat(gradX, i, getFloat(gradX, i) + op.derivative(getFloat(x, i), getFloat(y, i)) * getFloat(g, i));
+                    float v = op.derivative(getFloat(x, i), getFloat(y, i)) * getFloat(g, i);
+                    setFloat(gradX, i, accumulate ? getFloat(gradX, i) + v : v);
                 }
             }
             case "copy_runs" -> {
@@ -478,7 +482,7 @@ final class EmulatedCudaApi implements CudaApi {
                     int ch = i / hw % c;
                     float v = getFloat(a, ch) * gated(getFloat(dy, i), getFloat(gate, i), slope);
                     if (b != 0) v = v + getFloat(b, ch) * getFloat(x, i) + getFloat(k, ch);
-                    setFloat(dx, i, getFloat(dx, i) + v);
+                    setFloat(dx, i, (Integer) args[11] != 0 ? getFloat(dx, i) + v : v);
                 }
             }
             case "row_norms_backward" -> {

@@ -426,6 +426,16 @@ public final class Tensor {
     }
 
     /**
+     * The device gradient buffer for a rule that writes every element when there was none yet (it checks
+     * {@code deviceGradData() != null} first, and adds when there was): a buffer made here is not zeroed,
+     * which saves a launch; {@link #gradBufferToOverwrite} on a device.
+     */
+    public DeviceArray deviceGradBufferToOverwrite() {
+        if (deviceGrad == null) deviceGrad = deviceData().device().allocate(numel);
+        return deviceGrad;
+    }
+
+    /**
      * Makes {@code buffer} (this device tensor's length, on its device) its gradient buffer from now on,
      * releasing the one it had: an optimiser keeps its parameters' gradients in one slab this way.
      */
