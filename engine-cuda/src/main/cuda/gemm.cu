@@ -16,19 +16,20 @@ __device__ __forceinline__ float load_op(const float* X, int ld, int trans, int 
     return trans ? X[c * ld + r] : X[r * ld + c];
 }
 
-// The block's TILE × TILE tile of op(A)·op(B), op(A) [m×k] and op(B) [k×n]: thread (tx, ty) gets the
-// elements at rows row0 + ty + 16·i and columns col0 + tx + 16·j of it in acc[i][j]. All matrices are
-// row-major; lda and ldb are the distances between their rows, and op(X) = Xᵀ when X's trans flag is
-// set, read in place (no transposed copy is made). Any m, n, k work.
+// The block's TILE × TILE tile of op(A)·op(B), op(A) [m×k] and op(B) [k×n], each of its elements inside
+// the m × n result handed to store(r, c, value): the kernels below differ only in what they store. All
+// matrices are row-major; lda and ldb are the distances between their rows, and op(X) = Xᵀ when X's
+// trans flag is set, read in place (no transposed copy is made). Any m, n, k work.
 //
 // The block walks k in steps of TILE_K. At each step it copies a TILE × TILE_K slice of op(A) and a
 // TILE_K × TILE slice of op(B) into shared memory, then every thread multiplies out its part of the two
-// slices into registers: each value it reads from shared memory serves PER_THREAD products. A thread's
-// elements are THREADS apart, so neighbouring threads read neighbouring words of shared memory and write
-// neighbouring words of the result.
-__device__ __forceinline__ void tile_products(int trans_a, int trans_b, int m, int n, int k,
-                                              const float* A, int lda, const float* B, int ldb,
-                                              int row0, int col0, float acc[PER_THREAD][PER_THREAD])
+// slices into registers: each value it reads from shared memory serves PER_THREAD products. Thread
+// (tx, ty) holds the elements at rows ty + 16·i and columns tx + 16·j of the tile, so neighbouring
+// threads read neighbouring words of shared memory and write neighbouring words of the result.
+// Launch with a THREADS × THREADS block on a ceil(n / TILE) × ceil(m / TILE) grid.
+template <class Store>
+__device__ __forceinline__ void gemm_tile(int trans_a, int trans_b, int m, int n, int k,
+                                          const float* A, int lda, const float* B, int ldb, Store store)
 {
     // As[kk][r] = op(A)[row0 + r][k0 + kk], Bs[kk][c] = op(B)[k0 + kk][col0 + c]. The extra column
     // spreads the stores of a column over all the memory banks.
@@ -36,6 +37,9 @@ __device__ __forceinline__ void tile_products(int trans_a, int trans_b, int m, i
     __shared__ float Bs[TILE_K][TILE + 1];
     int tx = threadIdx.x;
     int ty = threadIdx.y;
+    int row0 = blockIdx.y * TILE;
+    int col0 = blockIdx.x * TILE;
+    float acc[PER_THREAD][PER_THREAD] = {};
 
     for (int k0 = 0; k0 < k; k0 += TILE_K) {
         // Each thread copies TILE · TILE_K / (THREADS · THREADS) elements of each slice. Neighbouring
@@ -65,31 +69,28 @@ __device__ __forceinline__ void tile_products(int trans_a, int trans_b, int m, i
         }
         __syncthreads();   // everyone is done with the slices before the next step overwrites them
     }
-}
 
-// C[m×n] = alpha·op(A)·op(B), or C += alpha·op(A)·op(B) when accumulate: the engine's Gemm.gemm on the
-// GPU; ldc is the distance between C's rows.
-// Launch with a THREADS × THREADS block on a ceil(n / TILE) × ceil(m / TILE) grid.
-extern "C" __global__ void sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
-                                 const float* A, int lda, const float* B, int ldb,
-                                 float* C, int ldc, int accumulate)
-{
-    int row0 = blockIdx.y * TILE;
-    int col0 = blockIdx.x * TILE;
-    float acc[PER_THREAD][PER_THREAD] = {};
-    tile_products(trans_a, trans_b, m, n, k, A, lda, B, ldb, row0, col0, acc);
 #pragma unroll
     for (int i = 0; i < PER_THREAD; i++) {
 #pragma unroll
         for (int j = 0; j < PER_THREAD; j++) {
-            int r = row0 + threadIdx.y + i * THREADS;
-            int c = col0 + threadIdx.x + j * THREADS;
-            if (r < m && c < n) {
-                float v = alpha * acc[i][j];
-                C[r * ldc + c] = accumulate ? C[r * ldc + c] + v : v;
-            }
+            int r = row0 + ty + i * THREADS;
+            int c = col0 + tx + j * THREADS;
+            if (r < m && c < n) store(r, c, acc[i][j]);
         }
     }
+}
+
+// C[m×n] = alpha·op(A)·op(B), or C += alpha·op(A)·op(B) when accumulate: the engine's Gemm.gemm on the
+// GPU; ldc is the distance between C's rows.
+extern "C" __global__ void sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
+                                 const float* A, int lda, const float* B, int ldb,
+                                 float* C, int ldc, int accumulate)
+{
+    gemm_tile(trans_a, trans_b, m, n, k, A, lda, B, ldb, [&](int r, int c, float product) {
+        float v = alpha * product;
+        C[r * ldc + c] = accumulate ? C[r * ldc + c] + v : v;
+    });
 }
 
 // A linear layer's forward in one launch, t = X[m×k]·W[n×k]ᵀ followed by its per-column epilogue
@@ -97,29 +98,15 @@ extern "C" __global__ void sgemm(int trans_a, int trans_b, int m, int n, int k, 
 // the bias of a plain linear (scale null: 1), or a weight-normalised layer's g/‖v‖, bias and activation.
 // T, when not null, keeps t for the backward pass; shift may be null (0). T and Y are m × n, rows n
 // apart. The same numbers as sgemm followed by normalization.cu's channel_affine.
-// Launch like sgemm.
 extern "C" __global__ void linear_forward(int m, int n, int k, const float* X, const float* W,
                                           const float* scale, const float* shift, float slope, float* T, float* Y)
 {
-    int row0 = blockIdx.y * TILE;
-    int col0 = blockIdx.x * TILE;
-    float acc[PER_THREAD][PER_THREAD] = {};
-    tile_products(0, 1, m, n, k, X, k, W, k, row0, col0, acc);
-#pragma unroll
-    for (int i = 0; i < PER_THREAD; i++) {
-#pragma unroll
-        for (int j = 0; j < PER_THREAD; j++) {
-            int r = row0 + threadIdx.y + i * THREADS;
-            int c = col0 + threadIdx.x + j * THREADS;
-            if (r < m && c < n) {
-                float t = acc[i][j];
-                if (T) T[r * n + c] = t;
-                float b = shift ? shift[c] : 0.0f;
-                float z = scale ? fmaf(t, scale[c], b) : t + b;   // channel_affine's rounding
-                Y[r * n + c] = z > 0.0f ? z : slope * z;
-            }
-        }
-    }
+    gemm_tile(0, 1, m, n, k, X, k, W, k, [&](int r, int c, float t) {
+        if (T) T[r * n + c] = t;
+        float b = shift ? shift[c] : 0.0f;
+        float z = scale ? fmaf(t, scale[c], b) : t + b;   // channel_affine's rounding
+        Y[r * n + c] = z > 0.0f ? z : slope * z;
+    });
 }
 
 // target[c] += the sum of column c of g (rows × cols): the bias gradient of linear. One thread per column

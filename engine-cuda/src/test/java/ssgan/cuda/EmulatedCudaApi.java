@@ -560,7 +560,7 @@ final class EmulatedCudaApi implements CudaApi {
         assertTrue(gridX * CudaKernels.GEMM_TILE >= n && gridY * CudaKernels.GEMM_TILE >= m, kernel + ": the grid covers the result");
     }
 
-    /** op(A)·op(B), m × n, each element summed in k order as a thread of gemm.cu's tile_products adds. */
+    /** op(A)·op(B), m × n, each element summed in k order as a thread of gemm.cu's gemm_tile adds. */
     private float[] products(boolean transA, boolean transB, int m, int n, int k, long a, int lda, long b, int ldb) {
         // Read into arrays once: a model's layers are millions of products, too many for a lookup each.
         float[] as = read(a, k == 0 ? 0 : (transA ? (k - 1) * lda + m : (m - 1) * lda + k));
