@@ -21,6 +21,8 @@ console="$repo/org/junit/platform/junit-platform-console-standalone/1.11.4/junit
 
 # The jars (and the test jars of engine and engine-cuda); the app's test classes are compiled too.
 mvn -B -q -o package -DskipTests -pl engine,engine-cuda,nn,ssgan-app
+# JUnit's console launcher runs the tests there; the build does not use it, so a fresh machine lacks it.
+[[ -f "$console" ]] || mvn -B -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:1.11.4
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
