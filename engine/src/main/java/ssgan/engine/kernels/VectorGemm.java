@@ -217,15 +217,13 @@ public final class VectorGemm implements GemmKernel {
     // endregion
 
     /**
-     * tile[MR×NR] = A sliver · B sliver. The A sliver is MR rows of kc values, one after the other;
-     * the B sliver holds, for each p, NR values of row p. The 16 accumulators never leave registers.
+     * tile[MR×NR] = A sliver · B sliver. The A sliver holds, for each p, the MR values of column p side
+     * by side; the B sliver, for each p, the NR values of row p. The 16 accumulators never leave registers.
      * (Writing to a small tile rather than into C keeps this method small enough for the JIT to compile
      * every vector operation into a machine instruction; the copy into C costs little next to 2·kc·MR·NR flops.)
      */
     // region micro-kernel (copied into docs/book/03-gemm.md; DocsJavaFenceTest checks the copy)
     private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
-        int a0 = ai, a1 = ai + kc, a2 = ai + 2 * kc, a3 = ai + 3 * kc;  // where each of the MR rows starts
-        int a4 = ai + 4 * kc, a5 = ai + 5 * kc, a6 = ai + 6 * kc, a7 = ai + 7 * kc;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -234,19 +232,19 @@ public final class VectorGemm implements GemmKernel {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bq = bi + p * NR;
+        // Step p reads B's row p (NR values at bq) and A's MR values of column p, side by side at aq.
+        for (int aq = ai, bq = bi, end = ai + kc * MR; aq < end; aq += MR, bq += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bq);
             FloatVector b1 = FloatVector.fromArray(S, bp, bq + L);
             FloatVector ar;  // one element of A, in every lane
-            ar = FloatVector.broadcast(S, ap[a0 + p]); c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
-            ar = FloatVector.broadcast(S, ap[a1 + p]); c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
-            ar = FloatVector.broadcast(S, ap[a2 + p]); c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
-            ar = FloatVector.broadcast(S, ap[a3 + p]); c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
-            ar = FloatVector.broadcast(S, ap[a4 + p]); c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
-            ar = FloatVector.broadcast(S, ap[a5 + p]); c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
-            ar = FloatVector.broadcast(S, ap[a6 + p]); c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
-            ar = FloatVector.broadcast(S, ap[a7 + p]); c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
+            ar = FloatVector.broadcast(S, ap[aq]);     c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(S, ap[aq + 1]); c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(S, ap[aq + 2]); c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(S, ap[aq + 3]); c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(S, ap[aq + 4]); c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(S, ap[aq + 5]); c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
+            ar = FloatVector.broadcast(S, ap[aq + 6]); c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
+            ar = FloatVector.broadcast(S, ap[aq + 7]); c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
         }
         c00.intoArray(tile, 0);          c01.intoArray(tile, L);
         c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
@@ -274,26 +272,26 @@ public final class VectorGemm implements GemmKernel {
         }
     }
 
-    /** Packs op(A)[ic..ic+mc, pc..pc+kc] as slivers of MR rows, each row kc long: dst[s·MR·kc + r·kc + p]; missing rows are 0. */
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc] as slivers of MR rows, interleaved by k: dst[s·MR·kc + p·MR + r]; missing rows are 0. */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] dst) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            if (transA) {  // op(A)[i, p] = a[p·lda + i]: read the sliver's mr columns one stored row at a time
-                int sliver = ir * kc;
-                if (mr < MR) java.util.Arrays.fill(dst, sliver + mr * kc, sliver + MR * kc, 0f);
+            int sliver = ir * kc;
+            if (transA) {  // op(A)[i, p] = a[p·lda + i]: the sliver's mr values of each p are contiguous
                 for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir;
-                    for (int r = 0; r < mr; r++) dst[sliver + r * kc + p] = a[src + r];
+                    int src = aOff + (pc + p) * lda + ic + ir, at = sliver + p * MR;
+                    for (int r = 0; r < mr; r++) dst[at + r] = a[src + r];
+                    for (int r = mr; r < MR; r++) dst[at + r] = 0f;
                 }
                 continue;
             }
-            for (int r = 0; r < MR; r++) {
-                int i = ic + ir + r, row = ir * kc + r * kc;
+            for (int r = 0; r < MR; r++) {  // op(A)[i, p] = a[i·lda + p]: one contiguous row, spread MR apart
                 if (r >= mr) {
-                    java.util.Arrays.fill(dst, row, row + kc, 0f);
-                } else {  // op(A)[i, p] = a[i·lda + p]: one contiguous row
-                    System.arraycopy(a, aOff + i * lda + pc, dst, row, kc);
+                    for (int p = 0; p < kc; p++) dst[sliver + p * MR + r] = 0f;
+                    continue;
                 }
+                int src = aOff + (ic + ir + r) * lda + pc;
+                for (int p = 0; p < kc; p++) dst[sliver + p * MR + r] = a[src + p];
             }
         }
     }
