@@ -16,12 +16,14 @@ import ssgan.engine.parallel.Parallel;
  *   for pc in k, step KC:                    a KC-long slice of the k summation
  *     pack op(B)[pc.., jc..] into B slivers  KC × NR each, k-row after k-row   (stays in L2 / L3)
  *     for ic in m, step MC:
- *       pack op(A)[ic.., pc..] into A slivers  MR × KC each, row after row       (stays in L2)
- *       for each B sliver:                   (stays in L1 while it meets every A sliver)
- *         for each A sliver:
- *           micro-kernel: C[MR × NR] (+)= A sliver · B sliver
+ *       pack op(A)[ic.., pc..] into A slivers  MR × KC each, interleaved by k    (stays in L2)
+ *       for each B sliver:
+ *         for each piece of KL rows of it:   (stays in L1 while it meets every A sliver)
+ *           for each A sliver:
+ *             micro-kernel: the sums of C[MR × NR] += A sliver's piece · B piece
+ *         C (+)= the sums
  * </pre>
- * The micro-kernel keeps the whole MR × NR tile of C in registers for the KC steps of its loop; each step
+ * The micro-kernel keeps the whole MR × NR tile of C in registers for the KL steps of its loop; each step
  * loads one row of NR floats of B (two vectors), broadcasts MR single floats of A, and issues MR·2
  * independent fused multiply-adds: more independent chains (16) than the FMA pipes need to stay busy
  * (2 pipes × 4 cycles latency), yet few enough that accumulators, B and A fit the 32 vector registers.
@@ -52,8 +54,8 @@ public final class VectorGemm implements GemmKernel {
     static final int MR = 8;
     static final int NR = 2 * L;
     /**
-     * Cache blocks, for 16 lanes: an A sliver (16 KiB) stays in the 48 KiB L1 and a KC×NR B sliver
-     * (64 KiB) in the 1 MiB L2 beside the MC×KC A block (320 KiB); the KC×NC B panel (up to 4 MiB) sits
+     * Cache blocks, for 16 lanes: a KC×NR B sliver (64 KiB) sits in L2 beside the MC×KC A block
+     * (320 KiB), and its KL-row pieces (32 KiB) in the 48 KiB L1; the KC×NC B panel (up to 4 MiB) sits
      * in L2 or L3. Measured here: 8 rows beat 6 (fewer loads per FMA); 12 rows ran at half speed. KC 512
      * beat 256, whose B sliver fit L1, on every shape tried (alternating runs on a noisy machine): the
      * convolution layers' forwards by 5–10 % (d2 3.6–3.7 against 4.0–4.1 ms), the MLP's training step
@@ -62,6 +64,15 @@ public final class VectorGemm implements GemmKernel {
      * the convolutions.
      */
     static final int KC = 512;
+    /**
+     * Rows of a B sliver per pass over the A slivers, so that the piece (KL × NR, 32 KiB) stays in the
+     * 48 KiB L1 beside an A piece (8 KiB) while a KC slice stays one sum per C value: each tile's
+     * accumulators wait between pieces in the workspace, a float saved and read back exactly, so the
+     * results are those of whole slivers, bit for bit. Measured on 2026-12-05's Intel machine
+     * (MlpProductsBenchmark, two threads, two alternating rounds): the MLP's forward products 4–9 % faster
+     * than in one piece of 512, the input and weight gradients 1–4 %; pieces of 128 were between the two.
+     */
+    static final int KL = 256;
     static final int MC = 20 * MR;
     static final int NC = 64 * NR;
     // endregion
@@ -79,7 +90,7 @@ public final class VectorGemm implements GemmKernel {
     private static final class Workspace {
         float[] a = new float[0];
         float[] b = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tiles = new float[MC * NR];   // one MR × NR tile per A sliver of a block
         final int[] rowStarts = new int[L];
     }
 
@@ -191,7 +202,7 @@ public final class VectorGemm implements GemmKernel {
         int bSize = Math.min(k, KC) * roundUp(Math.min(n, NC), NR);
         if (ws.a.length < aSize) ws.a = new float[aSize];
         if (ws.b.length < bSize) ws.b = new float[bSize];
-        float[] ap = ws.a, bp = ws.b, tile = ws.tile;
+        float[] ap = ws.a, bp = ws.b, tiles = ws.tiles;
 
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -204,10 +215,15 @@ public final class VectorGemm implements GemmKernel {
                     packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            microKernel(kc, ap, ir * kc, bp, jr * kc, tile);
-                            storeTile(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
+                        // The B sliver in pieces of KL rows that fit L1 beside an A piece; the tiles' sums
+                        // wait in `tiles` between pieces, so each C value is still one sum over the slice.
+                        for (int p0 = 0; p0 < kc; p0 += KL) {
+                            int kl = Math.min(KL, kc - p0);
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                int t = ir * NR;   // this A sliver's tile
+                                microKernel(kl, ap, ir * kc + p0 * MR, bp, jr * kc + p0 * NR, tiles, t, p0 > 0);
+                                if (p0 + kl == kc) storeTile(tiles, t, Math.min(MR, mc - ir), nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
+                            }
                         }
                     }
                 }
@@ -217,21 +233,23 @@ public final class VectorGemm implements GemmKernel {
     // endregion
 
     /**
-     * tile[MR×NR] = A sliver · B sliver. The A sliver holds, for each p, the MR values of column p side
-     * by side; the B sliver, for each p, the NR values of row p. The 16 accumulators never leave registers.
-     * (Writing to a small tile rather than into C keeps this method small enough for the JIT to compile
-     * every vector operation into a machine instruction; the copy into C costs little next to 2·kc·MR·NR flops.)
+     * The MR × NR tile at tile[t..] = A piece · B piece over kc steps, added to what the tile holds when
+     * {@code resume} (the sums of the sliver's earlier pieces). The A sliver holds, for each p, the MR values
+     * of column p side by side; the B sliver, for each p, the NR values of row p. The 16 accumulators stay
+     * in registers for all kc steps. (Writing to a small tile rather than into C keeps this method small
+     * enough for the JIT to compile every vector operation into a machine instruction; the copies cost
+     * little next to 2·kc·MR·NR flops.)
      */
     // region micro-kernel (copied into docs/book/03-gemm.md; DocsJavaFenceTest checks the copy)
-    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile, int t, boolean resume) {
+        FloatVector c00 = acc(tile, t, resume), c01 = acc(tile, t + L, resume);
+        FloatVector c10 = acc(tile, t + NR, resume), c11 = acc(tile, t + NR + L, resume);
+        FloatVector c20 = acc(tile, t + 2 * NR, resume), c21 = acc(tile, t + 2 * NR + L, resume);
+        FloatVector c30 = acc(tile, t + 3 * NR, resume), c31 = acc(tile, t + 3 * NR + L, resume);
+        FloatVector c40 = acc(tile, t + 4 * NR, resume), c41 = acc(tile, t + 4 * NR + L, resume);
+        FloatVector c50 = acc(tile, t + 5 * NR, resume), c51 = acc(tile, t + 5 * NR + L, resume);
+        FloatVector c60 = acc(tile, t + 6 * NR, resume), c61 = acc(tile, t + 6 * NR + L, resume);
+        FloatVector c70 = acc(tile, t + 7 * NR, resume), c71 = acc(tile, t + 7 * NR + L, resume);
         // Step p reads B's row p (NR values at bq) and A's MR values of column p, side by side at aq.
         for (int aq = ai, bq = bi, end = ai + kc * MR; aq < end; aq += MR, bq += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bq);
@@ -246,29 +264,34 @@ public final class VectorGemm implements GemmKernel {
             ar = FloatVector.broadcast(S, ap[aq + 6]); c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
             ar = FloatVector.broadcast(S, ap[aq + 7]); c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
         }
-        c00.intoArray(tile, 0);          c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);     c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);     c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);     c71.intoArray(tile, 7 * NR + L);
+        c00.intoArray(tile, t);          c01.intoArray(tile, t + L);
+        c10.intoArray(tile, t + NR);     c11.intoArray(tile, t + NR + L);
+        c20.intoArray(tile, t + 2 * NR); c21.intoArray(tile, t + 2 * NR + L);
+        c30.intoArray(tile, t + 3 * NR); c31.intoArray(tile, t + 3 * NR + L);
+        c40.intoArray(tile, t + 4 * NR); c41.intoArray(tile, t + 4 * NR + L);
+        c50.intoArray(tile, t + 5 * NR); c51.intoArray(tile, t + 5 * NR + L);
+        c60.intoArray(tile, t + 6 * NR); c61.intoArray(tile, t + 6 * NR + L);
+        c70.intoArray(tile, t + 7 * NR); c71.intoArray(tile, t + 7 * NR + L);
+    }
+
+    /** An accumulator's start: zero, or where the previous piece of the slice left it (a float saved and read back exactly). */
+    private static FloatVector acc(float[] tile, int at, boolean resume) {
+        return resume ? FloatVector.fromArray(S, tile, at) : FloatVector.zero(S);
     }
     // endregion
 
     /** C[mr×nr] = tile, or C += tile when {@code add}; vector rows for full tiles, scalar for the edges. */
-    private static void storeTile(float[] tile, int mr, int nr, float[] c, int ci, int ldc, boolean add) {
+    private static void storeTile(float[] tile, int t, int mr, int nr, float[] c, int ci, int ldc, boolean add) {
         for (int r = 0; r < mr; r++, ci += ldc) {
-            int j = 0;
+            int j = 0, row = t + r * NR;
             if (nr == NR) {
                 for (; j < NR; j += L) {
-                    FloatVector t = FloatVector.fromArray(S, tile, r * NR + j);
-                    if (add) t = t.add(FloatVector.fromArray(S, c, ci + j));
-                    t.intoArray(c, ci + j);
+                    FloatVector v = FloatVector.fromArray(S, tile, row + j);
+                    if (add) v = v.add(FloatVector.fromArray(S, c, ci + j));
+                    v.intoArray(c, ci + j);
                 }
             }
-            for (; j < nr; j++) c[ci + j] = add ? c[ci + j] + tile[r * NR + j] : tile[r * NR + j];
+            for (; j < nr; j++) c[ci + j] = add ? c[ci + j] + tile[row + j] : tile[row + j];
         }
     }
 
