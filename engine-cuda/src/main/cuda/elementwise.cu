@@ -98,3 +98,37 @@ extern "C" __global__ void shift_images(float* dst, const float* src, const int*
         dst[i] = sx >= 0 && sx < w && sy >= 0 && sy < h ? src[i + (sy - y) * w + (sx - x)] : background;
     }
 }
+
+// A source pixel of warp_images, or the background outside the plane.
+__device__ double warp_pixel(const float* plane, int h, int w, int x, int y, float background)
+{
+    return x < 0 || y < 0 || x >= w || y >= h ? background : plane[y * w + x];
+}
+
+// Images [n, planes, h, w], each turned and scaled about its centre by its own 2 × 2 map (a, b, c, d): pixel
+// (x, y) reads the source at (cx + a·u + b·v, cy + c·u + d·v), (u, v) = (x − cx, y − cy), bilinearly, and
+// background outside. The maps are doubles, each passed as its low and high 32 bits. Every step is
+// rounded on its own (_rn intrinsics, never fused), in the order of the cpu's Layout.warpPlane: the same bits.
+extern "C" __global__ void warp_images(float* dst, const float* src, const int* maps, int n, int planes, int h, int w,
+                                       float background)
+{
+    int count = n * planes * h * w;
+    double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += blockDim.x * gridDim.x) {
+        int x = i % w, y = i / w % h, image = i / (planes * h * w);
+        const int* m = maps + 8 * image;
+        double a = __hiloint2double(m[1], m[0]), b = __hiloint2double(m[3], m[2]);
+        double c = __hiloint2double(m[5], m[4]), d = __hiloint2double(m[7], m[6]);
+        double u = __dsub_rn(x, cx), v = __dsub_rn(y, cy);
+        double sx = __dadd_rn(__dadd_rn(__dmul_rn(a, u), __dmul_rn(b, v)), cx);
+        double sy = __dadd_rn(__dadd_rn(__dmul_rn(c, u), __dmul_rn(d, v)), cy);
+        int x0 = (int) floor(sx), y0 = (int) floor(sy);
+        double fx = __dsub_rn(sx, x0), fy = __dsub_rn(sy, y0);
+        const float* plane = src + (i - (y * w + x));
+        double top = __dadd_rn(__dmul_rn(__dsub_rn(1.0, fx), warp_pixel(plane, h, w, x0, y0, background)),
+                               __dmul_rn(fx, warp_pixel(plane, h, w, x0 + 1, y0, background)));
+        double bottom = __dadd_rn(__dmul_rn(__dsub_rn(1.0, fx), warp_pixel(plane, h, w, x0, y0 + 1, background)),
+                                  __dmul_rn(fx, warp_pixel(plane, h, w, x0 + 1, y0 + 1, background)));
+        dst[i] = __double2float_rn(__dadd_rn(__dmul_rn(__dsub_rn(1.0, fy), top), __dmul_rn(fy, bottom)));
+    }
+}

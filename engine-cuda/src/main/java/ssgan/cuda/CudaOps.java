@@ -739,6 +739,23 @@ public final class CudaOps implements DeviceOps {
         return Tensor.fromDeviceOp("shiftImages", out, shape.clone(), null);
     }
 
+    /** Each image turned and scaled by its own map: one copy of the maps (each double as two ints) and one launch. */
+    @Override
+    public Tensor warpImages(Tensor images, double[] maps, float background) {
+        int[] shape = images.shape();
+        int[] words = new int[2 * maps.length];
+        for (int i = 0; i < maps.length; i++) {
+            long bits = Double.doubleToRawLongBits(maps[i]);
+            words[2 * i] = (int) bits;               // low half first, as __hiloint2double reads them
+            words[2 * i + 1] = (int) (bits >>> 32);
+        }
+        CudaArray uploaded = device.upload(words);
+        CudaArray out = device.allocate(images.numel());
+        kernels.warpImages(data(images), uploaded, shape[0], shape[1], shape[2], shape[3], background, out);
+        uploaded.release();
+        return Tensor.fromDeviceOp("warpImages", out, shape.clone(), null);
+    }
+
     private static int product(int[] shape, int from, int to) {
         int p = 1;
         for (int i = from; i < to; i++) p *= shape[i];

@@ -18,6 +18,7 @@ enum Kernel {
     COPY_RUNS("elementwise", "copy_runs"),
     GATHER_ROWS("elementwise", "gather_rows"),
     SHIFT_IMAGES("elementwise", "shift_images"),
+    WARP_IMAGES("elementwise", "warp_images"),
     BROADCAST_BINARY("broadcast", "broadcast_binary"),
     SUM_TO_SHAPE("broadcast", "sum_to_shape"),
     SUM_BLOCKS("reduce", "sum_blocks"),

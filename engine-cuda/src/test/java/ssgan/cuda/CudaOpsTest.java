@@ -461,6 +461,30 @@ class CudaOpsTest {
         Gpu.record("shiftImages", 0);
     }
 
+    /**
+     * The device's warp gives the cpu's bits: every step rounded alone, in the same order, in double; on an
+     * odd shape with turns of both signs, scalings, a map that reads half outside the frame, and none.
+     */
+    @ParameterizedTest
+    @MethodSource("ssgan.cuda.Gpu#devices")
+    void warpImagesTurnsEachImageAsTheCpuDoes(Supplier<CudaDevice> device) {
+        CudaDevice gpu = device.get();
+        Tensor images = Tensor.randn(new Rng(23), 5, 2, 7, 9);
+        double[] maps = new double[4 * 5];
+        double[][] turns = {{0.3, 1.1}, {-0.25, 0.9}, {0, 1}, {2.5, 0.45}, {-1.0, 1.3}};   // angle (radians), scale
+        for (int i = 0; i < 5; i++) {
+            double cos = Math.cos(turns[i][0]) / turns[i][1], sin = Math.sin(turns[i][0]) / turns[i][1];
+            maps[4 * i] = cos;
+            maps[4 * i + 1] = sin;
+            maps[4 * i + 2] = -sin;
+            maps[4 * i + 3] = cos;
+        }
+        Tensor warped = Shapes.warpImages(images.to(gpu), maps, -1f);
+        assertArrayEquals(new int[] {5, 2, 7, 9}, warped.shape());
+        assertArrayEquals(Shapes.warpImages(images, maps, -1f).data(), warped.to(Device.CPU).data());
+        Gpu.record("warpImages", 0);
+    }
+
     @ParameterizedTest
     @MethodSource("ssgan.cuda.Gpu#devices")
     void gaussianNoiseDrawsTheCpusNoiseFromTheSameSeed(Supplier<CudaDevice> device) {

@@ -456,6 +456,33 @@ final class EmulatedCudaApi implements CudaApi {
                     }
                 }
             }
+            case "warp_images" -> {
+                long dst = (Long) args[0], src = (Long) args[1], maps = (Long) args[2];
+                int n = (Integer) args[3], planes = (Integer) args[4], h = (Integer) args[5], w = (Integer) args[6];
+                float background = (Float) args[7];
+                double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+                for (int image = 0; image < n; image++) {
+                    double[] m = new double[4];
+                    for (int j = 0; j < 4; j++) {
+                        long lo = buffer(maps).getInt(offset(maps) + 32 * image + 8 * j) & 0xffffffffL;
+                        long hi = buffer(maps).getInt(offset(maps) + 32 * image + 8 * j + 4);
+                        m[j] = Double.longBitsToDouble(hi << 32 | lo);   // __hiloint2double(hi, lo)
+                    }
+                    for (int p = 0; p < planes; p++) {
+                        int base = (image * planes + p) * h * w;
+                        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
+                            double u = x - cx, v = y - cy;
+                            double sx = m[0] * u + m[1] * v + cx, sy = m[2] * u + m[3] * v + cy;
+                            int x0 = (int) Math.floor(sx), y0 = (int) Math.floor(sy);
+                            double fx = sx - x0, fy = sy - y0;
+                            double top = (1 - fx) * warpPixel(src, base, h, w, x0, y0, background) + fx * warpPixel(src, base, h, w, x0 + 1, y0, background);
+                            double bottom = (1 - fx) * warpPixel(src, base, h, w, x0, y0 + 1, background)
+                                    + fx * warpPixel(src, base, h, w, x0 + 1, y0 + 1, background);
+                            setFloat(dst, base + y * w + x, (float) ((1 - fy) * top + fy * bottom));
+                        }
+                    }
+                }
+            }
             case "im2col", "col2im", "swap_leading" -> convolution(f.name(), args);
             case "bilinear", "bilinear_backward" -> bilinear(f.name().equals("bilinear_backward"), args);
             case "channel_moments", "channel_gradient_sums", "row_norms" -> {
@@ -950,6 +977,11 @@ final class EmulatedCudaApi implements CudaApi {
             index /= sizes[k];
         }
         return offset;
+    }
+
+    /** warp_pixel: a source pixel of warp_images, or the background outside the plane. */
+    private double warpPixel(long src, int base, int h, int w, int x, int y, float background) {
+        return x < 0 || y < 0 || x >= w || y >= h ? background : getFloat(src, base + y * w + x);
     }
 
     private float getFloat(long address, int index) {

@@ -178,6 +178,11 @@ public interface DeviceOps {
         throw missing("shiftImages");
     }
 
+    /** Images [N, C, H, W] each turned and scaled by its own map (already checked: four entries per image, no gradient). */
+    default Tensor warpImages(Tensor images, double[] maps, float background) {
+        throw missing("warpImages");
+    }
+
     /** ‖v_r‖ for each row r of v seen as [rows, rest] (see nn's {@code WeightNorm.rowNorms}). */
     default Tensor rowNorms(Tensor v) {
         throw missing("weightNorm.rowNorms");

@@ -83,6 +83,43 @@ public final class Layout {
         }
     }
 
+    /**
+     * One plane turned and scaled about its centre: out[y][x] reads the source at
+     * {@code (cx + a·u + b·v, cy + c·u + d·v)}, where {@code (u, v) = (x − cx, y − cy)} and the centre is
+     * {@code ((w − 1)/2, (h − 1)/2)}, bilinearly, with {@code background} outside. In double, each step in
+     * this order: the GPU's kernel rounds the same steps the same way.
+     */
+    public static void warpPlane(float[] src, float[] dst, int base, int h, int w, double a, double b, double c, double d, float background) {
+        double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double u = x - cx, v = y - cy;
+                double sx = a * u + b * v + cx, sy = c * u + d * v + cy;
+                int x0 = (int) Math.floor(sx), y0 = (int) Math.floor(sy);
+                double fx = sx - x0, fy = sy - y0;
+                double p00, p01, p10, p11;
+                if (x0 >= 0 && y0 >= 0 && x0 < w - 1 && y0 < h - 1) {   // all four inside: no checks
+                    int at = base + y0 * w + x0;
+                    p00 = src[at];
+                    p01 = src[at + 1];
+                    p10 = src[at + w];
+                    p11 = src[at + w + 1];
+                } else {
+                    p00 = pixel(src, base, h, w, x0, y0, background);
+                    p01 = pixel(src, base, h, w, x0 + 1, y0, background);
+                    p10 = pixel(src, base, h, w, x0, y0 + 1, background);
+                    p11 = pixel(src, base, h, w, x0 + 1, y0 + 1, background);
+                }
+                double top = (1 - fx) * p00 + fx * p01, bottom = (1 - fx) * p10 + fx * p11;
+                dst[base + y * w + x] = (float) ((1 - fy) * top + fy * bottom);
+            }
+        }
+    }
+
+    private static float pixel(float[] src, int base, int h, int w, int x, int y, float background) {
+        return x < 0 || y < 0 || x >= w || y >= h ? background : src[base + y * w + x];
+    }
+
     /** {@code gradIn[rows[j]] += g[j]}: a row picked twice receives both gradients. */
     public static void scatterAddRows(float[] g, int rowLength, int[] rows, float[] gradIn) {
         // region exercise-index-select-backward (read docs/TOUR.md §3): gradIn[rows[j]] += g[j]: a row picked twice receives both gradients

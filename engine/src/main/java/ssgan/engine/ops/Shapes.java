@@ -3,6 +3,7 @@ package ssgan.engine.ops;
 import ssgan.engine.device.DeviceOps;
 import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.Layout;
+import ssgan.engine.parallel.Parallel;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
@@ -200,6 +201,40 @@ public final class Shapes {
             }
         }
         return Tensor.fromOp("shiftImages", out, shape.clone(), null);
+    }
+
+    /**
+     * Images {@code [N, C, H, W]}, each turned and scaled about its centre by its own 2 × 2 map: image i's
+     * pixel (x, y) reads the source at {@code (cx + a·u + b·v, cy + c·u + d·v)}, with
+     * {@code (u, v) = (x − cx, y − cy)}, the centre {@code (cx, cy) = ((W − 1)/2, (H − 1)/2)} and
+     * {@code (a, b, c, d) = maps[4i .. 4i + 3]}, read bilinearly, {@code background} where the source is
+     * outside the image (see {@link Layout#warpPlane}). The same bits on every device. Data augmentation:
+     * images that require a gradient are refused (no backward rule).
+     */
+    public static Tensor warpImages(Tensor images, double[] maps, float background) {
+        int[] shape = images.shape();
+        if (shape.length != 4) throw new IllegalArgumentException("warpImages: images must be [N, C, H, W], got " + Shape.str(shape));
+        if (maps.length != 4 * shape[0]) {
+            throw new IllegalArgumentException("warpImages: " + maps.length + " map entries for " + shape[0] + " images (four per image: a, b, c, d)");
+        }
+        for (double m : maps) {
+            if (!Double.isFinite(m) || Math.abs(m) > 1e6) throw new IllegalArgumentException("warpImages: map entries must be finite and at most 1e6 in size, got " + m);
+        }
+        if (images.requiresGrad()) throw new IllegalArgumentException("warpImages: moves data, and has no gradient; detach() the images first");
+        DeviceOps device = Devices.opsFor("warpImages", images);
+        if (device != null) return device.warpImages(images, maps.clone(), background);
+        int channels = shape[1], h = shape[2], w = shape[3];
+        float[] src = images.data(), out = Storage.take(images.numel());
+        // About 15 ns a pixel on one core (1.2 ms for 100 MNIST images): worth both cores. Each image is
+        // computed alone, so the split changes no bit.
+        Parallel.forRange(shape[0], Math.max(1, 4096 / Math.max(1, channels * h * w)), (chunk, i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                for (int c = 0; c < channels; c++) {
+                    Layout.warpPlane(src, out, (i * channels + c) * h * w, h, w, maps[4 * i], maps[4 * i + 1], maps[4 * i + 2], maps[4 * i + 3], background);
+                }
+            }
+        });
+        return Tensor.fromOp("warpImages", out, shape.clone(), null);
     }
 
     private static int outer(int[] shape, int dim) {

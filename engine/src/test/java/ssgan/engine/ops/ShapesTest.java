@@ -8,7 +8,9 @@ import static ssgan.engine.ops.TestTensors.uniform;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import ssgan.engine.kernels.Layout;
 import ssgan.engine.kernels.NaiveBroadcast;
+import ssgan.engine.parallel.Parallel;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Shape;
 import ssgan.engine.tensor.Tensor;
@@ -129,6 +131,44 @@ class ShapesTest {
         assertTrue(wrongCount.getMessage().contains("2 offsets for 4 images"), wrongCount.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Shapes.shiftImages(Tensor.zeros(4, 30), offsets, 0f));
         var withGrad = assertThrows(IllegalArgumentException.class, () -> Shapes.shiftImages(uniform(rng, -1, 1, n, c, h, w), offsets, 0f));
+        assertTrue(withGrad.getMessage().contains("detach()"), withGrad.getMessage());
+    }
+
+    /** Each image warped by its own map, every channel alike, as Layout.warpPlane does it, on one thread or two; bad input refused in one line. */
+    @Test
+    void warpImagesTurnsEachImageByItsOwnMap() {
+        int n = 5, c = 2, h = 7, w = 9;
+        Tensor x = uniform(rng, -1, 1, n, c, h, w).detach();
+        double[] maps = new double[4 * n];
+        for (int i = 0; i < n; i++) {
+            double angle = 0.4 * (i - 2), scale = 0.8 + 0.1 * i;
+            maps[4 * i] = Math.cos(angle) / scale;
+            maps[4 * i + 1] = Math.sin(angle) / scale;
+            maps[4 * i + 2] = -Math.sin(angle) / scale;
+            maps[4 * i + 3] = Math.cos(angle) / scale;
+        }
+        float[] want = new float[x.numel()];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                Layout.warpPlane(x.data(), want, (i * c + ch) * h * w, h, w, maps[4 * i], maps[4 * i + 1], maps[4 * i + 2], maps[4 * i + 3], -1f);
+            }
+        }
+        int threads = Parallel.threads();
+        try {
+            for (int t : new int[] {1, 2}) {
+                Parallel.setThreads(t);
+                assertArrayEquals(want, Shapes.warpImages(x, maps, -1f).data(), "on " + t + " threads");
+            }
+        } finally {
+            Parallel.setThreads(threads);
+        }
+        var wrongCount = assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(x, new double[4], 0f));
+        assertTrue(wrongCount.getMessage().contains("4 map entries for 5 images"), wrongCount.getMessage());
+        double[] infinite = maps.clone();
+        infinite[3] = Double.POSITIVE_INFINITY;
+        assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(x, infinite, 0f));
+        assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(Tensor.zeros(5, 30), maps, 0f));
+        var withGrad = assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(uniform(rng, -1, 1, n, c, h, w), maps, 0f));
         assertTrue(withGrad.getMessage().contains("detach()"), withGrad.getMessage());
     }
 }

@@ -33,7 +33,20 @@ public record TrainConfig(
         int validation,
         boolean permutationInvariant,
         Teacher teacher,
-        boolean dcganNoise) {
+        boolean dcganNoise,
+        float labelRotate,
+        float labelScale) {
+
+    /** Every setting but the labelled images' turns and scalings, which are off. */
+    public TrainConfig(Architecture arch, int labels, long seed, int iterations, int batchSize, float lr, float beta1, float adamEpsilon,
+                       Path dataDir, Path outDir, int threads, int evalEvery, int featureLayer, float labelSmoothing,
+                       float unsupervisedWeight, float weightDecay, float emaRate, boolean resume, double maxMinutes,
+                       double targetAccuracy, double decay, double collapseFactor, int labelShift, float consistencyWeight,
+                       int validation, boolean permutationInvariant, Teacher teacher, boolean dcganNoise) {
+        this(arch, labels, seed, iterations, batchSize, lr, beta1, adamEpsilon, dataDir, outDir, threads, evalEvery, featureLayer,
+                labelSmoothing, unsupervisedWeight, weightDecay, emaRate, resume, maxMinutes, targetAccuracy, decay, collapseFactor,
+                labelShift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, 0f, 0f);
+    }
 
     /** Where the consistency term's target comes from. */
     public enum Teacher {
@@ -76,6 +89,8 @@ public record TrainConfig(
         m.put("decay", Double.toString(decay));
         m.put("collapse_guard", Double.toString(collapseFactor));
         m.put("label_shift", Integer.toString(labelShift));
+        m.put("label_rotate", Float.toString(labelRotate));
+        m.put("label_scale", Float.toString(labelScale));
         m.put("consistency", Float.toString(consistencyWeight));
         m.put("validation", Integer.toString(validation));
         m.put("permutation_invariant", Boolean.toString(permutationInvariant));

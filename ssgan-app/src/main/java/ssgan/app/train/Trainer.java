@@ -32,6 +32,7 @@ import ssgan.nn.data.DataLoader;
 import ssgan.nn.data.Dataset;
 import ssgan.nn.data.HoldOut;
 import ssgan.nn.data.Mnist;
+import ssgan.nn.data.RandomRotation;
 import ssgan.nn.data.RandomShift;
 import ssgan.nn.data.SemiSupervisedSplit;
 import ssgan.nn.io.SafeTensors;
@@ -92,6 +93,7 @@ public final class Trainer {
     private final DataLoader unlabelled;
     private final DataLoader unlabelled2;
     private final RandomShift labelShift;   // null when --label-shift is 0
+    private final RandomRotation labelRotation;  // null when --label-rotate and --label-scale are 0
     private final RandomShift studentShift; // null unless the consistency pass sees shifted images
     private final SsganStep step;
     private final LrSchedule schedule;
@@ -182,6 +184,9 @@ public final class Trainer {
         if (meanTeacher && average == null) throw new IllegalArgumentException("a mean teacher needs the parameter average (--ema > 0)");
         boolean shiftedPair = config.teacher() == TrainConfig.Teacher.SHIFTED && config.consistencyWeight() > 0;
         studentShift = (meanTeacher || shiftedPair) && config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, studentShiftRng) : null;
+        Rng rotationRng = root.split();
+        labelRotation = config.labelRotate() > 0 || config.labelScale() > 0
+                ? new RandomRotation(config.labelRotate(), config.labelScale(), -1f, rotationRng) : null;
         if (meanTeacher) step.useMeanTeacher(average, studentShift);
         if (shiftedPair) step.useShiftedPair(studentShift);
         schedule = config.decayStart() < config.iterations()
@@ -362,22 +367,25 @@ public final class Trainer {
         try (Storage.Scope scope = Storage.scope()) {
             if (device.isCpu()) {
                 DataLoader.Batch lab = labelled.next();
-                losses.add(step.runInScope(shiftLabelled(lab.images()), lab.labels().clone(), unlabelled.next().images(),
+                losses.add(step.runInScope(augmentLabelled(lab.images()), lab.labels().clone(), unlabelled.next().images(),
                         unlabelled2.next().images()));
             } else {
                 // On a device every batch is gathered from the images kept there, and the labelled one shifted
-                // there too (by the offsets the cpu draws): only row numbers, offsets and labels are copied.
+                // and turned there too (by the offsets and maps the cpu draws): only row numbers, offsets, maps
+                // and labels are copied.
                 int[] rows = labelled.nextIndices();
                 int[] labels = new int[rows.length];
                 for (int i = 0; i < rows.length; i++) labels[i] = labelledSet.label(rows[i]);
-                losses.add(step.runInScope(shiftLabelled(labelledImages.batch(rows)), labels, trainImages.batch(unlabelled.nextIndices()),
+                losses.add(step.runInScope(augmentLabelled(labelledImages.batch(rows)), labels, trainImages.batch(unlabelled.nextIndices()),
                         trainImages.batch(unlabelled2.nextIndices())));
             }
         }
     }
 
-    private Tensor shiftLabelled(Tensor images) {
-        return labelShift == null ? images : labelShift.apply(images);
+    /** The labelled batch moved by --label-shift, then turned and scaled by --label-rotate and --label-scale. */
+    private Tensor augmentLabelled(Tensor images) {
+        Tensor shifted = labelShift == null ? images : labelShift.apply(images);
+        return labelRotation == null ? shifted : labelRotation.apply(shifted);
     }
 
     /** Whether the loop would read the losses now: the log is full (every iteration on the cpu). */
@@ -549,6 +557,7 @@ public final class Trainer {
         validation.save(state, "validation.");
         state.putLong("rng.noise", noiseRng.state());
         if (labelShift != null) state.putLong("rng.shift", labelShift.rng().state());
+        if (labelRotation != null) state.putLong("rng.rotation", labelRotation.rng().state());
         if (studentShift != null) state.putLong("rng.student_shift", studentShift.rng().state());
         noiseLayers(disc).forEach((name, layer) -> state.putLong("rng.disc." + name, layer.rng().state()));
         state.putAll(labelled.position().toMap("loader.labelled."));
@@ -675,6 +684,7 @@ public final class Trainer {
         validation.restoreLast(state, "validation.");
         noiseRng.setState(state.getLong("rng.noise"));
         if (labelShift != null && state.has("rng.shift")) labelShift.rng().setState(state.getLong("rng.shift"));
+        if (labelRotation != null && state.has("rng.rotation")) labelRotation.rng().setState(state.getLong("rng.rotation"));
         if (studentShift != null) studentShift.rng().setState(state.getLong("rng.student_shift"));
         noiseLayers(disc).forEach((name, layer) -> layer.rng().setState(state.getLong("rng.disc." + name)));
         labelled.restore(DataLoader.Position.fromMap(state.values(), "loader.labelled."));

@@ -157,6 +157,18 @@ class CommandLineTest {
         assertEquals(0.5f, parse("train", "--consistency", "0.5").consistencyWeight());
         assertEquals(2, parse("train").labelShift(), "the default");
         assertEquals(0, parse("train", "--label-shift", "0").labelShift());
+        assertEquals(TrainCommand.DEFAULT_LABEL_ROTATE, parse("train").labelRotate(), "the mlp's default");
+        assertEquals(TrainCommand.DEFAULT_LABEL_SCALE, parse("train").labelScale(), "the mlp's default");
+        assertEquals(0f, parse("train", "--arch", "dcgan").labelRotate(), "not measured for the dcgan: off");
+        assertEquals(0f, parse("train", "--arch", "dcgan").labelScale(), "not measured for the dcgan: off");
+        assertEquals(5f, parse("train", "--label-rotate", "5").labelRotate());
+        assertEquals(0f, parse("train", "--label-scale", "0").labelScale());
+        for (String[] bad : new String[][] {{"--label-rotate", "-1"}, {"--label-rotate", "181"}, {"--label-rotate", "NaN"},
+                {"--label-scale", "1"}, {"--label-scale", "-0.1"}}) {
+            Result r = run("train", bad[0], bad[1]);
+            assertEquals(2, r.code(), String.join(" ", bad));
+            assertTrue(r.err().contains(bad[0] + " must be"), r.err());
+        }
         assertEquals(0f, parse("train", "--consistency", "0").consistencyWeight(), "the paper's method: both off");
     }
 
@@ -192,6 +204,12 @@ class CommandLineTest {
         Result shifted = run("train", "--permutation-invariant", "--label-shift", "2");
         assertEquals(2, shifted.code());
         assertTrue(shifted.err().contains("--permutation-invariant rules out"), shifted.err());
+        assertEquals(0f, invariant.labelRotate(), "no turns in the paper's setting");
+        assertEquals(0f, invariant.labelScale(), "no scalings in the paper's setting");
+        Result turned = run("train", "--permutation-invariant", "--label-rotate", "10");
+        assertEquals(2, turned.code());
+        assertTrue(turned.err().contains("--permutation-invariant rules out"), turned.err());
+        assertEquals(2, run("train", "--permutation-invariant", "--label-scale", "0.1").code());
         assertEquals(TrainConfig.Teacher.AVERAGE, parse("train", "--teacher", "average").teacher());
         assertEquals(2, run("train", "--teacher", "average", "--ema", "0").code(), "the teacher is the average");
         assertEquals(2, run("train", "--teacher", "student").code());
