@@ -10,8 +10,7 @@ package ssgan.engine.kernels;
  *
  * <p>Everything batch norm computes is one of these four passes: forward is {@link #moments} then
  * {@link #scaleShift}; backward is {@link #gradientSums} then {@link #combine}, whose per-channel
- * coefficients the op works out. A scale and shift without statistics (a weight-normalised layer's) needs
- * no coefficients, and on rows its backward is one pass, {@link #affineGradient}.
+ * coefficients the op works out.
  *
  * <p>A leaky ReLU after the scale and shift is fused in ({@code slope}: 0 is a ReLU, 1 no activation):
  * the forward applies it as it writes y, and the backward passes read the gradient through it,
@@ -35,14 +34,4 @@ public interface BatchNormKernel {
     /** {@code dx = a[ch]·g + b[ch]·x + k[ch]} with g as in {@link #gradientSums}, or {@code dx +=} that with {@code accumulate}. */
     void combine(float[] dy, float[] gate, float slope, float[] x, int img0, int img1, int c, int hw,
                  float[] a, float[] b, float[] k, float[] dx, boolean accumulate);
-
-    /**
-     * The backward of a per-feature scale and shift (no statistics) on rows {@code [n, c]} (hw = 1), in one
-     * pass over the channels {@code [c0, c1)} of all rows: {@code dx = scale[ch]·g} (or {@code dx +=} that
-     * with {@code accumulate}), {@code sumDy[ch] = Σ g} and {@code sumDyX[ch] = Σ g·x}, g as in
-     * {@link #gradientSums}. Nothing in dx waits for a sum, so one pass can do what gradientSums and combine
-     * do in two.
-     */
-    void affineGradient(float[] dy, float[] gate, float slope, float[] x, int n, int c, int c0, int c1,
-                        float[] scale, float[] sumDy, float[] sumDyX, float[] dx, boolean accumulate);
 }

@@ -43,12 +43,6 @@ public final class BatchNormKernels {
         Parallel.forRange(n, grain(c, hw), (chunk, i0, i1) -> KERNEL.combine(dy, gate, slope, x, i0, i1, c, hw, a, b, k, dx, accumulate));
     }
 
-    /** See {@link BatchNormKernel#affineGradient}: split by channel, each thread down all the rows. */
-    public static void affineGradient(float[] dy, float[] gate, float slope, float[] x, int n, int c, float[] scale,
-                                      float[] sumDy, float[] sumDyX, float[] dx, boolean accumulate) {
-        Parallel.forRange(c, grain(n, 1), (chunk, c0, c1) -> KERNEL.affineGradient(dy, gate, slope, x, n, c, c0, c1, scale, sumDy, sumDyX, dx, accumulate));
-    }
-
     /** Per-channel coefficients worked out between the two passes, for the channels {@code [c0, c1)}. */
     @FunctionalInterface
     public interface Coefficients {

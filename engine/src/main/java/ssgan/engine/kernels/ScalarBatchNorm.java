@@ -84,22 +84,4 @@ public final class ScalarBatchNorm implements BatchNormKernel {
         }
     }
     // endregion
-
-    @Override
-    public void affineGradient(float[] dy, float[] gate, float slope, float[] x, int n, int c, int c0, int c1,
-                               float[] scale, float[] sumDy, float[] sumDyX, float[] dx, boolean accumulate) {
-        for (int ch = c0; ch < c1; ch++) {
-            double s = 0, sx = 0;
-            for (int img = 0; img < n; img++) {
-                int i = img * c + ch;
-                float g = gated(dy[i], gate[i], slope);
-                s += g;
-                sx += (double) g * x[i];
-                float v = scale[ch] * g;
-                dx[i] = accumulate ? dx[i] + v : v;
-            }
-            sumDy[ch] = (float) s;
-            sumDyX[ch] = (float) sx;
-        }
-    }
 }

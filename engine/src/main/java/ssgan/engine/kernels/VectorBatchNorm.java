@@ -73,7 +73,6 @@ public final class VectorBatchNorm implements BatchNormKernel {
      * JIT does not inline is boxed.
      */
     private static final float[][] TAIL_WEIGHTS = new float[L][L];
-    private static final float[] ZEROS = new float[L];   // a center of 0 for accumulateFeatureGradient
 
     static {
         for (int fresh = 0; fresh < L; fresh++) {
@@ -370,48 +369,5 @@ public final class VectorBatchNorm implements BatchNormKernel {
                 }
             }
         }
-    }
-
-    /**
-     * The vectors of featureGradientSums, summed in the same order (so the sums have the same bits as
-     * gradientSums with center 0), with dx written from the same g on the way: {@code scale·g + 0} by one fma,
-     * as combine computes it with b = k = 0.
-     */
-    @Override
-    public void affineGradient(float[] dy, float[] gate, float slope, float[] x, int n, int c, int c0, int c1,
-                               float[] scale, float[] sumDy, float[] sumDyX, float[] dx, boolean accumulate) {
-        int span = c1 - c0;
-        if (span < L) {
-            scalar.affineGradient(dy, gate, slope, x, n, c, c0, c1, scale, sumDy, sumDyX, dx, accumulate);
-            return;
-        }
-        float[] sums = Workspace.get(Workspace.BATCH_NORM, 2 * span);
-        Arrays.fill(sums, 0, 2 * span, 0f);
-        int bound = S.loopBound(span);
-        float[] tail = tailWeights(span);
-        FloatVector zero = FloatVector.zero(S);
-        for (int img = 0; img < n; img++) {
-            int row = img * c + c0;
-            for (int j = 0; j < bound; j += L) {
-                int i = row + j;
-                FloatVector g = FloatVector.fromArray(S, dy, i);
-                g = g.mul(slope).blend(g, FloatVector.fromArray(S, gate, i).compare(VectorOperators.GT, 0f));
-                FloatVector v = FloatVector.fromArray(S, scale, c0 + j).fma(g, zero);
-                if (accumulate) v = v.add(FloatVector.fromArray(S, dx, i));
-                v.intoArray(dx, i);
-                FloatVector.fromArray(S, sums, j).add(g).intoArray(sums, j);
-                g.fma(FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, sums, span + j)).intoArray(sums, span + j);
-            }
-            if (bound < span) {
-                accumulateFeatureGradient(dy, gate, slope, x, row + span - L, ZEROS, 0, tail, sums, span - L, span);
-                for (int ch = c0 + bound; ch < c1; ch++) {
-                    int i = img * c + ch;
-                    float v = Math.fma(scale[ch], ScalarBatchNorm.gated(dy[i], gate[i], slope), 0f);
-                    dx[i] = accumulate ? dx[i] + v : v;
-                }
-            }
-        }
-        System.arraycopy(sums, 0, sumDy, c0, span);
-        System.arraycopy(sums, span, sumDyX, c0, span);
     }
 }

@@ -170,11 +170,8 @@ public final class Normalization {
             float[] gate = leakySlope == NO_ACTIVATION ? dy : y;
             boolean wantScale = scale.requiresGrad(), wantShift = shift != null && shift.requiresGrad();
             float[] sumDy = new float[c], sumDyX = new float[c], zeros = new float[c];
-            if (x.requiresGrad() && hw == 1) {
+            if (x.requiresGrad()) {
                 boolean addToDx = x.gradData() != null;      // no buffer yet: write a new one, do not add
-                BatchNormKernels.affineGradient(dy, gate, leakySlope, x.data(), n, c, scale.data(), sumDy, sumDyX, x.gradBufferToOverwrite(), addToDx);
-            } else if (x.requiresGrad()) {
-                boolean addToDx = x.gradData() != null;
                 // dx = scale·dy + 0·x + 0, with the sums for dscale and dshift in the same parallel pass.
                 BatchNormKernels.gradient(dy, gate, leakySlope, x.data(), n, c, hw, zeros, sumDy, sumDyX, (c0, c1) -> { },
                         scale.data(), zeros, zeros, x.gradBufferToOverwrite(), addToDx);

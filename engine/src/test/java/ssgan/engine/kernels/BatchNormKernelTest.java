@@ -86,61 +86,7 @@ class BatchNormKernelTest {
                 for (int i = 0; i < size; i++) dx[i] -= prior[i];
                 Approx.assertClose(what + " combine overwrite", dx, fresh, 1e-5, 1e-4);
                 for (int i = 0; i < size; i++) dx[i] += prior[i];
-
-                if (hw == 1) affineGradientMatchesReferences(kernel, what, dy, gate, slope, x, n, c, scale, prior, sumDy);
             }
-        }
-    }
-
-    /** The one-pass backward of a scale and shift: dx = scale·g (added or written) and the sums Σg, Σg·x. */
-    private static void affineGradientMatchesReferences(BatchNormKernel kernel, String what, float[] dy, float[] gate, float slope, float[] x,
-                                                        int n, int c, float[] scale, float[] prior, double[] sumDy) {
-        double[] sumDyX = new double[c], dx = new double[n * c];
-        for (int img = 0; img < n; img++) for (int ch = 0; ch < c; ch++) {
-            int at = img * c + ch;
-            double g = gate[at] > 0 ? dy[at] : (double) slope * dy[at];
-            sumDyX[ch] += g * x[at];
-            dx[at] = (double) scale[ch] * g;
-        }
-        int half = c / 2;
-        for (boolean accumulate : new boolean[] {false, true}) {
-            float[] got = accumulate ? prior.clone() : new float[n * c], s1 = new float[c], s2 = new float[c];
-            if (!accumulate) java.util.Arrays.fill(got, Float.NaN);
-            kernel.affineGradient(dy, gate, slope, x, n, c, 0, half, scale, s1, s2, got, accumulate);
-            kernel.affineGradient(dy, gate, slope, x, n, c, half, c, scale, s1, s2, got, accumulate);
-            double[] want = dx.clone();
-            if (accumulate) for (int i = 0; i < want.length; i++) want[i] += prior[i];
-            Approx.assertClose(what + " affineGradient dx, accumulate " + accumulate, want, got, 1e-5, 1e-4);
-            Approx.assertClose(what + " affineGradient sumDy", sumDy, s1, 1e-4, 1e-4);
-            Approx.assertClose(what + " affineGradient sumDyX", sumDyX, s2, 1e-4, 1e-3);
-        }
-    }
-
-    /**
-     * The Vector API's one pass gives the bits of its two passes with center, b and k at 0 (what the scale
-     * and shift's backward ran before it had its own pass), so fusing them changed no result.
-     */
-    @Test
-    void vectorAffineGradientHasTheBitsOfGradientSumsAndCombine() {
-        BatchNormKernel kernel = new VectorBatchNorm();
-        Rng rng = new Rng(8);
-        for (int[] nc : new int[][] {{5, 40}, {7, 1000}, {3, 250}, {4, 33}}) {
-            int n = nc[0], c = nc[1], half = c / 2;
-            float[] x = new float[n * c], dy = new float[n * c], gate = new float[n * c], scale = new float[c], zeros = new float[c];
-            rng.fillGaussian(x, 0, x.length, 0f, 1f);
-            rng.fillGaussian(dy, 0, dy.length, 0f, 1f);
-            rng.fillGaussian(gate, 0, gate.length, 0f, 1f);
-            rng.fillGaussian(scale, 0, c, 0f, 1f);
-            float[] s1 = new float[c], s2 = new float[c], t1 = new float[c], t2 = new float[c];
-            float[] fused = new float[n * c], twoPass = new float[n * c];
-            kernel.affineGradient(dy, gate, 0.2f, x, n, c, 0, half, scale, s1, s2, fused, false);
-            kernel.affineGradient(dy, gate, 0.2f, x, n, c, half, c, scale, s1, s2, fused, false);
-            kernel.gradientSums(dy, gate, 0.2f, x, n, c, 1, 0, half, zeros, t1, t2);
-            kernel.gradientSums(dy, gate, 0.2f, x, n, c, 1, half, c, zeros, t1, t2);
-            kernel.combine(dy, gate, 0.2f, x, 0, n, c, 1, scale, zeros, zeros, twoPass, false);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(t1, s1, "sumDy, " + n + " × " + c);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(t2, s2, "sumDyX, " + n + " × " + c);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(twoPass, fused, "dx, " + n + " × " + c);
         }
     }
 }
