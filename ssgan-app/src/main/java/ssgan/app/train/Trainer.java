@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import ssgan.app.model.Discriminator;
@@ -658,6 +659,23 @@ public final class Trainer {
                 rollbacks, MAX_ROLLBACKS));
     }
 
+    /** Settings that only say how long, where or on what the run goes on: a resume may change them freely. */
+    private static final Set<String> LOGISTICS = Set.of("iterations", "threads", "eval_every", "resume", "max_minutes", "target_accuracy");
+
+    /**
+     * The recipe settings whose value now differs from the saved run's, as {@code "name saved → now"}
+     * (a setting the saved run predates reads "not recorded"). Default values change between versions,
+     * so a run resumed without its options may otherwise change recipe silently.
+     */
+    static List<String> changedRecipe(Map<String, String> saved, Map<String, String> now) {
+        List<String> changed = new ArrayList<>();
+        now.forEach((name, value) -> {
+            String before = saved.get(name);
+            if (!LOGISTICS.contains(name) && !value.equals(before)) changed.add(name + " " + (before == null ? "not recorded" : before) + " → " + value);
+        });
+        return changed;
+    }
+
     /** Loads a saved point of the training: models, optimisers, random streams, data positions, guard. */
     private TrainingState restore(Path modelFile, Path stateFile) throws IOException {
         var loaded = SafeTensors.load(modelFile);
@@ -676,6 +694,11 @@ public final class Trainer {
         if (Integer.parseInt(state.values().get("validation")) != config.validation()) {
             throw new ResumeException("--resume: the run in " + out + " held out " + state.values().get("validation")
                     + " validation images, not " + config.validation() + "; resume with --validation " + state.values().get("validation"));
+        }
+        List<String> changed = changedRecipe(state.values(), config.describe());
+        if (!changed.isEmpty()) {
+            progress.log("--resume: these settings differ from the saved run's and apply from here on: " + String.join(", ", changed)
+                    + " (give the run's own values to continue it unchanged)");
         }
         discOptimizer.loadState(Checkpoint.part(state.tensors(), "optD."));
         genOptimizer.loadState(Checkpoint.part(state.tensors(), "optG."));

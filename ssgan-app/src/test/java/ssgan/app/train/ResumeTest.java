@@ -2,6 +2,7 @@ package ssgan.app.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -100,6 +101,28 @@ class ResumeTest {
         assertEquals(a.keySet(), b.keySet());
         a.forEach((k, t) -> assertArrayEquals(t.data(), b.get(k).data(), "tensor " + k + " differs after resume"));
 
+    }
+
+    /** A resume under other recipe settings says which, in one line; one under the same settings, or another budget, says nothing. */
+    @Test
+    void resumeUnderOtherSettingsSaysWhichDiffer(@TempDir Path tmp) throws Exception {
+        Parallel.setThreads(1);
+        Mnist.Splits data = syntheticDigits(200, 50, 11);
+        Path out = tmp.resolve("run");
+        new Trainer(config(out, 1, false, 2, 0f, TrainConfig.Teacher.PAIR, 0f), data, quiet()).run();
+        ByteArrayOutputStream same = new ByteArrayOutputStream();
+        new Trainer(config(out, 2, true, 2, 0f, TrainConfig.Teacher.PAIR, 0f), data,
+                new Progress(new PrintStream(same, true, StandardCharsets.UTF_8), false)).run();
+        assertFalse(same.toString(StandardCharsets.UTF_8).contains("settings differ"), same.toString(StandardCharsets.UTF_8));
+        ByteArrayOutputStream other = new ByteArrayOutputStream();
+        new Trainer(config(out, 3, true, 2, 0f, TrainConfig.Teacher.PAIR, 15f), data,
+                new Progress(new PrintStream(other, true, StandardCharsets.UTF_8), false)).run();
+        String text = other.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("settings differ from the saved run's") && text.contains("label_rotate 0.0 → 15.0")
+                && text.contains("label_scale 0.0 → 0.1"), text);
+        String line = text.lines().filter(l -> l.contains("settings differ")).findFirst().orElseThrow();
+        assertFalse(line.contains("iterations"), "a longer budget is not a change of recipe: " + line);
+        assertEquals(List.of("label_rotate not recorded → 15.0"), Trainer.changedRecipe(Map.of(), Map.of("label_rotate", "15.0", "threads", "2")));
     }
 
     @Test
