@@ -37,17 +37,6 @@ public record TrainConfig(
         float labelRotate,
         float labelScale) {
 
-    /** Every setting but the labelled images' turns and scalings, which are off. */
-    public TrainConfig(Architecture arch, int labels, long seed, int iterations, int batchSize, float lr, float beta1, float adamEpsilon,
-                       Path dataDir, Path outDir, int threads, int evalEvery, int featureLayer, float labelSmoothing,
-                       float unsupervisedWeight, float weightDecay, float emaRate, boolean resume, double maxMinutes,
-                       double targetAccuracy, double decay, double collapseFactor, int labelShift, float consistencyWeight,
-                       int validation, boolean permutationInvariant, Teacher teacher, boolean dcganNoise) {
-        this(arch, labels, seed, iterations, batchSize, lr, beta1, adamEpsilon, dataDir, outDir, threads, evalEvery, featureLayer,
-                labelSmoothing, unsupervisedWeight, weightDecay, emaRate, resume, maxMinutes, targetAccuracy, decay, collapseFactor,
-                labelShift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, 0f, 0f);
-    }
-
     /** Where the consistency term's target comes from. */
     public enum Teacher {
         /** The Π-model: a second noisy pass of the student itself; both passes are trained. */

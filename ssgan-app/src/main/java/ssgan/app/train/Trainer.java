@@ -185,7 +185,7 @@ public final class Trainer {
         if (meanTeacher && average == null) throw new IllegalArgumentException("a mean teacher needs the parameter average (--ema > 0)");
         boolean shiftedPair = config.teacher() == TrainConfig.Teacher.SHIFTED && config.consistencyWeight() > 0;
         studentShift = (meanTeacher || shiftedPair) && config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, studentShiftRng) : null;
-        Rng rotationRng = root.split();
+        Rng rotationRng = root.split();   // after the shifts' streams: runs without turns draw what they drew before
         labelRotation = config.labelRotate() > 0 || config.labelScale() > 0
                 ? new RandomRotation(config.labelRotate(), config.labelScale(), -1f, rotationRng) : null;
         if (meanTeacher) step.useMeanTeacher(average, studentShift);
