@@ -62,7 +62,7 @@ class RandomRotationTest {
         float[] data = new float[n * c * h * w];
         for (int i = 0; i < n * c; i++) data[i * h * w + 4 * w + 7] = 1;   // one lit pixel, 3 right of the centre
         for (int i = 0; i < data.length; i++) if (data[i] == 0) data[i] = BACKGROUND;
-        float[] out = new RandomRotation(20, 0, BACKGROUND, new Rng(5)).apply(Tensor.of(data, n, c, h, w)).data();
+        float[] out = new RandomRotation(20, 0, 0, BACKGROUND, new Rng(5)).apply(Tensor.of(data, n, c, h, w)).data();
         double smallest = 90, largest = -90;
         for (int i = 0; i < n; i++) {
             double[] angle = new double[c];
@@ -89,11 +89,36 @@ class RandomRotationTest {
     }
 
     @Test
+    void aSlantMovesEachRowSidewaysByItsHeightTimesTheDrawnFactor() {
+        int n = 200, h = 9, w = 9;
+        float[] data = new float[n * h * w];
+        java.util.Arrays.fill(data, BACKGROUND);
+        for (int i = 0; i < n; i++) data[i * h * w + 1 * w + 4] = 1;   // one lit pixel, 3 above the centre
+        float[] out = new RandomRotation(0, 0, 0.5f, BACKGROUND, new Rng(7)).apply(Tensor.of(data, n, 1, h, w)).data();
+        double smallest = 9, largest = -9;
+        for (int i = 0; i < n; i++) {
+            double mx = 0, my = 0, mass = 0;
+            for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
+                double m = out[i * h * w + y * w + x] - BACKGROUND;
+                mx += m * (x - 4);
+                my += m * (y - 4);
+                mass += m;
+            }
+            assertEquals(-3, my / mass, 1e-4, "image " + i + ": a slant keeps each row at its height");
+            double moved = mx / mass;
+            assertTrue(Math.abs(moved) <= 1.5 + 1e-4, "image " + i + ": moved by " + moved + ", beyond 0.5 × 3 rows");
+            smallest = Math.min(smallest, moved);
+            largest = Math.max(largest, moved);
+        }
+        assertTrue(smallest < -1.2 && largest > 1.2, "moves drawn from " + smallest + " to " + largest + ": not the whole ±1.5 range");
+    }
+
+    @Test
     void theSameRngStateDrawsTheSameBatch() {
         Tensor images = Tensor.of(ramp(3 * 28 * 28), 3, 1, 28, 28);
         Rng rng = new Rng(11);
         long state = rng.state();
-        RandomRotation rotation = new RandomRotation(15, 0.1f, BACKGROUND, rng);
+        RandomRotation rotation = new RandomRotation(15, 0.1f, 0, BACKGROUND, rng);
         float[] first = rotation.apply(images).data().clone();
         rng.setState(state);
         assertArrayEquals(first, rotation.apply(images).data());
@@ -101,9 +126,10 @@ class RandomRotationTest {
 
     @Test
     void badArgumentsAreRefusedWithWhatIsWrong() {
-        assertThrows(IllegalArgumentException.class, () -> new RandomRotation(-1, 0, BACKGROUND, new Rng(1)));
-        assertThrows(IllegalArgumentException.class, () -> new RandomRotation(10, 1, BACKGROUND, new Rng(1)));
-        RandomRotation rotation = new RandomRotation(10, 0, BACKGROUND, new Rng(1));
+        assertThrows(IllegalArgumentException.class, () -> new RandomRotation(-1, 0, 0, BACKGROUND, new Rng(1)));
+        assertThrows(IllegalArgumentException.class, () -> new RandomRotation(10, 1, 0, BACKGROUND, new Rng(1)));
+        assertThrows(IllegalArgumentException.class, () -> new RandomRotation(10, 0, -0.1f, BACKGROUND, new Rng(1)));
+        RandomRotation rotation = new RandomRotation(10, 0, 0, BACKGROUND, new Rng(1));
         assertThrows(IllegalArgumentException.class, () -> rotation.apply(Tensor.of(new float[4], 2, 2)));
     }
 }

@@ -165,6 +165,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "and with --permutation-invariant).")
     Float labelScale;
 
+    @Option(names = "--label-shear", paramLabel = "FACTOR", description = "Slant each labelled image by a new random factor of up to "
+            + "FACTOR either way (each row moved sideways by FACTOR times its height from the centre) every time it is used; "
+            + "0 = off (default: 0).")
+    float labelShear;
+
     /** The consistency weight of the mlp runs when --consistency is not given. */
     static final float DEFAULT_CONSISTENCY = 3f;
 
@@ -173,6 +178,12 @@ public final class TrainCommand implements Callable<Integer> {
             + "distributions is penalised; ramped up from 0 over the first 3,000 iterations; 0 = off (default: "
             + DEFAULT_CONSISTENCY + " for mlp; off for dcgan, whose discriminator has no noise: there it needs --teacher average).")
     Float consistency;
+
+    @Option(names = "--pseudo-labels", paramLabel = "WEIGHT", description = "Weight of pseudo-labels (FixMatch): the consistency "
+            + "pass sees each unlabelled image shifted and turned like the labelled ones, and is trained by cross-entropy on "
+            + "the class the first pass gives with at least 95 % probability; needs --consistency above 0 and --teacher pair; "
+            + "0 = off (default: 0).")
+    float pseudoLabels;
 
     @Option(names = "--teacher", description = "The consistency term's target: pair = a second noisy pass of the discriminator "
             + "(the Π-model; both passes are trained), average = the parameter average's classification of each image "
@@ -257,8 +268,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(rotate >= 0 && rotate <= 180)) throw new UserException("--label-rotate must be 0..180 degrees (0 = off), got " + rotate);
         float scaling = labelScale != null ? labelScale : warpByDefault ? DEFAULT_LABEL_SCALE : 0f;
         if (!(scaling >= 0 && scaling < 1)) throw new UserException("--label-scale must be in [0, 1) (0 = off), got " + scaling);
-        if (permutationInvariant && (rotate > 0 || scaling > 0)) {
-            throw new UserException("--label-rotate and --label-scale move pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
+        if (!(labelShear >= 0 && labelShear <= 1)) throw new UserException("--label-shear must be in [0, 1] (0 = off), got " + labelShear);
+        if (permutationInvariant && (rotate > 0 || scaling > 0 || labelShear > 0)) {
+            throw new UserException("--label-rotate, --label-scale and --label-shear move pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
         }
         float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
         if (!(consistencyWeight >= 0 && Float.isFinite(consistencyWeight))) throw new UserException("--consistency must be a number >= 0 (0 = off), got " + consistencyWeight);
@@ -276,6 +288,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserException("--teacher shifted moves the second pass's images by up to --label-shift pixels; it needs "
                     + "--label-shift above 0 (and so cannot be used with --permutation-invariant)");
         }
+        if (!(pseudoLabels >= 0 && Float.isFinite(pseudoLabels))) throw new UserException("--pseudo-labels must be a number >= 0 (0 = off), got " + pseudoLabels);
+        if (pseudoLabels > 0 && (consistencyWeight == 0 || teacher != TrainConfig.Teacher.PAIR)) {
+            throw new UserException("--pseudo-labels rides on the consistency term's second pass: it needs --consistency above 0 and --teacher pair");
+        }
         if (teacher == TrainConfig.Teacher.AVERAGE && ema == 0) {
             throw new UserException("--teacher average uses the parameter average as the teacher; it needs --ema above 0");
         }
@@ -287,6 +303,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, budget, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, every, layer,
                 smoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling, labelShear, pseudoLabels);
     }
 }

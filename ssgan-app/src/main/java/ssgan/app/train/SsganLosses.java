@@ -6,10 +6,13 @@ import static ssgan.engine.ops.Arithmetic.mul;
 import static ssgan.engine.ops.Arithmetic.mulScalar;
 import static ssgan.engine.ops.Arithmetic.sub;
 import static ssgan.engine.ops.Arithmetic.neg;
+import static ssgan.engine.ops.Reductions.logSoftmax;
 import static ssgan.engine.ops.Reductions.logSumExp;
 import static ssgan.engine.ops.Reductions.mean;
 import static ssgan.engine.ops.Reductions.softmax;
+import static ssgan.engine.ops.Reductions.sum;
 
+import ssgan.engine.device.Device;
 import ssgan.engine.ops.Losses;
 import ssgan.engine.tensor.Tensor;
 
@@ -62,5 +65,27 @@ public final class SsganLosses {
     public static Tensor consistency(Tensor logitsA, Tensor logitsB) {
         Tensor diff = sub(softmax(logitsA, 1), softmax(logitsB, 1));
         return mulScalar(mean(mul(diff, diff)), logitsA.size(1));
+    }
+
+    /**
+     * Pseudo-labels (FixMatch, Sohn et al., 2020): where the teacher's pass gives an image's likeliest
+     * class a probability of at least {@code threshold}, that class becomes the image's label, and the
+     * student's pass (which sees the image turned, shifted and scaled) is trained on it by cross-entropy;
+     * the other images add nothing. The sum is divided by the whole batch, so that the term grows as the
+     * teacher grows sure of more images. The teacher's side is a constant.
+     */
+    public static Tensor pseudoLabels(Tensor logitsStudent, Tensor logitsTeacher, float threshold) {
+        int n = logitsTeacher.size(0), k = logitsTeacher.size(1);
+        float[] teacher = logitsTeacher.to(Device.CPU).data();   // [N, K], small: read on the host
+        float[] target = new float[n * k];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            double z = 0;
+            for (int c = 0; c < k; c++) if (teacher[i * k + c] > teacher[i * k + best]) best = c;
+            for (int c = 0; c < k; c++) z += Math.exp(teacher[i * k + c] - teacher[i * k + best]);
+            if (1 / z >= threshold) target[i * k + best] = 1;   // the likeliest class's softmax is 1 / z
+        }
+        Tensor onehot = DeviceBatch.copy(Tensor.of(target, n, k), logitsStudent.device());
+        return mulScalar(sum(mul(onehot, logSoftmax(logitsStudent, 1))), -1f / n);
     }
 }

@@ -4,6 +4,7 @@ import static ssgan.engine.ops.Arithmetic.add;
 import static ssgan.engine.ops.Arithmetic.mulScalar;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 import ssgan.app.model.Discriminator;
 import ssgan.app.model.Generator;
 import ssgan.engine.autograd.GradMode;
@@ -49,6 +50,8 @@ public final class SsganStep {
     private float consistencyWeight;
     private ParameterAverage teacher;   // null: the Π-model, two noisy passes of the student
     private RandomShift studentShift;   // null: the student sees the images as they are
+    private UnaryOperator<Tensor> pseudoView;   // null: no pseudo-labels
+    private float pseudoWeight;
 
     public SsganStep(Discriminator disc, Generator gen, Adam discOptimizer, Adam genOptimizer, Rng noiseRng,
                      float labelSmoothing, float unsupervisedWeight) {
@@ -87,6 +90,20 @@ public final class SsganStep {
     public void useShiftedPair(RandomShift shift) {
         this.teacher = null;
         this.studentShift = shift;
+    }
+
+    /** The pseudo-label confidence of FixMatch: only classes the teacher's pass is this sure of become labels. */
+    static final float PSEUDO_THRESHOLD = 0.95f;
+
+    /**
+     * Adds pseudo-labels (FixMatch) to the Π-model's pair of passes: the second pass sees each unlabelled
+     * image changed by {@code view} (the labelled images' shifts and turns), and is trained, with {@code
+     * weight}, on the classes the first pass gives with at least {@value #PSEUDO_THRESHOLD} probability.
+     * The first pass still feeds the real/fake term, on the images as they are, like the generated ones.
+     */
+    public void usePseudoLabels(float weight, UnaryOperator<Tensor> view) {
+        this.pseudoWeight = weight;
+        this.pseudoView = view;
     }
 
     /**
@@ -129,7 +146,9 @@ public final class SsganStep {
         // other noise draws, and is compared with the first pass or with the teacher's classification.
         boolean consistency = consistencyWeight > 0;
         Tensor target = consistency && teacher != null ? teacherLogits(unlabelledImages) : null;
-        Tensor studentView = consistency && studentShift != null ? studentShift.apply(unlabelledImages) : unlabelledImages;
+        Tensor studentView = !consistency ? unlabelledImages
+                : pseudoView != null ? pseudoView.apply(unlabelledImages)
+                : studentShift != null ? studentShift.apply(unlabelledImages) : unlabelledImages;
         Tensor[] logits = consistency
                 ? classifyEach(labelledImages, unlabelledImages, fake, studentView)
                 : classifyEach(labelledImages, unlabelledImages, fake);
@@ -139,6 +158,9 @@ public final class SsganStep {
         if (consistency) {
             Tensor term = target != null ? SsganLosses.consistency(logits[3], target) : SsganLosses.consistency(logits[1], logits[3]);
             discLoss = add(discLoss, mulScalar(term, consistencyWeight));
+            if (pseudoView != null) {
+                discLoss = add(discLoss, mulScalar(SsganLosses.pseudoLabels(logits[3], logits[1], PSEUDO_THRESHOLD), pseudoWeight));
+            }
         }
         discOptimizer.zeroGrad();
         discLoss.backward();

@@ -35,7 +35,9 @@ public record TrainConfig(
         Teacher teacher,
         boolean dcganNoise,
         float labelRotate,
-        float labelScale) {
+        float labelScale,
+        float labelShear,
+        float pseudoLabels) {
 
     /** Where the consistency term's target comes from. */
     public enum Teacher {
@@ -80,7 +82,9 @@ public record TrainConfig(
         m.put("label_shift", Integer.toString(labelShift));
         m.put("label_rotate", Float.toString(labelRotate));
         m.put("label_scale", Float.toString(labelScale));
+        m.put("label_shear", Float.toString(labelShear));
         m.put("consistency", Float.toString(consistencyWeight));
+        m.put("pseudo_labels", Float.toString(pseudoLabels));
         m.put("validation", Integer.toString(validation));
         m.put("permutation_invariant", Boolean.toString(permutationInvariant));
         m.put("teacher", teacher.name().toLowerCase());

@@ -96,6 +96,8 @@ public final class Trainer {
     private final RandomShift labelShift;   // null when --label-shift is 0
     private final RandomRotation labelRotation;  // null when --label-rotate and --label-scale are 0
     private final RandomShift studentShift; // null unless the consistency pass sees shifted images
+    private final RandomShift pseudoShift;        // the pseudo-labels' view of the unlabelled images: null when
+    private final RandomRotation pseudoRotation;  // --pseudo-labels is 0 or the labelled images are not moved so
     private final SsganStep step;
     private final LrSchedule schedule;
     private final Tensor fixedNoise;
@@ -186,8 +188,19 @@ public final class Trainer {
         boolean shiftedPair = config.teacher() == TrainConfig.Teacher.SHIFTED && config.consistencyWeight() > 0;
         studentShift = (meanTeacher || shiftedPair) && config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, studentShiftRng) : null;
         Rng rotationRng = root.split();   // after the shifts' streams: runs without turns draw what they drew before
-        labelRotation = config.labelRotate() > 0 || config.labelScale() > 0
-                ? new RandomRotation(config.labelRotate(), config.labelScale(), -1f, rotationRng) : null;
+        labelRotation = config.labelRotate() > 0 || config.labelScale() > 0 || config.labelShear() > 0
+                ? new RandomRotation(config.labelRotate(), config.labelScale(), config.labelShear(), -1f, rotationRng) : null;
+        Rng pseudoShiftRng = root.split(), pseudoRotationRng = root.split();
+        boolean pseudo = config.pseudoLabels() > 0;
+        pseudoShift = pseudo && labelShift != null ? new RandomShift(config.labelShift(), -1f, pseudoShiftRng) : null;
+        pseudoRotation = pseudo && labelRotation != null
+                ? new RandomRotation(config.labelRotate(), config.labelScale(), config.labelShear(), -1f, pseudoRotationRng) : null;
+        if (pseudo) {
+            step.usePseudoLabels(config.pseudoLabels(), images -> {
+                Tensor shifted = pseudoShift == null ? images : pseudoShift.apply(images);
+                return pseudoRotation == null ? shifted : pseudoRotation.apply(shifted);
+            });
+        }
         if (meanTeacher) step.useMeanTeacher(average, studentShift);
         if (shiftedPair) step.useShiftedPair(studentShift);
         schedule = config.decayStart() < config.iterations()
@@ -560,6 +573,8 @@ public final class Trainer {
         if (labelShift != null) state.putLong("rng.shift", labelShift.rng().state());
         if (labelRotation != null) state.putLong("rng.rotation", labelRotation.rng().state());
         if (studentShift != null) state.putLong("rng.student_shift", studentShift.rng().state());
+        if (pseudoShift != null) state.putLong("rng.pseudo_shift", pseudoShift.rng().state());
+        if (pseudoRotation != null) state.putLong("rng.pseudo_rotation", pseudoRotation.rng().state());
         noiseLayers(disc).forEach((name, layer) -> state.putLong("rng.disc." + name, layer.rng().state()));
         state.putAll(labelled.position().toMap("loader.labelled."));
         state.putAll(unlabelled.position().toMap("loader.unlabelled."));
@@ -709,6 +724,8 @@ public final class Trainer {
         if (labelShift != null && state.has("rng.shift")) labelShift.rng().setState(state.getLong("rng.shift"));
         if (labelRotation != null && state.has("rng.rotation")) labelRotation.rng().setState(state.getLong("rng.rotation"));
         if (studentShift != null) studentShift.rng().setState(state.getLong("rng.student_shift"));
+        if (pseudoShift != null && state.has("rng.pseudo_shift")) pseudoShift.rng().setState(state.getLong("rng.pseudo_shift"));
+        if (pseudoRotation != null && state.has("rng.pseudo_rotation")) pseudoRotation.rng().setState(state.getLong("rng.pseudo_rotation"));
         noiseLayers(disc).forEach((name, layer) -> layer.rng().setState(state.getLong("rng.disc." + name)));
         labelled.restore(DataLoader.Position.fromMap(state.values(), "loader.labelled."));
         unlabelled.restore(DataLoader.Position.fromMap(state.values(), "loader.unlabelled."));

@@ -164,10 +164,20 @@ class CommandLineTest {
         assertEquals(5f, parse("train", "--label-rotate", "5").labelRotate());
         assertEquals(0f, parse("train", "--label-scale", "0").labelScale());
         for (String[] bad : new String[][] {{"--label-rotate", "-1"}, {"--label-rotate", "181"}, {"--label-rotate", "NaN"},
-                {"--label-scale", "1"}, {"--label-scale", "-0.1"}}) {
+                {"--label-scale", "1"}, {"--label-scale", "-0.1"}, {"--label-shear", "-0.1"}, {"--label-shear", "1.5"},
+                {"--pseudo-labels", "-1"}, {"--pseudo-labels", "NaN"}}) {
             Result r = run("train", bad[0], bad[1]);
             assertEquals(2, r.code(), String.join(" ", bad));
             assertTrue(r.err().contains(bad[0] + " must be"), r.err());
+        }
+        assertEquals(0f, parse("train").labelShear(), "off unless asked");
+        assertEquals(0.3f, parse("train", "--label-shear", "0.3").labelShear());
+        assertEquals(0f, parse("train").pseudoLabels(), "off unless asked");
+        assertEquals(1f, parse("train", "--pseudo-labels", "1").pseudoLabels());
+        for (String[] alone : new String[][] {{"--consistency", "0"}, {"--teacher", "average"}}) {
+            Result r = run("train", "--pseudo-labels", "1", alone[0], alone[1]);
+            assertEquals(2, r.code(), String.join(" ", alone));
+            assertTrue(r.err().contains("--pseudo-labels rides on the consistency term's second pass"), r.err());
         }
         assertEquals(0f, parse("train", "--consistency", "0").consistencyWeight(), "the paper's method: both off");
     }
@@ -210,6 +220,7 @@ class CommandLineTest {
         assertEquals(2, turned.code());
         assertTrue(turned.err().contains("--permutation-invariant rules out"), turned.err());
         assertEquals(2, run("train", "--permutation-invariant", "--label-scale", "0.1").code());
+        assertEquals(2, run("train", "--permutation-invariant", "--label-shear", "0.1").code());
         assertEquals(TrainConfig.Teacher.AVERAGE, parse("train", "--teacher", "average").teacher());
         assertEquals(2, run("train", "--teacher", "average", "--ema", "0").code(), "the teacher is the average");
         assertEquals(2, run("train", "--teacher", "student").code());

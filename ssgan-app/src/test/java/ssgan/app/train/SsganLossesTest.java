@@ -87,4 +87,16 @@ class SsganLossesTest {
         assertEquals(1.0 / 16, SsganLosses.consistency(a, b).item(), 1e-6);
         assertEquals(0.0, SsganLosses.consistency(a, a).item(), 0.0);
     }
+
+    @Test
+    void pseudoLabelsTrainTheStudentOnlyOnTheClassesTheTeacherIsSureOf() {
+        // Teacher: image 1 sure of class 2 (softmax 0.98), image 2 unsure (0.5, 0.25, 0.25), image 3 just above the threshold (0.96).
+        float sure = (float) Math.log(0.98 / 0.01), edge = (float) Math.log(0.96 / 0.02);
+        Tensor teacher = Tensor.of(new float[] {0, 0, sure, (float) Math.log(2), 0, 0, 0, edge, 0}, 3, 3);
+        Tensor student = Tensor.of(new float[] {0.3f, -1.2f, 0.8f, 2.0f, -0.5f, 0.1f, 1f, 2f, 3f}, 3, 3).requiresGrad(true);
+        double expected = ((logSumExp(0.3, -1.2, 0.8) - 0.8) + (logSumExp(1, 2, 3) - 2)) / 3;   // divided by the whole batch
+        assertEquals(expected, SsganLosses.pseudoLabels(student, teacher, 0.95f).item(), 1e-5);
+        assertEquals(0.0, SsganLosses.pseudoLabels(student, teacher, 0.99f).item(), 0.0, "no image is 99 % sure");
+        GradCheck.standard().check("pseudoLabels", in -> SsganLosses.pseudoLabels(in[0], teacher, 0.95f), student);
+    }
 }
