@@ -107,10 +107,12 @@ __device__ double warp_pixel(const float* plane, int h, int w, int x, int y, flo
 
 // Images [n, planes, h, w], each turned and scaled about its centre by its own 2 × 2 map (a, b, c, d): pixel
 // (x, y) reads the source at (cx + a·u + b·v, cy + c·u + d·v), (u, v) = (x − cx, y − cy), bilinearly, and
-// background outside. The maps are doubles, each passed as its low and high 32 bits. Every step is
-// rounded on its own (_rn intrinsics, never fused), in the order of the cpu's Layout.warpPlane: the same bits.
-extern "C" __global__ void warp_images(float* dst, const float* src, const int* maps, int n, int planes, int h, int w,
-                                       float background)
+// background outside. The maps are doubles, each passed as its low and high 32 bits. With moves (not null:
+// per image an h × w plane of x parts, then one of y parts), the source is moved by the pixel's own move.
+// Every step is rounded on its own (_rn intrinsics, never fused), in the order of the cpu's
+// Layout.warpPlane: the same bits.
+extern "C" __global__ void warp_images(float* dst, const float* src, const int* maps, const float* moves, int n, int planes,
+                                       int h, int w, float background)
 {
     int count = n * planes * h * w;
     double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
@@ -122,6 +124,11 @@ extern "C" __global__ void warp_images(float* dst, const float* src, const int* 
         double u = __dsub_rn(x, cx), v = __dsub_rn(y, cy);
         double sx = __dadd_rn(__dadd_rn(__dmul_rn(a, u), __dmul_rn(b, v)), cx);
         double sy = __dadd_rn(__dadd_rn(__dmul_rn(c, u), __dmul_rn(d, v)), cy);
+        if (moves != 0) {
+            const float* move = moves + 2 * image * h * w + y * w + x;
+            sx = __dadd_rn(sx, (double) move[0]);
+            sy = __dadd_rn(sy, (double) move[h * w]);
+        }
         int x0 = (int) floor(sx), y0 = (int) floor(sy);
         double fx = __dsub_rn(sx, x0), fy = __dsub_rn(sy, y0);
         const float* plane = src + (i - (y * w + x));

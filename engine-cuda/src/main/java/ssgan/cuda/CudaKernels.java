@@ -186,12 +186,14 @@ public final class CudaKernels {
 
     /**
      * dst = src's images {@code [n, planes, h, w]}, image i turned and scaled by its map (four doubles, each
-     * as its low and high int in {@code maps}: see {@code Shapes.warpImages}), background outside.
+     * as its low and high int in {@code maps}: see {@code Shapes.warpImages}) and bent by its moves (none
+     * when {@code moves} is null), background outside.
      */
-    public void warpImages(CudaArray src, CudaArray maps, int n, int planes, int h, int w, float background, CudaArray dst) {
+    public void warpImages(CudaArray src, CudaArray maps, CudaArray moves, int n, int planes, int h, int w, float background, CudaArray dst) {
         int count = n * planes * h * w;
         if (count > 0) {
-            kernels.launch(Kernel.WARP_IMAGES, blocks(count), THREADS, dst.address(), src.address(), maps.address(), n, planes, h, w, background);
+            kernels.launch(Kernel.WARP_IMAGES, blocks(count), THREADS, dst.address(), src.address(), maps.address(),
+                    moves == null ? 0L : moves.address(), n, planes, h, w, background);
         }
     }
 

@@ -741,7 +741,7 @@ public final class CudaOps implements DeviceOps {
 
     /** Each image turned and scaled by its own map: one copy of the maps (each double as two ints) and one launch. */
     @Override
-    public Tensor warpImages(Tensor images, double[] maps, float background) {
+    public Tensor warpImages(Tensor images, double[] maps, float[] moves, float background) {
         int[] shape = images.shape();
         int[] words = new int[2 * maps.length];
         for (int i = 0; i < maps.length; i++) {
@@ -750,10 +750,18 @@ public final class CudaOps implements DeviceOps {
             words[2 * i + 1] = (int) (bits >>> 32);
         }
         CudaArray uploaded = device.upload(words);
+        CudaArray movesThere = moves == null ? null : device.upload(floatBits(moves));   // the kernel reads them as floats
         CudaArray out = device.allocate(images.numel());
-        kernels.warpImages(data(images), uploaded, shape[0], shape[1], shape[2], shape[3], background, out);
+        kernels.warpImages(data(images), uploaded, movesThere, shape[0], shape[1], shape[2], shape[3], background, out);
         uploaded.release();
+        if (movesThere != null) movesThere.release();
         return Tensor.fromDeviceOp("warpImages", out, shape.clone(), null);
+    }
+
+    private static int[] floatBits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) bits[i] = Float.floatToRawIntBits(values[i]);
+        return bits;
     }
 
     private static int product(int[] shape, int from, int to) {

@@ -463,7 +463,8 @@ class CudaOpsTest {
 
     /**
      * The device's warp gives the cpu's bits: every step rounded alone, in the same order, in double; on an
-     * odd shape with turns of both signs, scalings, a map that reads half outside the frame, and none.
+     * odd shape with turns of both signs, scalings, a map that reads half outside the frame, and none;
+     * without moves and with them.
      */
     @ParameterizedTest
     @MethodSource("ssgan.cuda.Gpu#devices")
@@ -479,9 +480,13 @@ class CudaOpsTest {
             maps[4 * i + 2] = -sin;
             maps[4 * i + 3] = cos;
         }
-        Tensor warped = Shapes.warpImages(images.to(gpu), maps, -1f);
+        Tensor warped = Shapes.warpImages(images.to(gpu), maps, null, -1f);
         assertArrayEquals(new int[] {5, 2, 7, 9}, warped.shape());
-        assertArrayEquals(Shapes.warpImages(images, maps, -1f).data(), warped.to(Device.CPU).data());
+        assertArrayEquals(Shapes.warpImages(images, maps, null, -1f).data(), warped.to(Device.CPU).data());
+        float[] moves = new float[2 * 5 * 7 * 9];   // bends of up to 2 pixels, different for x and y
+        for (int j = 0; j < moves.length; j++) moves[j] = (float) (2 * Math.sin(0.37 * j + 0.1 * (j / 63)));
+        Tensor bent = Shapes.warpImages(images.to(gpu), maps, moves, -1f);
+        assertArrayEquals(Shapes.warpImages(images, maps, moves, -1f).data(), bent.to(Device.CPU).data(), "with moves");
         Gpu.record("warpImages", 0);
     }
 

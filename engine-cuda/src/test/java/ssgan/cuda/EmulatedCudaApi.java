@@ -457,9 +457,9 @@ final class EmulatedCudaApi implements CudaApi {
                 }
             }
             case "warp_images" -> {
-                long dst = (Long) args[0], src = (Long) args[1], maps = (Long) args[2];
-                int n = (Integer) args[3], planes = (Integer) args[4], h = (Integer) args[5], w = (Integer) args[6];
-                float background = (Float) args[7];
+                long dst = (Long) args[0], src = (Long) args[1], maps = (Long) args[2], moves = (Long) args[3];
+                int n = (Integer) args[4], planes = (Integer) args[5], h = (Integer) args[6], w = (Integer) args[7];
+                float background = (Float) args[8];
                 double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
                 for (int image = 0; image < n; image++) {
                     double[] m = new double[4];
@@ -473,6 +473,10 @@ final class EmulatedCudaApi implements CudaApi {
                         for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
                             double u = x - cx, v = y - cy;
                             double sx = m[0] * u + m[1] * v + cx, sy = m[2] * u + m[3] * v + cy;
+                            if (moves != 0) {
+                                sx += getFloat(moves, 2 * image * h * w + y * w + x);
+                                sy += getFloat(moves, 2 * image * h * w + h * w + y * w + x);
+                            }
                             int x0 = (int) Math.floor(sx), y0 = (int) Math.floor(sy);
                             double fx = sx - x0, fy = sy - y0;
                             double top = (1 - fx) * warpPixel(src, base, h, w, x0, y0, background) + fx * warpPixel(src, base, h, w, x0 + 1, y0, background);

@@ -178,8 +178,11 @@ public interface DeviceOps {
         throw missing("shiftImages");
     }
 
-    /** Images [N, C, H, W] each turned and scaled by its own map (already checked: four entries per image, no gradient). */
-    default Tensor warpImages(Tensor images, double[] maps, float background) {
+    /**
+     * Images [N, C, H, W] each turned and scaled by its own map, then bent by its moves when they are not
+     * null (already checked: four map entries and 2·H·W moves per image, no gradient).
+     */
+    default Tensor warpImages(Tensor images, double[] maps, float[] moves, float background) {
         throw missing("warpImages");
     }
 

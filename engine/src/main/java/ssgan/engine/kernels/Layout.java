@@ -86,15 +86,22 @@ public final class Layout {
     /**
      * One plane turned and scaled about its centre: out[y][x] reads the source at
      * {@code (cx + a·u + b·v, cy + c·u + d·v)}, where {@code (u, v) = (x − cx, y − cy)} and the centre is
-     * {@code ((w − 1)/2, (h − 1)/2)}, bilinearly, with {@code background} outside. In double, each step in
-     * this order: the GPU's kernel rounds the same steps the same way.
+     * {@code ((w − 1)/2, (h − 1)/2)}, bilinearly, with {@code background} outside. With {@code moves}, the
+     * source is then moved by the pixel's own {@code (moves[from + y·w + x], moves[from + h·w + y·w + x])}: a
+     * field of small moves bends the plane. In double, each step in this order: the GPU's kernel rounds
+     * the same steps the same way.
      */
-    public static void warpPlane(float[] src, float[] dst, int base, int h, int w, double a, double b, double c, double d, float background) {
+    public static void warpPlane(float[] src, float[] dst, int base, int h, int w, double a, double b, double c, double d,
+                                 float[] moves, int from, float background) {
         double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 double u = x - cx, v = y - cy;
                 double sx = a * u + b * v + cx, sy = c * u + d * v + cy;
+                if (moves != null) {
+                    sx += moves[from + y * w + x];
+                    sy += moves[from + h * w + y * w + x];
+                }
                 int x0 = (int) Math.floor(sx), y0 = (int) Math.floor(sy);
                 double fx = sx - x0, fy = sy - y0;
                 double p00, p01, p10, p11;

@@ -208,10 +208,12 @@ public final class Shapes {
      * pixel (x, y) reads the source at {@code (cx + a·u + b·v, cy + c·u + d·v)}, with
      * {@code (u, v) = (x − cx, y − cy)}, the centre {@code (cx, cy) = ((W − 1)/2, (H − 1)/2)} and
      * {@code (a, b, c, d) = maps[4i .. 4i + 3]}, read bilinearly, {@code background} where the source is
-     * outside the image (see {@link Layout#warpPlane}). The same bits on every device. Data augmentation:
-     * images that require a gradient are refused (no backward rule).
+     * outside the image (see {@link Layout#warpPlane}). {@code moves}, when not null, holds two planes of
+     * {@code H × W} per image, the x and then the y part of a move added to each pixel's source: image i's
+     * start at {@code 2·i·H·W}. The same bits on every device. Data augmentation: images that require a
+     * gradient are refused (no backward rule).
      */
-    public static Tensor warpImages(Tensor images, double[] maps, float background) {
+    public static Tensor warpImages(Tensor images, double[] maps, float[] moves, float background) {
         int[] shape = images.shape();
         if (shape.length != 4) throw new IllegalArgumentException("warpImages: images must be [N, C, H, W], got " + Shape.str(shape));
         if (maps.length != 4 * shape[0]) {
@@ -220,17 +222,27 @@ public final class Shapes {
         for (double m : maps) {
             if (!Double.isFinite(m) || Math.abs(m) > 1e6) throw new IllegalArgumentException("warpImages: map entries must be finite and at most 1e6 in size, got " + m);
         }
+        int channels = shape[1], h = shape[2], w = shape[3];
+        if (moves != null) {
+            if (moves.length != 2 * shape[0] * h * w) {
+                throw new IllegalArgumentException("warpImages: " + moves.length + " moves for " + shape[0] + " images of " + h + " × " + w
+                        + " (two per pixel: " + 2 * shape[0] * h * w + ")");
+            }
+            for (float m : moves) {
+                if (!Float.isFinite(m) || Math.abs(m) > 1e6) throw new IllegalArgumentException("warpImages: moves must be finite and at most 1e6 in size, got " + m);
+            }
+        }
         if (images.requiresGrad()) throw new IllegalArgumentException("warpImages: moves data, and has no gradient; detach() the images first");
         DeviceOps device = Devices.opsFor("warpImages", images);
-        if (device != null) return device.warpImages(images, maps.clone(), background);
-        int channels = shape[1], h = shape[2], w = shape[3];
+        if (device != null) return device.warpImages(images, maps.clone(), moves == null ? null : moves.clone(), background);
         float[] src = images.data(), out = Storage.take(images.numel());
         // About 15 ns a pixel on one core (1.2 ms for 100 MNIST images): worth both cores. Each image is
         // computed alone, so the split changes no bit.
         Parallel.forRange(shape[0], Math.max(1, 4096 / Math.max(1, channels * h * w)), (chunk, i0, i1) -> {
             for (int i = i0; i < i1; i++) {
                 for (int c = 0; c < channels; c++) {
-                    Layout.warpPlane(src, out, (i * channels + c) * h * w, h, w, maps[4 * i], maps[4 * i + 1], maps[4 * i + 2], maps[4 * i + 3], background);
+                    Layout.warpPlane(src, out, (i * channels + c) * h * w, h, w, maps[4 * i], maps[4 * i + 1], maps[4 * i + 2], maps[4 * i + 3],
+                            moves, 2 * i * h * w, background);
                 }
             }
         });

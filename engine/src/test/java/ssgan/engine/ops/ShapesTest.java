@@ -2,6 +2,7 @@ package ssgan.engine.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static ssgan.engine.ops.TestTensors.uniform;
@@ -150,25 +151,85 @@ class ShapesTest {
         float[] want = new float[x.numel()];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
-                Layout.warpPlane(x.data(), want, (i * c + ch) * h * w, h, w, maps[4 * i], maps[4 * i + 1], maps[4 * i + 2], maps[4 * i + 3], -1f);
+                Layout.warpPlane(x.data(), want, (i * c + ch) * h * w, h, w, maps[4 * i], maps[4 * i + 1], maps[4 * i + 2], maps[4 * i + 3], null, 0, -1f);
             }
         }
         int threads = Parallel.threads();
         try {
             for (int t : new int[] {1, 2}) {
                 Parallel.setThreads(t);
-                assertArrayEquals(want, Shapes.warpImages(x, maps, -1f).data(), "on " + t + " threads");
+                assertArrayEquals(want, Shapes.warpImages(x, maps, null, -1f).data(), "on " + t + " threads");
             }
         } finally {
             Parallel.setThreads(threads);
         }
-        var wrongCount = assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(x, new double[4], 0f));
+        var wrongCount = assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(x, new double[4], null, 0f));
         assertTrue(wrongCount.getMessage().contains("4 map entries for 5 images"), wrongCount.getMessage());
         double[] infinite = maps.clone();
         infinite[3] = Double.POSITIVE_INFINITY;
-        assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(x, infinite, 0f));
-        assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(Tensor.zeros(5, 30), maps, 0f));
-        var withGrad = assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(uniform(rng, -1, 1, n, c, h, w), maps, 0f));
+        assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(x, infinite, null, 0f));
+        assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(Tensor.zeros(5, 30), maps, null, 0f));
+        var withGrad = assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(uniform(rng, -1, 1, n, c, h, w), maps, null, 0f));
         assertTrue(withGrad.getMessage().contains("detach()"), withGrad.getMessage());
+    }
+
+    /**
+     * Moves bend each image pixel by pixel, on top of its map: a whole-pixel move everywhere is a shift
+     * (the other way), and random moves give, on one thread or two, what Layout.warpPlane gives each plane.
+     */
+    @Test
+    void warpImagesAddsEachPixelsOwnMove() {
+        int n = 3, c = 2, h = 6, w = 7;
+        Tensor x = uniform(rng, -1, 1, n, c, h, w).detach();
+        double[] identity = new double[4 * n];
+        for (int i = 0; i < n; i++) {
+            identity[4 * i] = 1;
+            identity[4 * i + 3] = 1;
+        }
+        float[] oneRightTwoUp = new float[2 * n * h * w];
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(oneRightTwoUp, 2 * i * h * w, (2 * i + 1) * h * w, 1f);
+            java.util.Arrays.fill(oneRightTwoUp, (2 * i + 1) * h * w, (2 * i + 2) * h * w, -2f);
+        }
+        int[] shifts = new int[2 * n];
+        for (int i = 0; i < n; i++) {
+            shifts[2 * i] = -1;   // reading one pixel to the right moves the content one to the left
+            shifts[2 * i + 1] = 2;
+        }
+        assertArrayEquals(Shapes.shiftImages(x, shifts, -1f).data(), Shapes.warpImages(x, identity, oneRightTwoUp, -1f).data());
+
+        double[] maps = new double[4 * n];
+        float[] moves = new float[2 * n * h * w];
+        for (int i = 0; i < n; i++) {
+            double angle = 0.3 * (i - 1);
+            maps[4 * i] = Math.cos(angle);
+            maps[4 * i + 1] = Math.sin(angle);
+            maps[4 * i + 2] = -Math.sin(angle);
+            maps[4 * i + 3] = Math.cos(angle);
+        }
+        for (int j = 0; j < moves.length; j++) moves[j] = (float) (1.5 * Math.sin(0.7 * j));
+        float[] want = new float[x.numel()];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                Layout.warpPlane(x.data(), want, (i * c + ch) * h * w, h, w, maps[4 * i], maps[4 * i + 1], maps[4 * i + 2], maps[4 * i + 3],
+                        moves, 2 * i * h * w, -1f);
+            }
+        }
+        int threads = Parallel.threads();
+        try {
+            for (int t : new int[] {1, 2}) {
+                Parallel.setThreads(t);
+                float[] got = Shapes.warpImages(x, maps, moves, -1f).data();
+                assertArrayEquals(want, got, "on " + t + " threads");
+                assertFalse(java.util.Arrays.equals(got, Shapes.warpImages(x, maps, null, -1f).data()), "the moves changed nothing");
+            }
+        } finally {
+            Parallel.setThreads(threads);
+        }
+        var wrongCount = assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(x, maps, new float[5], 0f));
+        assertTrue(wrongCount.getMessage().contains("5 moves for 3 images of 6 × 7"), wrongCount.getMessage());
+        float[] nan = moves.clone();
+        nan[7] = Float.NaN;
+        assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(x, maps, nan, 0f));
     }
 }

@@ -170,6 +170,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "0 = off (default: 0).")
     float labelShear;
 
+    @Option(names = "--label-bend", paramLabel = "PIXELS", description = "Bend each labelled image by a new smooth random field of "
+            + "moves of up to PIXELS pixels (elastic distortions: drawn at 4 × 4 points, interpolated in between) every time it "
+            + "is used; 0 = off (default: 0).")
+    float labelBend;
+
     /** The consistency weight of the mlp runs when --consistency is not given. */
     static final float DEFAULT_CONSISTENCY = 3f;
 
@@ -269,8 +274,9 @@ public final class TrainCommand implements Callable<Integer> {
         float scaling = labelScale != null ? labelScale : warpByDefault ? DEFAULT_LABEL_SCALE : 0f;
         if (!(scaling >= 0 && scaling < 1)) throw new UserException("--label-scale must be in [0, 1) (0 = off), got " + scaling);
         if (!(labelShear >= 0 && labelShear <= 1)) throw new UserException("--label-shear must be in [0, 1] (0 = off), got " + labelShear);
-        if (permutationInvariant && (rotate > 0 || scaling > 0 || labelShear > 0)) {
-            throw new UserException("--label-rotate, --label-scale and --label-shear move pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
+        if (!(labelBend >= 0 && labelBend <= 10)) throw new UserException("--label-bend must be 0..10 pixels (0 = off), got " + labelBend);
+        if (permutationInvariant && (rotate > 0 || scaling > 0 || labelShear > 0 || labelBend > 0)) {
+            throw new UserException("--label-rotate, --label-scale, --label-shear and --label-bend move pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
         }
         float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
         if (!(consistencyWeight >= 0 && Float.isFinite(consistencyWeight))) throw new UserException("--consistency must be a number >= 0 (0 = off), got " + consistencyWeight);
@@ -303,6 +309,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, budget, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, every, layer,
                 smoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling, labelShear, pseudoLabels);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels);
     }
 }

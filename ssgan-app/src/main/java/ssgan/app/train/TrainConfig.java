@@ -37,6 +37,7 @@ public record TrainConfig(
         float labelRotate,
         float labelScale,
         float labelShear,
+        float labelBend,
         float pseudoLabels) {
 
     /** Where the consistency term's target comes from. */
@@ -83,6 +84,7 @@ public record TrainConfig(
         m.put("label_rotate", Float.toString(labelRotate));
         m.put("label_scale", Float.toString(labelScale));
         m.put("label_shear", Float.toString(labelShear));
+        m.put("label_bend", Float.toString(labelBend));
         m.put("consistency", Float.toString(consistencyWeight));
         m.put("pseudo_labels", Float.toString(pseudoLabels));
         m.put("validation", Integer.toString(validation));

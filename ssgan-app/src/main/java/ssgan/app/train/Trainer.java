@@ -33,7 +33,7 @@ import ssgan.nn.data.DataLoader;
 import ssgan.nn.data.Dataset;
 import ssgan.nn.data.HoldOut;
 import ssgan.nn.data.Mnist;
-import ssgan.nn.data.RandomRotation;
+import ssgan.nn.data.RandomWarp;
 import ssgan.nn.data.RandomShift;
 import ssgan.nn.data.SemiSupervisedSplit;
 import ssgan.nn.io.SafeTensors;
@@ -94,10 +94,10 @@ public final class Trainer {
     private final DataLoader unlabelled;
     private final DataLoader unlabelled2;
     private final RandomShift labelShift;   // null when --label-shift is 0
-    private final RandomRotation labelRotation;  // null when --label-rotate and --label-scale are 0
+    private final RandomWarp labelRotation;  // null when --label-rotate and --label-scale are 0
     private final RandomShift studentShift; // null unless the consistency pass sees shifted images
     private final RandomShift pseudoShift;        // the pseudo-labels' view of the unlabelled images: null when
-    private final RandomRotation pseudoRotation;  // --pseudo-labels is 0 or the labelled images are not moved so
+    private final RandomWarp pseudoRotation;  // --pseudo-labels is 0 or the labelled images are not moved so
     private final SsganStep step;
     private final LrSchedule schedule;
     private final Tensor fixedNoise;
@@ -188,13 +188,13 @@ public final class Trainer {
         boolean shiftedPair = config.teacher() == TrainConfig.Teacher.SHIFTED && config.consistencyWeight() > 0;
         studentShift = (meanTeacher || shiftedPair) && config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, studentShiftRng) : null;
         Rng rotationRng = root.split();   // after the shifts' streams: runs without turns draw what they drew before
-        labelRotation = config.labelRotate() > 0 || config.labelScale() > 0 || config.labelShear() > 0
-                ? new RandomRotation(config.labelRotate(), config.labelScale(), config.labelShear(), -1f, rotationRng) : null;
+        labelRotation = config.labelRotate() > 0 || config.labelScale() > 0 || config.labelShear() > 0 || config.labelBend() > 0
+                ? new RandomWarp(config.labelRotate(), config.labelScale(), config.labelShear(), config.labelBend(), -1f, rotationRng) : null;
         Rng pseudoShiftRng = root.split(), pseudoRotationRng = root.split();
         boolean pseudo = config.pseudoLabels() > 0;
         pseudoShift = pseudo && labelShift != null ? new RandomShift(config.labelShift(), -1f, pseudoShiftRng) : null;
         pseudoRotation = pseudo && labelRotation != null
-                ? new RandomRotation(config.labelRotate(), config.labelScale(), config.labelShear(), -1f, pseudoRotationRng) : null;
+                ? new RandomWarp(config.labelRotate(), config.labelScale(), config.labelShear(), config.labelBend(), -1f, pseudoRotationRng) : null;
         if (pseudo) {
             step.usePseudoLabels(config.pseudoLabels(), images -> {
                 Tensor shifted = pseudoShift == null ? images : pseudoShift.apply(images);
