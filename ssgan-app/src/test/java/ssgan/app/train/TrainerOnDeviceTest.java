@@ -59,12 +59,12 @@ public class TrainerOnDeviceTest {
         return config(out, iterations, resume, lr, labelShift, consistency, teacher, 0f);
     }
 
-    /** ... with the labelled images turned by up to {@code rotate} degrees and scaled by up to 10 % when rotate > 0. */
+    /** ... with the labelled images turned by up to {@code rotate} degrees, scaled by up to 10 % and bent by up to 2 pixels when rotate > 0. */
     static TrainConfig config(Path out, int iterations, boolean resume, float lr, int labelShift, float consistency,
                               TrainConfig.Teacher teacher, float rotate) {
         return new TrainConfig(Architecture.MLP, 20, 3, iterations, 10, lr, 0.5f, 1e-8f, null, out, 1, 3, 5,
                 0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, VALIDATION, false, teacher, false,
-                rotate, rotate > 0 ? 0.1f : 0f, 0f, 0f, 0f);
+                rotate, rotate > 0 ? 0.1f : 0f, 0f, rotate > 0 ? 2f : 0f, 0f);
     }
 
     private static Progress quiet() {
@@ -111,7 +111,7 @@ public class TrainerOnDeviceTest {
     }
 
     /**
-     * The labelled images turned and scaled on the device as on the cpu: the first iterations' losses agree.
+     * The labelled images turned, scaled and bent on the device as on the cpu: the first iterations' losses agree.
      * (Turned, the synthetic digits' pixels are no longer all ±1, so the two devices' sums round apart a
      * little sooner than above; the weights are not compared. Had the device skipped the turns, the
      * supervised loss would differ from the first iteration on.)
