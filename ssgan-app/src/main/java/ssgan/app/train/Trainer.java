@@ -246,6 +246,8 @@ public final class Trainer {
     private Outcome loop() throws IOException {
         Path last = out.resolve(LAST);
         begin();
+        // The starting point, saved: a game that breaks before the first evaluation has somewhere to go back to.
+        if (!config.resume()) saveLast(false);
         Files.createDirectories(out.resolve("samples"));
         int perEpoch = unlabelled.batchesPerEpoch();
         long total = config.iterations();
@@ -325,11 +327,11 @@ public final class Trainer {
                 iteration = at - 1;   // the run's record ends at the last iteration with finite losses
                 return LossCheck.DIVERGED;
             }
-            guard.observe(l.generator());
+            guard.observe(l.generator(), l.unsupervised());
             if (guard.collapsed()) {
                 if (rollbacks >= MAX_ROLLBACKS) {
-                    progress.log(String.format(Locale.ROOT, "stopped: the generator collapsed again at iteration %d after %d "
-                            + "rollbacks; best.safetensors holds the best model. Try another --seed or a lower --lr.", at, rollbacks));
+                    progress.log(String.format(Locale.ROOT, "stopped: the game broke again at iteration %d after %d rollbacks (%s); "
+                            + "best.safetensors holds the best model. Try another --seed or a lower --lr.", at, rollbacks, guard.describe()));
                     iteration = at - 1;
                     return LossCheck.COLLAPSED;
                 }
@@ -660,18 +662,15 @@ public final class Trainer {
      * {@code metrics.csv}. The clock, the best model and the milestones keep what really happened.
      */
     private void rollBack(MetricsCsv csv, long at) throws IOException {
-        double recent = guard.recentMean();
-        double baseline = guard.baseline();
+        String what = guard.describe();
         boolean hasPrevious = Files.exists(out.resolve(PREVIOUS)) && Files.exists(out.resolve(PREVIOUS_STATE));
         restore(out.resolve(hasPrevious ? PREVIOUS : LAST), out.resolve(hasPrevious ? PREVIOUS_STATE : LAST_STATE));
         rollbacks++;
         noiseRng.setState(new Rng(noiseRng.state() + rollbacks).nextLong());
         csv.dropAfter(iteration);
         saveLast(false);
-        progress.log(String.format(Locale.ROOT, "iteration %d: the generator has collapsed (feature-matching loss %.1f over the "
-                + "last %d iterations, %.1f× its baseline of %.2f); rolled back to iteration %d with new noise "
-                + "(rollback %d of at most %d)", at, recent, CollapseGuard.WINDOW, recent / baseline, baseline, iteration,
-                rollbacks, MAX_ROLLBACKS));
+        progress.log(String.format(Locale.ROOT, "iteration %d: %s; rolled back to iteration %d with new noise (rollback %d of at most %d)",
+                at, what, iteration, rollbacks, MAX_ROLLBACKS));
     }
 
     /** Settings that only say how long, where or on what the run goes on: a resume may change them freely. */

@@ -10,9 +10,11 @@ import ssgan.nn.io.TrainingState;
 
 class CollapseGuardTest {
     private static final int INTERVAL = 600;
+    /** A discriminator's unsupervised loss in a healthy game (0.12 and above in the mlp's traces). */
+    private static final float HEALTHY_D = 0.2f;
 
     private static void feed(CollapseGuard guard, float loss, int times) {
-        for (int i = 0; i < times; i++) guard.observe(loss);
+        for (int i = 0; i < times; i++) guard.observe(loss, HEALTHY_D);
     }
 
     /** One complete evaluation interval at a constant loss. */
@@ -33,7 +35,7 @@ class CollapseGuardTest {
         CollapseGuard guard = new CollapseGuard(6);
         Rng rng = new Rng(1);
         for (long i = 1; i <= 60_000; i++) {
-            guard.observe(healthy(rng, i));
+            guard.observe(healthy(rng, i), HEALTHY_D);
             assertFalse(guard.collapsed(), "triggered at iteration " + i);
             if (i % INTERVAL == 0) guard.endInterval();
         }
@@ -44,13 +46,13 @@ class CollapseGuardTest {
         CollapseGuard guard = new CollapseGuard(6);
         Rng rng = new Rng(2);
         for (long i = 1; i <= 6_000; i++) {
-            guard.observe(healthy(rng, i));
+            guard.observe(healthy(rng, i), HEALTHY_D);
             if (i % INTERVAL == 0) guard.endInterval();
         }
         assertFalse(guard.collapsed());
         int after = 0;
         while (!guard.collapsed()) {
-            guard.observe(60f);
+            guard.observe(60f, HEALTHY_D);
             after++;
         }
         // The window of 300 holds losses near 5 (the level at 6,000); 60s pass 6× that once about 135 are new.
@@ -72,7 +74,7 @@ class CollapseGuardTest {
         boolean triggered = false;
         for (float mean : blockMeans) {
             for (int i = 0; i < 50; i++) {
-                guard.observe(mean);
+                guard.observe(mean, HEALTHY_D);
                 triggered |= guard.collapsed();
             }
         }
@@ -94,7 +96,7 @@ class CollapseGuardTest {
     @Test
     void needsABaselineAndAFullWindowAndCanBeTurnedOff() {
         CollapseGuard early = new CollapseGuard(6);
-        for (int i = 0; i < 500; i++) early.observe(i < 50 ? 1f : 1000f);
+        for (int i = 0; i < 500; i++) early.observe(i < 50 ? 1f : 1000f, HEALTHY_D);
         assertFalse(early.collapsed(), "no evaluation interval has ended, so there is no baseline");
 
         CollapseGuard off = new CollapseGuard(0);
@@ -117,7 +119,7 @@ class CollapseGuardTest {
         CollapseGuard a = new CollapseGuard(6);
         Rng rng = new Rng(3);
         for (long i = 1; i <= 1_000; i++) {
-            a.observe(healthy(rng, i));
+            a.observe(healthy(rng, i), i < 800 ? HEALTHY_D : won(rng));   // the last 200 won: judged on the restored window too
             if (i % INTERVAL == 0) a.endInterval();
         }
         TrainingState state = new TrainingState();
@@ -126,9 +128,10 @@ class CollapseGuardTest {
         b.restore(state);
         for (int i = 0; i < 300; i++) {
             float loss = 5f + i;
-            a.observe(loss);
-            b.observe(loss);
+            a.observe(loss, HEALTHY_D);
+            b.observe(loss, HEALTHY_D);
             assertEquals(a.recentMean(), b.recentMean());
+            assertEquals(a.recentUnsupervisedMedian(), b.recentUnsupervisedMedian());
             assertEquals(a.collapsed(), b.collapsed());
             if (i == 199) {
                 a.endInterval();
@@ -136,5 +139,44 @@ class CollapseGuardTest {
                 assertEquals(a.baseline(), b.baseline());
             }
         }
+    }
+
+    /** The unsupervised losses of a game whose discriminator wins: near 0.01, with spikes as in the measured trace. */
+    private static float won(Rng rng) {
+        return rng.nextInt(25) == 0 ? 3f : 0.002f + 0.03f * rng.nextFloat();
+    }
+
+    @Test
+    void aDiscriminatorThatWinsIsCaughtOnceTheFirstIntervalIsComplete() {
+        CollapseGuard guard = new CollapseGuard(6);
+        Rng rng = new Rng(4);
+        // Broken from iteration 400 on, before the first evaluation: not yet judged (healthy games dip this low early).
+        for (long i = 1; i <= INTERVAL; i++) {
+            guard.observe(i < 400 ? 8f : 25f, i < 400 ? HEALTHY_D : won(rng));
+            assertFalse(guard.collapsed(), "judged before the first interval ended, at " + i);
+        }
+        guard.endInterval();
+        // The feature-matching loss stays within 6× the broken first interval's mean: only the second test sees it.
+        guard.observe(30f, won(rng));
+        assertTrue(guard.collapsed(), "the window's median unsupervised loss is " + guard.recentUnsupervisedMedian());
+        assertTrue(guard.describe().startsWith("the discriminator has won"), guard.describe());
+    }
+
+    @Test
+    void aHealthyDiscriminatorWithLowMomentsIsNotTakenForAWinner() {
+        CollapseGuard guard = new CollapseGuard(6);
+        Rng rng = new Rng(5);
+        for (long i = 1; i <= 20 * INTERVAL; i++) {
+            // Mostly 0.06 to 0.5, one iteration in five as low as 0.01: the median stays near 0.2.
+            float d = rng.nextInt(5) == 0 ? 0.01f + 0.02f * rng.nextFloat() : 0.06f + 0.44f * rng.nextFloat();
+            guard.observe(healthy(rng, i), d);
+            assertFalse(guard.collapsed(), "triggered at iteration " + i + ": " + guard.describe());
+            if (i % INTERVAL == 0) guard.endInterval();
+        }
+        assertFalse(new CollapseGuard(0).collapsed(), "off");
+        CollapseGuard off = new CollapseGuard(0);
+        for (int i = 0; i < 2 * INTERVAL; i++) off.observe(5f, 0f);
+        off.endInterval();
+        assertFalse(off.collapsed(), "a guard turned off never judges");
     }
 }

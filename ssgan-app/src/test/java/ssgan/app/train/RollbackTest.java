@@ -48,8 +48,8 @@ class RollbackTest {
         }
 
         @Override
-        void observe(float generatorLoss) {
-            super.observe(generatorLoss);
+        void observe(float generatorLoss, float unsupervisedLoss) {
+            super.observe(generatorLoss, unsupervisedLoss);
             observed++;
         }
 
@@ -122,7 +122,8 @@ class RollbackTest {
     /**
      * On a device the losses are read in blocks (at each evaluation here, every 3 iterations): the collapse
      * staged at iteration 5 is found when they are read at 6, dated to 5, and the run rolls back to the
-     * checkpoint of iteration 3 (no previous one yet), drops the row for 6 and trains on to the end.
+     * checkpoint before last (the starting point, saved at iteration 0), drops the rows after it and trains
+     * on to the end.
      */
     @Test
     void onADeviceACollapseFoundInABlockOfLossesIsDatedToItsIteration(@TempDir Path tmp) throws Exception {
@@ -130,7 +131,7 @@ class RollbackTest {
 
         assertEquals(Trainer.Outcome.COMPLETED, run.outcome());
         assertTrue(run.log().contains("iteration 5: the generator has collapsed"), run.log());
-        assertTrue(run.log().contains("rolled back to iteration 3 with new noise (rollback 1 of at most 10)"), run.log());
+        assertTrue(run.log().contains("rolled back to iteration 0 with new noise (rollback 1 of at most 10)"), run.log());
         assertArrayEquals(new long[] {3, 6, 8}, iterations(run.out()));
     }
 
@@ -139,12 +140,12 @@ class RollbackTest {
         Run run = train(tmp.resolve("run"), 30, i -> i > 150);
 
         assertEquals(Trainer.Outcome.COLLAPSED, run.outcome());
-        // No previous yet at iteration 151, so each rollback returns to last, at iteration 100.
-        assertTrue(run.log().contains("rolled back to iteration 100 with new noise (rollback 10 of at most 10)"), run.log());
-        assertTrue(run.log().contains("stopped: the generator collapsed again at iteration 101 after 10 rollbacks"), run.log());
+        // At iteration 151 the checkpoint before last is the starting point: each rollback returns there.
+        assertTrue(run.log().contains("rolled back to iteration 0 with new noise (rollback 10 of at most 10)"), run.log());
+        assertTrue(run.log().contains("stopped: the game broke again at iteration 1 after 10 rollbacks (the generator has collapsed"), run.log());
         assertTrue(summary(run.out()).contains("\"status\":\"collapsed\""), summary(run.out()));
-        assertTrue(summary(run.out()).contains("\"iterations\":100,"), "the record ends before the collapsed iteration: " + summary(run.out()));
-        assertTrue(Files.exists(run.out().resolve("best.safetensors")));
-        assertArrayEquals(new long[] {100}, iterations(run.out()));
+        assertTrue(summary(run.out()).contains("\"iterations\":0,"), "the record ends before the collapsed iteration: " + summary(run.out()));
+        assertTrue(Files.exists(run.out().resolve("best.safetensors")), "the model evaluated best, at iteration 100, stays");
+        assertArrayEquals(new long[] {}, iterations(run.out()));
     }
 }
