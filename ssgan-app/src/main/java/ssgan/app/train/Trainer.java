@@ -94,10 +94,10 @@ public final class Trainer {
     private final DataLoader unlabelled;
     private final DataLoader unlabelled2;
     private final RandomShift labelShift;   // null when --label-shift is 0
-    private final RandomWarp labelRotation;  // null when --label-rotate and --label-scale are 0
+    private final RandomWarp labelWarp;     // null when --label-rotate, -scale, -shear and -bend are all 0
     private final RandomShift studentShift; // null unless the consistency pass sees shifted images
-    private final RandomShift pseudoShift;        // the pseudo-labels' view of the unlabelled images: null when
-    private final RandomWarp pseudoRotation;  // --pseudo-labels is 0 or the labelled images are not moved so
+    private final RandomShift pseudoShift;  // the pseudo-labels' view of the unlabelled images: null when
+    private final RandomWarp pseudoWarp;    // --pseudo-labels is 0 or the labelled images are not moved so
     private final SsganStep step;
     private final LrSchedule schedule;
     private final Tensor fixedNoise;
@@ -188,17 +188,17 @@ public final class Trainer {
         boolean shiftedPair = config.teacher() == TrainConfig.Teacher.SHIFTED && config.consistencyWeight() > 0;
         studentShift = (meanTeacher || shiftedPair) && config.labelShift() > 0 ? new RandomShift(config.labelShift(), -1f, studentShiftRng) : null;
         Rng rotationRng = root.split();   // after the shifts' streams: runs without turns draw what they drew before
-        labelRotation = config.labelRotate() > 0 || config.labelScale() > 0 || config.labelShear() > 0 || config.labelBend() > 0
+        labelWarp = config.labelRotate() > 0 || config.labelScale() > 0 || config.labelShear() > 0 || config.labelBend() > 0
                 ? new RandomWarp(config.labelRotate(), config.labelScale(), config.labelShear(), config.labelBend(), -1f, rotationRng) : null;
-        Rng pseudoShiftRng = root.split(), pseudoRotationRng = root.split();
+        Rng pseudoShiftRng = root.split(), pseudoWarpRng = root.split();
         boolean pseudo = config.pseudoLabels() > 0;
         pseudoShift = pseudo && labelShift != null ? new RandomShift(config.labelShift(), -1f, pseudoShiftRng) : null;
-        pseudoRotation = pseudo && labelRotation != null
-                ? new RandomWarp(config.labelRotate(), config.labelScale(), config.labelShear(), config.labelBend(), -1f, pseudoRotationRng) : null;
+        pseudoWarp = pseudo && labelWarp != null
+                ? new RandomWarp(config.labelRotate(), config.labelScale(), config.labelShear(), config.labelBend(), -1f, pseudoWarpRng) : null;
         if (pseudo) {
             step.usePseudoLabels(config.pseudoLabels(), images -> {
                 Tensor shifted = pseudoShift == null ? images : pseudoShift.apply(images);
-                return pseudoRotation == null ? shifted : pseudoRotation.apply(shifted);
+                return pseudoWarp == null ? shifted : pseudoWarp.apply(shifted);
             });
         }
         if (meanTeacher) step.useMeanTeacher(average, studentShift);
@@ -398,10 +398,10 @@ public final class Trainer {
         }
     }
 
-    /** The labelled batch moved by --label-shift, then turned and scaled by --label-rotate and --label-scale. */
+    /** The labelled batch moved by --label-shift, then warped by --label-rotate, -scale, -shear and -bend. */
     private Tensor augmentLabelled(Tensor images) {
         Tensor shifted = labelShift == null ? images : labelShift.apply(images);
-        return labelRotation == null ? shifted : labelRotation.apply(shifted);
+        return labelWarp == null ? shifted : labelWarp.apply(shifted);
     }
 
     /** Whether the loop would read the losses now: the log is full (every iteration on the cpu). */
@@ -573,10 +573,10 @@ public final class Trainer {
         validation.save(state, "validation.");
         state.putLong("rng.noise", noiseRng.state());
         if (labelShift != null) state.putLong("rng.shift", labelShift.rng().state());
-        if (labelRotation != null) state.putLong("rng.rotation", labelRotation.rng().state());
+        if (labelWarp != null) state.putLong("rng.rotation", labelWarp.rng().state());
         if (studentShift != null) state.putLong("rng.student_shift", studentShift.rng().state());
         if (pseudoShift != null) state.putLong("rng.pseudo_shift", pseudoShift.rng().state());
-        if (pseudoRotation != null) state.putLong("rng.pseudo_rotation", pseudoRotation.rng().state());
+        if (pseudoWarp != null) state.putLong("rng.pseudo_rotation", pseudoWarp.rng().state());
         noiseLayers(disc).forEach((name, layer) -> state.putLong("rng.disc." + name, layer.rng().state()));
         state.putAll(labelled.position().toMap("loader.labelled."));
         state.putAll(unlabelled.position().toMap("loader.unlabelled."));
@@ -721,10 +721,10 @@ public final class Trainer {
         validation.restoreLast(state, "validation.");
         noiseRng.setState(state.getLong("rng.noise"));
         if (labelShift != null && state.has("rng.shift")) labelShift.rng().setState(state.getLong("rng.shift"));
-        if (labelRotation != null && state.has("rng.rotation")) labelRotation.rng().setState(state.getLong("rng.rotation"));
+        if (labelWarp != null && state.has("rng.rotation")) labelWarp.rng().setState(state.getLong("rng.rotation"));
         if (studentShift != null) studentShift.rng().setState(state.getLong("rng.student_shift"));
         if (pseudoShift != null && state.has("rng.pseudo_shift")) pseudoShift.rng().setState(state.getLong("rng.pseudo_shift"));
-        if (pseudoRotation != null && state.has("rng.pseudo_rotation")) pseudoRotation.rng().setState(state.getLong("rng.pseudo_rotation"));
+        if (pseudoWarp != null && state.has("rng.pseudo_rotation")) pseudoWarp.rng().setState(state.getLong("rng.pseudo_rotation"));
         noiseLayers(disc).forEach((name, layer) -> layer.rng().setState(state.getLong("rng.disc." + name)));
         labelled.restore(DataLoader.Position.fromMap(state.values(), "loader.labelled."));
         unlabelled.restore(DataLoader.Position.fromMap(state.values(), "loader.unlabelled."));
