@@ -36,8 +36,8 @@ import ssgan.nn.io.TrainingState;
 class CollapseGuard {
     static final int WINDOW = 300;
     static final int INTERVALS = 3;
-    /** Below this median unsupervised loss the discriminator has won (a healthy game stays above 0.1). */
-    static final float WON = 0.03f;
+    /** Below this median unsupervised loss the discriminator has won (healthy games measured stayed above 0.08). */
+    static final float WON = 0.02f;
 
     private final double factor;
     private final float[] window = new float[WINDOW];

@@ -143,7 +143,7 @@ class CollapseGuardTest {
 
     /** The unsupervised losses of a game whose discriminator wins: near 0.01, with spikes as in the measured trace. */
     private static float won(Rng rng) {
-        return rng.nextInt(25) == 0 ? 3f : 0.002f + 0.03f * rng.nextFloat();
+        return rng.nextInt(25) == 0 ? 3f : 0.002f + 0.02f * rng.nextFloat();
     }
 
     @Test
