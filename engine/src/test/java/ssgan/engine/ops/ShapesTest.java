@@ -135,34 +135,51 @@ class ShapesTest {
         assertTrue(withGrad.getMessage().contains("detach()"), withGrad.getMessage());
     }
 
-    /** Each image warped by its own map, every channel alike, as Layout.warpPlane does it, on one thread or two; bad input refused in one line. */
-    @Test
-    void warpImagesTurnsEachImageByItsOwnMap() {
-        int n = 5, c = 2, h = 7, w = 9;
-        Tensor x = uniform(rng, -1, 1, n, c, h, w).detach();
+    /** Image i's 2 × 2 map: turned by angle(i) and scaled by scale(i), as RandomWarp draws them. */
+    private static double[] turns(int n, java.util.function.IntToDoubleFunction angle, java.util.function.IntToDoubleFunction scale) {
         double[] maps = new double[4 * n];
         for (int i = 0; i < n; i++) {
-            double angle = 0.4 * (i - 2), scale = 0.8 + 0.1 * i;
-            maps[4 * i] = Math.cos(angle) / scale;
-            maps[4 * i + 1] = Math.sin(angle) / scale;
-            maps[4 * i + 2] = -Math.sin(angle) / scale;
-            maps[4 * i + 3] = Math.cos(angle) / scale;
+            double cos = Math.cos(angle.applyAsDouble(i)) / scale.applyAsDouble(i), sin = Math.sin(angle.applyAsDouble(i)) / scale.applyAsDouble(i);
+            maps[4 * i] = cos;
+            maps[4 * i + 1] = sin;
+            maps[4 * i + 2] = -sin;
+            maps[4 * i + 3] = cos;
         }
+        return maps;
+    }
+
+    /**
+     * What Layout.warpPlane makes of each plane of x (every channel of an image by its map and moves), and
+     * that Shapes.warpImages gives the same on one thread and on two.
+     */
+    private static float[] assertWarpedPlaneByPlane(Tensor x, double[] maps, float[] moves) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         float[] want = new float[x.numel()];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
-                Layout.warpPlane(x.data(), want, (i * c + ch) * h * w, h, w, maps[4 * i], maps[4 * i + 1], maps[4 * i + 2], maps[4 * i + 3], null, 0, -1f);
+                Layout.warpPlane(x.data(), want, (i * c + ch) * h * w, h, w, maps[4 * i], maps[4 * i + 1], maps[4 * i + 2], maps[4 * i + 3],
+                        moves, 2 * i * h * w, -1f);
             }
         }
         int threads = Parallel.threads();
         try {
             for (int t : new int[] {1, 2}) {
                 Parallel.setThreads(t);
-                assertArrayEquals(want, Shapes.warpImages(x, maps, null, -1f).data(), "on " + t + " threads");
+                assertArrayEquals(want, Shapes.warpImages(x, maps, moves, -1f).data(), "on " + t + " threads");
             }
         } finally {
             Parallel.setThreads(threads);
         }
+        return want;
+    }
+
+    /** Each image warped by its own map, every channel alike, as Layout.warpPlane does it, on one thread or two; bad input refused in one line. */
+    @Test
+    void warpImagesTurnsEachImageByItsOwnMap() {
+        int n = 5, c = 2, h = 7, w = 9;
+        Tensor x = uniform(rng, -1, 1, n, c, h, w).detach();
+        double[] maps = turns(n, i -> 0.4 * (i - 2), i -> 0.8 + 0.1 * i);
+        assertWarpedPlaneByPlane(x, maps, null);
         var wrongCount = assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(x, new double[4], null, 0f));
         assertTrue(wrongCount.getMessage().contains("4 map entries for 5 images"), wrongCount.getMessage());
         double[] infinite = maps.clone();
@@ -181,51 +198,22 @@ class ShapesTest {
     void warpImagesAddsEachPixelsOwnMove() {
         int n = 3, c = 2, h = 6, w = 7;
         Tensor x = uniform(rng, -1, 1, n, c, h, w).detach();
-        double[] identity = new double[4 * n];
-        for (int i = 0; i < n; i++) {
-            identity[4 * i] = 1;
-            identity[4 * i + 3] = 1;
-        }
         float[] oneRightTwoUp = new float[2 * n * h * w];
+        int[] shifts = new int[2 * n];
         for (int i = 0; i < n; i++) {
             java.util.Arrays.fill(oneRightTwoUp, 2 * i * h * w, (2 * i + 1) * h * w, 1f);
             java.util.Arrays.fill(oneRightTwoUp, (2 * i + 1) * h * w, (2 * i + 2) * h * w, -2f);
-        }
-        int[] shifts = new int[2 * n];
-        for (int i = 0; i < n; i++) {
             shifts[2 * i] = -1;   // reading one pixel to the right moves the content one to the left
             shifts[2 * i + 1] = 2;
         }
+        double[] identity = turns(n, i -> 0, i -> 1);
         assertArrayEquals(Shapes.shiftImages(x, shifts, -1f).data(), Shapes.warpImages(x, identity, oneRightTwoUp, -1f).data());
 
-        double[] maps = new double[4 * n];
+        double[] maps = turns(n, i -> 0.3 * (i - 1), i -> 1);
         float[] moves = new float[2 * n * h * w];
-        for (int i = 0; i < n; i++) {
-            double angle = 0.3 * (i - 1);
-            maps[4 * i] = Math.cos(angle);
-            maps[4 * i + 1] = Math.sin(angle);
-            maps[4 * i + 2] = -Math.sin(angle);
-            maps[4 * i + 3] = Math.cos(angle);
-        }
         for (int j = 0; j < moves.length; j++) moves[j] = (float) (1.5 * Math.sin(0.7 * j));
-        float[] want = new float[x.numel()];
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                Layout.warpPlane(x.data(), want, (i * c + ch) * h * w, h, w, maps[4 * i], maps[4 * i + 1], maps[4 * i + 2], maps[4 * i + 3],
-                        moves, 2 * i * h * w, -1f);
-            }
-        }
-        int threads = Parallel.threads();
-        try {
-            for (int t : new int[] {1, 2}) {
-                Parallel.setThreads(t);
-                float[] got = Shapes.warpImages(x, maps, moves, -1f).data();
-                assertArrayEquals(want, got, "on " + t + " threads");
-                assertFalse(java.util.Arrays.equals(got, Shapes.warpImages(x, maps, null, -1f).data()), "the moves changed nothing");
-            }
-        } finally {
-            Parallel.setThreads(threads);
-        }
+        float[] bent = assertWarpedPlaneByPlane(x, maps, moves);
+        assertFalse(java.util.Arrays.equals(bent, Shapes.warpImages(x, maps, null, -1f).data()), "the moves changed nothing");
         var wrongCount = assertThrows(IllegalArgumentException.class, () -> Shapes.warpImages(x, maps, new float[5], 0f));
         assertTrue(wrongCount.getMessage().contains("5 moves for 3 images of 6 × 7"), wrongCount.getMessage());
         float[] nan = moves.clone();

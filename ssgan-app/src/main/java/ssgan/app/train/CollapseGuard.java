@@ -88,8 +88,9 @@ class CollapseGuard {
     }
 
     private boolean discriminatorWon() {
-        long intervals = Arrays.stream(intervalMeans).filter(m -> !Double.isNaN(m)).count();
-        return factor > 0 && intervals == 1 && seen >= WINDOW && recentUnsupervisedMedian() < WON;
+        // Exactly one complete interval: the newest slot holds a mean, the next does not yet.
+        boolean secondInterval = !Double.isNaN(intervalMeans[0]) && Double.isNaN(intervalMeans[1]);
+        return factor > 0 && secondInterval && seen >= WINDOW && recentUnsupervisedMedian() < WON;
     }
 
     /** What {@link #collapsed} saw, for the log. */
