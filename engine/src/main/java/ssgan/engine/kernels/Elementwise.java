@@ -61,6 +61,16 @@ public final class Elementwise {
         Parallel.forRange(n, GRAIN, (chunk, s, e) -> KERNEL.leakyReluBackward(x, slope, g, gradIn, s, e, accumulate));
     }
 
+    /** {@code average += weight·(value − average)} over n elements: a moving average's step. */
+    public static void lerp(float[] average, float[] value, float weight, int n) {
+        Parallel.forRange(n, GRAIN, (chunk, s, e) -> KERNEL.lerp(average, value, weight, s, e));
+    }
+
+    /** Sets n elements to {@code value}, split across threads like the kernels. */
+    public static void fill(float[] a, float value, int n) {
+        Parallel.forRange(n, GRAIN, (chunk, s, e) -> java.util.Arrays.fill(a, s, e, value));
+    }
+
     public static void unary(UnaryOp op, float[] x, float[] out, int n) {
         Parallel.forRange(n, GRAIN, (chunk, s, e) -> KERNEL.unary(op, x, out, s, e));
     }

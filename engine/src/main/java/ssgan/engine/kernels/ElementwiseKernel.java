@@ -39,6 +39,12 @@ public interface ElementwiseKernel {
     /** {@code out[i] = f(x[i])}. {@code out} may be {@code x} itself. */
     void unary(UnaryOp op, float[] x, float[] out, int from, int to);
 
+    /**
+     * {@code average[i] += weight·(value[i] − average[i])}, rounded after each of the three operations (no
+     * fused multiply-add), so that both twins give the same bits: a step of a moving average.
+     */
+    void lerp(float[] average, float[] value, float weight, int from, int to);
+
     /** {@code gradIn[i] += f'(x[i]) · g[i]}, where {@code y = f(x)} is the forward output. */
     void unaryBackward(UnaryOp op, float[] x, float[] y, float[] g, float[] gradIn, int from, int to);
 

@@ -57,6 +57,11 @@ public class ScalarElementwise implements ElementwiseKernel {
     }
 
     @Override
+    public void lerp(float[] average, float[] value, float weight, int from, int to) {
+        for (int i = from; i < to; i++) average[i] += weight * (value[i] - average[i]);
+    }
+
+    @Override
     public void unary(UnaryOp op, float[] x, float[] out, int from, int to) {
         for (int i = from; i < to; i++) out[i] = op.apply(x[i]);
     }

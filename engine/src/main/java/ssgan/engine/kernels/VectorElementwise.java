@@ -106,6 +106,17 @@ public final class VectorElementwise extends ScalarElementwise {
      * of them, and a non-constant operation turns every vector operation into slow, allocating code.
      */
     @Override
+    public void lerp(float[] average, float[] value, float weight, int from, int to) {
+        FloatVector w = FloatVector.broadcast(S, weight);
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector a = FloatVector.fromArray(S, average, i);
+            a.add(FloatVector.fromArray(S, value, i).sub(a).mul(w)).intoArray(average, i);
+        }
+        super.lerp(average, value, weight, i, to);
+    }
+
+    @Override
     public void unary(UnaryOp op, float[] x, float[] out, int from, int to) {
         int done = UNARY_LOOPS[op.ordinal()].run(x, out, from, to);
         super.unary(op, x, out, done, to); // the scalar tail (or all of it)

@@ -255,6 +255,46 @@ class ElementwiseKernelTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void lerpMatchesReferenceAndRoundsAsThePlainExpression(ElementwiseKernel k) {
+        float weight = 0.0371f;
+        for (int n : SIZES) {
+            float[] average = uniform(rng, n, -3, 3);
+            float[] value = uniform(rng, n, -3, 3);
+            double[] expected = new double[n];
+            float[] plain = average.clone();
+            for (int i = 0; i < n; i++) {
+                expected[i] = average[i] + (double) weight * ((double) value[i] - average[i]);
+                plain[i] += weight * (value[i] - plain[i]);   // what a moving average's loop computes, rounded step by step
+            }
+            float[] out = average.clone();
+            k.lerp(out, value, weight, 0, n);
+            assertClose("lerp n=" + n, expected, out, 1e-6, 1e-6);
+            for (int i = 0; i < n; i++) {
+                if (Float.floatToRawIntBits(out[i]) != Float.floatToRawIntBits(plain[i])) {
+                    throw new AssertionError("lerp n=" + n + " element " + i + ": " + out[i] + " is not the plain expression's " + plain[i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void facadeLerpAndFillSplitAcrossThreadsWithoutChangingResults() {
+        int n = 3 * Elementwise.GRAIN + 17;
+        float[] average = uniform(rng, n, -3, 3);
+        float[] value = uniform(rng, n, -3, 3);
+        float[] plain = average.clone();
+        for (int i = 0; i < n; i++) plain[i] += 0.25f * (value[i] - plain[i]);
+        Elementwise.lerp(average, value, 0.25f, n);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(plain, average, 0f);
+        Elementwise.fill(average, 0f, n - 5);
+        for (int i = 0; i < n; i++) {
+            float want = i < n - 5 ? 0f : plain[i];
+            if (average[i] != want) throw new AssertionError("fill: element " + i + " is " + average[i] + ", want " + want);
+        }
+    }
+
     @Test
     void facadeSplitsLargeArraysAcrossThreadsWithoutChangingResults() {
         int n = 3 * Elementwise.GRAIN + 17;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.DeviceArray;
+import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -66,7 +67,11 @@ public abstract class Optimizer {
     public void zeroGrad() {
         Device device = parameters.values().iterator().next().device();
         if (device.isCpu() || parameters.values().stream().anyMatch(p -> p.device() != device)) {
-            for (Tensor p : parameters.values()) p.zeroGrad();
+            for (Tensor p : parameters.values()) {
+                float[] grad = p.gradData();
+                if (grad != null) Elementwise.fill(grad, 0f, grad.length);   // split across the cores, like every pass over 2 M values
+                else p.zeroGrad();
+            }
             return;
         }
         List<DeviceArray> grads = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.Map;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.DeviceArray;
 import ssgan.engine.device.DeviceOps;
+import ssgan.engine.kernels.Elementwise;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -56,9 +57,7 @@ public final class ParameterAverage {
                 p.device().ops().lerp(average.deviceData(), p.deviceData(), rate);
                 return;
             }
-            float[] a = average.data();
-            float[] x = p.data();
-            for (int i = 0; i < a.length; i++) a[i] += rate * (x[i] - a[i]);
+            Elementwise.lerp(average.data(), p.data(), rate, p.numel());
         });
     }
 
