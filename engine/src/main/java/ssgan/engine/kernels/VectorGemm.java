@@ -280,16 +280,17 @@ public final class VectorGemm implements GemmKernel {
     }
     // endregion
 
-    /** C[mr×nr] = tile, or C += tile when {@code add}; vector rows for full tiles, scalar for the edges. */
+    /**
+     * C[mr×nr] = tile, or C += tile when {@code add}: whole vectors of each row, then single floats for
+     * what is left of an edge tile's row.
+     */
     private static void storeTile(float[] tile, int t, int mr, int nr, float[] c, int ci, int ldc, boolean add) {
         for (int r = 0; r < mr; r++, ci += ldc) {
             int j = 0, row = t + r * NR;
-            if (nr == NR) {
-                for (; j < NR; j += L) {
-                    FloatVector v = FloatVector.fromArray(S, tile, row + j);
-                    if (add) v = v.add(FloatVector.fromArray(S, c, ci + j));
-                    v.intoArray(c, ci + j);
-                }
+            for (; j <= nr - L; j += L) {
+                FloatVector v = FloatVector.fromArray(S, tile, row + j);
+                if (add) v = v.add(FloatVector.fromArray(S, c, ci + j));
+                v.intoArray(c, ci + j);
             }
             for (; j < nr; j++) c[ci + j] = add ? c[ci + j] + tile[row + j] : tile[row + j];
         }
@@ -355,16 +356,20 @@ public final class VectorGemm implements GemmKernel {
                 }
                 continue;
             }
-            for (int j = 0; j < NR; j++) {  // an edge sliver: the columns there are, then zeros
-                int col = jc + jr + j;
-                if (j >= nr) {
-                    for (int p = 0; p < kc; p++) dst[base + p * NR + j] = 0f;
-                } else if (transB) {
-                    int src = bOff + col * ldb + pc;
-                    for (int p = 0; p < kc; p++) dst[base + p * NR + j] = b[src + p];
+            // An edge sliver: the nr columns there are, then zeros. Row by row, so that the reads of an
+            // untransposed B and every write run along memory; a transposed B's first L columns, when
+            // there are that many, are gathered as in a whole sliver.
+            int gathered = transB && nr >= L ? L : 0;
+            for (int p = 0; p < kc; p++) {
+                int at = base + p * NR;
+                if (gathered > 0) FloatVector.fromArray(S, b, bOff + (jc + jr) * ldb + pc + p, rowStarts, 0).intoArray(dst, at);
+                if (transB) {
+                    for (int j = gathered; j < nr; j++) dst[at + j] = b[bOff + (jc + jr + j) * ldb + pc + p];
                 } else {
-                    for (int p = 0; p < kc; p++) dst[base + p * NR + j] = b[bOff + (pc + p) * ldb + col];
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    for (int j = 0; j < nr; j++) dst[at + j] = b[src + j];
                 }
+                java.util.Arrays.fill(dst, at + nr, at + NR, 0f);
             }
         }
     }
