@@ -201,6 +201,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "input pixels, 0.5 after every conv block, in training only), so that --consistency works with --teacher pair.")
     boolean dcganNoise;
 
+    @Option(names = "--reuse-features", description = "Feature matching's real side from the discriminator step's own pass "
+            + "over the unlabelled batch (before D's update), instead of a fresh pass over a second batch: one discriminator "
+            + "pass fewer per iteration.")
+    boolean reuseFeatures;
+
     @Mixin
     DeviceOption device;
 
@@ -309,6 +314,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, budget, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, every, layer,
                 smoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuseFeatures);
     }
 }

@@ -52,6 +52,7 @@ public final class SsganStep {
     private RandomShift studentShift;   // null: the student sees the images as they are
     private UnaryOperator<Tensor> pseudoView;   // null: no pseudo-labels
     private float pseudoWeight;
+    private boolean reuseRealFeatures;
 
     public SsganStep(Discriminator disc, Generator gen, Adam discOptimizer, Adam genOptimizer, Rng noiseRng,
                      float labelSmoothing, float unsupervisedWeight) {
@@ -107,6 +108,15 @@ public final class SsganStep {
     }
 
     /**
+     * Takes feature matching's real side from the discriminator step's own pass over the unlabelled
+     * batch (the discriminator before its update) instead of a fresh pass over a second batch: one
+     * discriminator pass fewer per iteration. The second unlabelled batch is then not used.
+     */
+    public void reuseRealFeatures(boolean reuse) {
+        this.reuseRealFeatures = reuse;
+    }
+
+    /**
      * One iteration. Every tensor it makes lives only inside it: their arrays go back to {@link Storage}
      * when it returns (or as soon as backward is done with them), for the next iteration to reuse.
      */
@@ -149,9 +159,10 @@ public final class SsganStep {
         Tensor studentView = !consistency ? unlabelledImages
                 : pseudoView != null ? pseudoView.apply(unlabelledImages)
                 : studentShift != null ? studentShift.apply(unlabelledImages) : unlabelledImages;
-        Tensor[] logits = consistency
+        Passes passes = consistency
                 ? classifyEach(labelledImages, unlabelledImages, fake, studentView)
                 : classifyEach(labelledImages, unlabelledImages, fake);
+        Tensor[] logits = passes.logits();
         Tensor supervised = SsganLosses.supervised(logits[0], labels, labelSmoothing);
         Tensor unsupervised = SsganLosses.unsupervised(logits[1], logits[2]);
         Tensor discLoss = add(supervised, mulScalar(unsupervised, unsupervisedWeight));
@@ -169,9 +180,11 @@ public final class SsganStep {
         // Generator: make the discriminator's features of generated images match those of real ones.
         // The discriminator's weights are frozen for this pass, so backward computes only what the
         // generator needs (input gradients through D, no weight gradients).
-        Tensor realFeatures;
-        try (var scope = GradMode.noGrad()) {
-            realFeatures = disc.classify(unlabelledImages2).features();
+        Tensor realFeatures = passes.unlabelledFeatures();
+        if (realFeatures == null) {
+            try (var scope = GradMode.noGrad()) {
+                realFeatures = disc.classify(unlabelledImages2).features();
+            }
         }
         Tensor genLoss;
         setRequiresGrad(discParameters, false);
@@ -205,16 +218,30 @@ public final class SsganStep {
         }
     }
 
-    /** The logits of each batch: in one pass over their concatenation when the discriminator allows it. */
-    private Tensor[] classifyEach(Tensor... batches) {
+    /**
+     * The logits of each batch, and with {@link #reuseRealFeatures} a constant copy of the second batch's
+     * (the unlabelled one's) features, else null. The copy is taken now because the pass's own arrays go
+     * back to {@link Storage} during backward.
+     */
+    private record Passes(Tensor[] logits, Tensor unlabelledFeatures) {}
+
+    /** The passes over the batches: one pass over their concatenation when the discriminator allows it. */
+    private Passes classifyEach(Tensor... batches) {
         Tensor[] logits = new Tensor[batches.length];
+        Tensor unlabelledFeatures = null;
         if (disc.usesBatchStatistics()) {
-            for (int i = 0; i < batches.length; i++) logits[i] = disc.classify(batches[i]).logits();
-            return logits;
+            for (int i = 0; i < batches.length; i++) {
+                Discriminator.Output out = disc.classify(batches[i]);
+                logits[i] = out.logits();
+                if (i == 1 && reuseRealFeatures) unlabelledFeatures = Shapes.narrow(out.features().detach(), 0, 0, batches[i].size(0));
+            }
+            return new Passes(logits, unlabelledFeatures);
         }
         int[] sizes = new int[batches.length];
         for (int i = 0; i < batches.length; i++) sizes[i] = batches[i].size(0);
-        return Shapes.split(disc.classify(Shapes.concat(0, batches)).logits(), 0, sizes);
+        Discriminator.Output out = disc.classify(Shapes.concat(0, batches));
+        if (reuseRealFeatures) unlabelledFeatures = Shapes.narrow(out.features().detach(), 0, sizes[0], sizes[1]);
+        return new Passes(Shapes.split(out.logits(), 0, sizes), unlabelledFeatures);
     }
 
     private static void setRequiresGrad(List<Tensor> parameters, boolean value) {

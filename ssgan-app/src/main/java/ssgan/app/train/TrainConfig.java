@@ -38,7 +38,8 @@ public record TrainConfig(
         float labelScale,
         float labelShear,
         float labelBend,
-        float pseudoLabels) {
+        float pseudoLabels,
+        boolean reuseFeatures) {
 
     /** Where the consistency term's target comes from. */
     public enum Teacher {
@@ -91,6 +92,7 @@ public record TrainConfig(
         m.put("permutation_invariant", Boolean.toString(permutationInvariant));
         m.put("teacher", teacher.name().toLowerCase());
         m.put("dcgan_noise", Boolean.toString(dcganNoise));
+        m.put("reuse_features", Boolean.toString(reuseFeatures));
         return m;
     }
 }

@@ -201,6 +201,7 @@ public final class Trainer {
                 return pseudoWarp == null ? shifted : pseudoWarp.apply(shifted);
             });
         }
+        step.reuseRealFeatures(config.reuseFeatures());
         if (meanTeacher) step.useMeanTeacher(average, studentShift);
         if (shiftedPair) step.useShiftedPair(studentShift);
         schedule = config.decayStart() < config.iterations()
