@@ -2,6 +2,7 @@ package ssgan.engine.parallel;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import ssgan.engine.profile.OpProfile;
 
 /**
  * The worker threads behind {@link Parallel}: a fixed team, one parallel-for at a time. Worker i runs
@@ -59,6 +60,7 @@ final class WorkerTeam {
             if (workers[i].parked) LockSupport.unpark(workers[i]);
         }
         Throwable failure = null;
+        long start = OpProfile.start();
         try {
             callerChunk.run();
         } catch (RuntimeException | Error e) {
@@ -66,6 +68,7 @@ final class WorkerTeam {
         }
         long waitingSince = System.nanoTime();
         while (j.running.get() > 0) pause(waitingSince);
+        OpProfile.recordLoop(start, waitingSince);
         j.body = null;
         if (failure == null) failure = j.failure;
         if (failure instanceof RuntimeException re) throw re;

@@ -20,8 +20,16 @@ public final class OpProfile {
         }
     }
 
+    /**
+     * The calling thread's share of the parallel loops ({@link ssgan.engine.parallel.Parallel}) with more
+     * than one chunk: how many ran, how long it ran its own chunks, and how long it then waited for the
+     * other threads' chunks. The rest of a step's wall time ran on one core, outside any such loop.
+     */
+    public record Loops(long count, long ownChunkNanos, long waitNanos) {}
+
     private static volatile boolean enabled;
     private static final Map<String, long[]> NANOS = new TreeMap<>();
+    private static final long[] LOOPS = new long[3];
 
     private OpProfile() {}
 
@@ -44,6 +52,27 @@ public final class OpProfile {
         }
     }
 
+    /**
+     * Adds one parallel loop: the calling thread started its own chunk at {@code start} (from
+     * {@link #start}) and finished it at {@code ownChunkEnd}; it is done waiting now.
+     */
+    public static void recordLoop(long start, long ownChunkEnd) {
+        if (!enabled) return;
+        long now = System.nanoTime();
+        synchronized (LOOPS) {
+            LOOPS[0]++;
+            LOOPS[1] += ownChunkEnd - start;
+            LOOPS[2] += now - ownChunkEnd;
+        }
+    }
+
+    /** The parallel loops' totals so far. */
+    public static Loops loops() {
+        synchronized (LOOPS) {
+            return new Loops(LOOPS[0], LOOPS[1], LOOPS[2]);
+        }
+    }
+
     /** The totals so far, by op name. */
     public static Map<String, Times> snapshot() {
         Map<String, Times> out = new TreeMap<>();
@@ -56,6 +85,9 @@ public final class OpProfile {
     public static void reset() {
         synchronized (NANOS) {
             NANOS.clear();
+        }
+        synchronized (LOOPS) {
+            java.util.Arrays.fill(LOOPS, 0);
         }
     }
 }

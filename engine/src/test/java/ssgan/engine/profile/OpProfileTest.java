@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.ops.Conv2dSpec;
 import ssgan.engine.ops.Convolution;
 import ssgan.engine.ops.Reductions;
+import ssgan.engine.parallel.Parallel;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 
@@ -42,5 +44,32 @@ class OpProfileTest {
 
         OpProfile.reset();
         assertTrue(OpProfile.snapshot().isEmpty());
+    }
+
+    @Test
+    void countsTheCallersChunksAndWaitsOfParallelLoopsWhileEnabled() {
+        int previous = Parallel.threads();
+        Parallel.setThreads(2);
+        try {
+            OpProfile.reset();
+            Parallel.forRange(2, 1, (chunk, from, to) -> { });
+            assertEquals(0, OpProfile.loops().count(), "nothing is counted while the profile is off");
+
+            OpProfile.enable(true);
+            // The other thread's chunk sleeps: the caller's wait for it is what the profile must see.
+            Parallel.forRange(2, 1, (chunk, from, to) -> {
+                if (chunk == 1) LockSupport.parkNanos(20_000_000);
+            });
+            Parallel.forRange(1, 1, (chunk, from, to) -> { });   // one chunk: no loop on the team, not counted
+            OpProfile.Loops loops = OpProfile.loops();
+            assertEquals(1, loops.count(), loops.toString());
+            assertTrue(loops.waitNanos() >= 15_000_000, "the caller waited for the sleeping chunk: " + loops);
+            assertTrue(loops.ownChunkNanos() < loops.waitNanos(), "its own chunk was empty: " + loops);
+
+            OpProfile.reset();
+            assertEquals(new OpProfile.Loops(0, 0, 0), OpProfile.loops());
+        } finally {
+            Parallel.setThreads(previous);
+        }
     }
 }
