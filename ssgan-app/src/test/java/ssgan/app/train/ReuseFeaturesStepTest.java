@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import ssgan.app.model.MlpDiscriminator;
-import ssgan.app.model.MlpGenerator;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import ssgan.app.model.Discriminator;
+import ssgan.app.model.Generator;
+import ssgan.app.model.Models;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.optim.Adam;
@@ -26,12 +28,12 @@ class ReuseFeaturesStepTest {
     }
 
     /** The generator's weights after one step from the same start, with the given second unlabelled batch. */
-    private static Map<String, float[]> generatorAfterOneStep(boolean reuse, long secondBatchSeed) {
-        MlpDiscriminator disc = new MlpDiscriminator(5, new Rng(1));
-        MlpGenerator gen = new MlpGenerator(new Rng(2));
+    private static Map<String, float[]> generatorAfterOneStep(Architecture arch, boolean reuse, long secondBatchSeed) {
+        Discriminator disc = Models.discriminator(arch, Models.defaultFeatureLayer(arch), new Rng(1));
+        Generator gen = Models.generator(arch, new Rng(2));
         SsganStep step = new SsganStep(disc, gen, new Adam(disc.namedTrainableParameters(), Adam.Options.defaults()),
                 new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
-        step.setConsistencyWeight(1f);
+        if (arch == Architecture.MLP) step.setConsistencyWeight(1f);   // the dcgan's batch statistics: one pass per batch
         step.reuseRealFeatures(reuse);
         SsganStep.Losses losses = step.run(images(4, 5), new int[] {0, 1, 2, 3}, images(4, 6), images(4, secondBatchSeed));
         assertFalse(!losses.finite(), "finite losses: " + losses);
@@ -40,14 +42,15 @@ class ReuseFeaturesStepTest {
         return weights;
     }
 
-    @Test
-    void theSecondUnlabelledBatchNoLongerMattersOnceTheFeaturesAreReused() {
-        Map<String, float[]> reused = generatorAfterOneStep(true, 7);
-        Map<String, float[]> reusedOtherBatch = generatorAfterOneStep(true, 8);
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void theSecondUnlabelledBatchNoLongerMattersOnceTheFeaturesAreReused(Architecture arch) {
+        Map<String, float[]> reused = generatorAfterOneStep(arch, true, 7);
+        Map<String, float[]> reusedOtherBatch = generatorAfterOneStep(arch, true, 8);
         reused.forEach((k, w) -> assertArrayEquals(w, reusedOtherBatch.get(k), "reused features ignore the second batch: " + k));
 
-        Map<String, float[]> fresh = generatorAfterOneStep(false, 7);
-        Map<String, float[]> freshOtherBatch = generatorAfterOneStep(false, 8);
+        Map<String, float[]> fresh = generatorAfterOneStep(arch, false, 7);
+        Map<String, float[]> freshOtherBatch = generatorAfterOneStep(arch, false, 8);
         String any = fresh.keySet().iterator().next();
         assertFalse(fresh.keySet().stream().allMatch(k -> Arrays.equals(fresh.get(k), freshOtherBatch.get(k))),
                 "without reuse the second batch is the target (" + any + ", ...)");
