@@ -206,6 +206,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "pass fewer per iteration.")
     boolean reuseFeatures;
 
+    @Option(names = "--fake-batch", paramLabel = "N", description = "Generated images per batch, in the discriminator's "
+            + "and the generator's steps (default: --batch-size).", defaultValue = "0")
+    int fakeBatch;
+
     @Mixin
     DeviceOption device;
 
@@ -257,6 +261,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (batchSize <= 1) throw new UserException("--batch-size must be at least 2 (batch norm needs a batch), got " + batchSize);
         if (batchSize > 60_000) throw new UserException("--batch-size cannot exceed the 60,000 training images, got " + batchSize);
+        if (fakeBatch == 1 || fakeBatch < 0) throw new UserException("--fake-batch must be at least 2 (the generator's batch norm needs a batch), got " + fakeBatch);
         if (!(lr > 0 && Float.isFinite(lr))) throw new UserException("--lr must be a positive number, got " + lr);
         int every = evalEvery != null ? evalEvery : dcgan ? DEFAULT_DCGAN_EVAL_EVERY : DEFAULT_EVAL_EVERY;
         if (every <= 0) throw new UserException("--eval-every must be positive, got " + every);
@@ -314,6 +319,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, budget, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, every, layer,
                 smoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuseFeatures);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuseFeatures, fakeBatch);
     }
 }

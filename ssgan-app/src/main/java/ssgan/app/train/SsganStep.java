@@ -53,6 +53,7 @@ public final class SsganStep {
     private UnaryOperator<Tensor> pseudoView;   // null: no pseudo-labels
     private float pseudoWeight;
     private boolean reuseRealFeatures;
+    private int fakeBatch;   // generated images per batch; 0: as many as the unlabelled batch has
 
     public SsganStep(Discriminator disc, Generator gen, Adam discOptimizer, Adam genOptimizer, Rng noiseRng,
                      float labelSmoothing, float unsupervisedWeight) {
@@ -116,6 +117,12 @@ public final class SsganStep {
         this.reuseRealFeatures = reuse;
     }
 
+    /** Generated images per batch, in both steps; 0 (the start) makes as many as the unlabelled batch has. */
+    public void setFakeBatch(int images) {
+        if (images < 0) throw new IllegalArgumentException("fake batch must be >= 0, got " + images);
+        this.fakeBatch = images;
+    }
+
     /**
      * One iteration. Every tensor it makes lives only inside it: their arrays go back to {@link Storage}
      * when it returns (or as soon as backward is done with them), for the next iteration to reuse.
@@ -143,14 +150,14 @@ public final class SsganStep {
      * losses stay there, to be read or copied before the scope closes.
      */
     public LossTensors runInScope(Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
-        int batch = unlabelledImages.size(0);
+        int fakes = fakeBatch > 0 ? fakeBatch : unlabelledImages.size(0);
         Device device = unlabelledImages.device();   // where the models and the batches live
 
         // Discriminator: classify the labelled batch, call real images real and generated ones fake.
         // The generated batch is a constant here: no gradient flows into the generator.
         Tensor fake;
         try (var scope = GradMode.noGrad()) {
-            fake = gen.forward(noise(batch, device));
+            fake = gen.forward(noise(fakes, device));
         }
         // With consistency, the unlabelled batch goes through a second time (the student's view), under
         // other noise draws, and is compared with the first pass or with the teacher's classification.
@@ -189,7 +196,7 @@ public final class SsganStep {
         Tensor genLoss;
         setRequiresGrad(discParameters, false);
         try {
-            Tensor fakeFeatures = disc.classify(gen.forward(noise(batch, device))).features();
+            Tensor fakeFeatures = disc.classify(gen.forward(noise(fakes, device))).features();
             genLoss = SsganLosses.featureMatching(realFeatures, fakeFeatures);
             genOptimizer.zeroGrad();
             genLoss.backward();

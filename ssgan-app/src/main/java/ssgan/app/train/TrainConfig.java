@@ -39,7 +39,8 @@ public record TrainConfig(
         float labelShear,
         float labelBend,
         float pseudoLabels,
-        boolean reuseFeatures) {
+        boolean reuseFeatures,
+        int fakeBatch) {
 
     /** Where the consistency term's target comes from. */
     public enum Teacher {
@@ -93,6 +94,7 @@ public record TrainConfig(
         m.put("teacher", teacher.name().toLowerCase());
         m.put("dcgan_noise", Boolean.toString(dcganNoise));
         m.put("reuse_features", Boolean.toString(reuseFeatures));
+        m.put("fake_batch", Integer.toString(fakeBatch > 0 ? fakeBatch : batchSize));
         return m;
     }
 }

@@ -202,6 +202,7 @@ public final class Trainer {
             });
         }
         step.reuseRealFeatures(config.reuseFeatures());
+        step.setFakeBatch(config.fakeBatch());
         if (meanTeacher) step.useMeanTeacher(average, studentShift);
         if (shiftedPair) step.useShiftedPair(studentShift);
         schedule = config.decayStart() < config.iterations()

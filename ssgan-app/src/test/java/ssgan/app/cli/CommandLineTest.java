@@ -165,7 +165,7 @@ class CommandLineTest {
         assertEquals(0f, parse("train", "--label-scale", "0").labelScale());
         for (String[] bad : new String[][] {{"--label-rotate", "-1"}, {"--label-rotate", "181"}, {"--label-rotate", "NaN"},
                 {"--label-scale", "1"}, {"--label-scale", "-0.1"}, {"--label-shear", "-0.1"}, {"--label-shear", "1.5"},
-                {"--pseudo-labels", "-1"}, {"--pseudo-labels", "NaN"}}) {
+                {"--pseudo-labels", "-1"}, {"--pseudo-labels", "NaN"}, {"--fake-batch", "1"}, {"--fake-batch", "-5"}}) {
             Result r = run("train", bad[0], bad[1]);
             assertEquals(2, r.code(), String.join(" ", bad));
             assertTrue(r.err().contains(bad[0] + " must be"), r.err());
@@ -180,6 +180,10 @@ class CommandLineTest {
             assertTrue(r.err().contains("--pseudo-labels rides on the consistency term's second pass"), r.err());
         }
         assertEquals(0f, parse("train", "--consistency", "0").consistencyWeight(), "the paper's method: both off");
+        assertFalse(parse("train").reuseFeatures(), "off unless asked");
+        assertTrue(parse("train", "--reuse-features").reuseFeatures());
+        assertEquals("100", parse("train").describe().get("fake_batch"), "as many as the batch, unless asked");
+        assertEquals("50", parse("train", "--fake-batch", "50").describe().get("fake_batch"));
     }
 
     @Test

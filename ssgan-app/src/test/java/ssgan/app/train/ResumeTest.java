@@ -74,7 +74,7 @@ class ResumeTest {
     static TrainConfig config(Path out, int epochs, boolean resume, int labelShift, float consistency, TrainConfig.Teacher teacher, float rotate,
                               float pseudo) {
         return new TrainConfig(Architecture.MLP, 20, 3, epochs * 10, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
-                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, 0, false, teacher, false, rotate, rotate > 0 ? 0.1f : 0f, 0f, 0f, pseudo, false);
+                0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, 0, false, teacher, false, rotate, rotate > 0 ? 0.1f : 0f, 0f, 0f, pseudo, false, 0);
     }
 
     private static Progress quiet() {

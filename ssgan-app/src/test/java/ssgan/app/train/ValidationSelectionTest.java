@@ -32,7 +32,7 @@ class ValidationSelectionTest {
     /** 300 training images, 100 of them held out, batches of 20, an evaluation every 5 iterations. */
     private static TrainConfig config(Path out, int iterations, double target, int validation) {
         return new TrainConfig(Architecture.MLP, 20, 4, iterations, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
-                0f, 0.5f, 0f, 0.01f, false, 0, target, 0.5, 6, 0, 0f, validation, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false);
+                0f, 0.5f, 0f, 0.01f, false, 0, target, 0.5, 6, 0, 0f, validation, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0);
     }
 
     private static Progress quiet() {

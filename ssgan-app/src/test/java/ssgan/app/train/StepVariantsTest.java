@@ -1,6 +1,7 @@
 package ssgan.app.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Arrays;
@@ -16,10 +17,11 @@ import ssgan.engine.tensor.Tensor;
 import ssgan.nn.optim.Adam;
 
 /**
- * With {@code reuseRealFeatures} the generator's feature-matching target is the discriminator step's
- * own unlabelled pass: the second unlabelled batch no longer changes the generator's update.
+ * Two ways to make a step cheaper: with {@code reuseRealFeatures} the generator's feature-matching target
+ * is the discriminator step's own unlabelled pass, so the second unlabelled batch no longer changes the
+ * generator's update; with {@code setFakeBatch} both steps generate that many images.
  */
-class ReuseFeaturesStepTest {
+class StepVariantsTest {
     private static Tensor images(int n, long seed) {
         Rng rng = new Rng(seed);
         float[] x = new float[n * 784];
@@ -55,5 +57,26 @@ class ReuseFeaturesStepTest {
         assertFalse(fresh.keySet().stream().allMatch(k -> Arrays.equals(fresh.get(k), freshOtherBatch.get(k))),
                 "without reuse the second batch is the target (" + any + ", ...)");
         assertFalse(fresh.keySet().stream().allMatch(k -> Arrays.equals(fresh.get(k), reused.get(k))), "reuse changes the target");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void bothStepsGenerateTheFakeBatchsImages(Architecture arch) {
+        for (int fakes : new int[] {0, 2, 6}) {
+            Discriminator disc = Models.discriminator(arch, Models.defaultFeatureLayer(arch), new Rng(1));
+            Generator gen = Models.generator(arch, new Rng(2));
+            Rng noise = new Rng(3);
+            SsganStep step = new SsganStep(disc, gen, new Adam(disc.namedTrainableParameters(), Adam.Options.defaults()),
+                    new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), noise, 0f, 0.5f);
+            step.setFakeBatch(fakes);
+            assertFalse(!step.run(images(4, 5), new int[] {0, 1, 2, 3}, images(4, 6), images(4, 7)).finite());
+            // The generator's input is drawn from the step's noise stream, once per step: what it consumed
+            // says how many images each step generated (0: as many as the unlabelled batch, 4).
+            Rng expected = new Rng(3);
+            int rows = fakes > 0 ? fakes : 4;
+            gen.noise(rows, expected);
+            gen.noise(rows, expected);
+            assertEquals(expected.state(), noise.state(), arch + ", fake batch " + fakes);
+        }
     }
 }
