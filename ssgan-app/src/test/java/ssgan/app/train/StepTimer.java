@@ -4,6 +4,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import ssgan.app.cli.TrainCommandAccess;
@@ -29,8 +31,10 @@ import ssgan.nn.data.Mnist;
  * as it is taken, so that a run cut short by its time limit still reports the ones before.
  *
  * <pre>
- *   StepTimer MNIST_FOLDER DEVICE:ARCH:BATCH:WARMUP:TIMED ...     e.g. cuda:mlp:100:20:200 cpu:dcgan:50:2:5
+ *   StepTimer MNIST_FOLDER DEVICE:ARCH:BATCH:WARMUP:TIMED[:OPTIONS] ...     e.g. cuda:mlp:100:20:200 cpu:dcgan:50:2:5
  * </pre>
+ *
+ * <p>OPTIONS are more {@code train} options, separated by commas: {@code cpu:mlp:100:50:400:--fake-batch,50,--reuse-features}.
  *
  * <p>A DEVICE of {@code host-only} is a cuda device whose driver does nothing ({@link HostOnlyCuda}):
  * the time left is the host's own share of a GPU step, a floor under it whatever the GPU.
@@ -82,7 +86,10 @@ public final class StepTimer {
             return String.format(Locale.ROOT, "{\"device\": \"%s\", %s, \"skipped\": \"%s\"}", deviceName, what, e.getMessage().replace("\"", "'"));
         }
         Path out = Files.createTempDirectory("step-timer");
-        TrainConfig config = TrainCommandAccess.config("--arch", arch, "--batch-size", Integer.toString(batch), "--out", out.toString());
+        List<String> options = new ArrayList<>(List.of("--arch", arch, "--batch-size", Integer.toString(batch), "--out", out.toString()));
+        if (part.length > 5) options.addAll(List.of(part[5].split(",")));
+        if (part.length > 5) what += String.format(Locale.ROOT, ", \"options\": \"%s\"", part[5].replace(",", " "));
+        TrainConfig config = TrainCommandAccess.config(options.toArray(String[]::new));
         Parallel.setThreads(config.threads());
         Trainer trainer = new Trainer(config, data, new Progress(new PrintStream(OutputStream.nullOutputStream()), false), device);
         trainer.begin();
