@@ -19,13 +19,6 @@ import ssgan.nn.optim.Adam;
  * shifted pair differs from the plain pair only by the shift of its second pass.
  */
 class MeanTeacherStepTest {
-    private static Tensor images(int n, long seed) {
-        Rng rng = new Rng(seed);
-        float[] x = new float[n * 784];
-        for (int i = 0; i < x.length; i++) x[i] = 2 * rng.nextFloat() - 1;
-        return Tensor.wrap(x, n, 1, 28, 28);
-    }
-
     private static Map<String, float[]> snapshot(Map<String, Tensor> tensors) {
         Map<String, float[]> copy = new LinkedHashMap<>();
         tensors.forEach((k, t) -> copy.put(k, t.data().clone()));
@@ -48,7 +41,7 @@ class MeanTeacherStepTest {
                 new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
         step.setConsistencyWeight(1f);
         if (meanTeacher) step.useMeanTeacher(average, new RandomShift(2, -1f, new Rng(4)));
-        step.run(images(4, 5), new int[] {0, 1, 2, 3}, images(4, 6), images(4, 7));
+        step.run(RandomImages.batch(4, 5), new int[] {0, 1, 2, 3}, RandomImages.batch(4, 6), RandomImages.batch(4, 7));
         Map<String, float[]> averagesNow = snapshot(average.averages());
         averagesNow.forEach((k, a) -> assertArrayEquals(averagesBefore.get(k), a, "the step leaves the average alone: " + k));
         averagesAfter.putAll(averagesNow);
@@ -74,7 +67,7 @@ class MeanTeacherStepTest {
                 new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
         step.setConsistencyWeight(1f);
         if (pixels != null) step.useShiftedPair(new RandomShift(pixels, -1f, new Rng(4)));
-        step.run(images(4, 5), new int[] {0, 1, 2, 3}, images(4, 6), images(4, 7));
+        step.run(RandomImages.batch(4, 5), new int[] {0, 1, 2, 3}, RandomImages.batch(4, 6), RandomImages.batch(4, 7));
         return snapshot(trainable);
     }
 

@@ -13,7 +13,6 @@ import ssgan.app.model.Discriminator;
 import ssgan.app.model.Generator;
 import ssgan.app.model.Models;
 import ssgan.engine.tensor.Rng;
-import ssgan.engine.tensor.Tensor;
 import ssgan.nn.optim.Adam;
 
 /**
@@ -22,13 +21,6 @@ import ssgan.nn.optim.Adam;
  * generator's update; with {@code setFakeBatch} both steps generate that many images.
  */
 class StepVariantsTest {
-    private static Tensor images(int n, long seed) {
-        Rng rng = new Rng(seed);
-        float[] x = new float[n * 784];
-        for (int i = 0; i < x.length; i++) x[i] = 2 * rng.nextFloat() - 1;
-        return Tensor.wrap(x, n, 1, 28, 28);
-    }
-
     /** The generator's weights after one step from the same start, with the given second unlabelled batch. */
     private static Map<String, float[]> generatorAfterOneStep(Architecture arch, boolean reuse, long secondBatchSeed) {
         Discriminator disc = Models.discriminator(arch, Models.defaultFeatureLayer(arch), new Rng(1));
@@ -37,7 +29,7 @@ class StepVariantsTest {
                 new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
         if (arch == Architecture.MLP) step.setConsistencyWeight(1f);   // the dcgan's batch statistics: one pass per batch
         step.reuseRealFeatures(reuse);
-        SsganStep.Losses losses = step.run(images(4, 5), new int[] {0, 1, 2, 3}, images(4, 6), images(4, secondBatchSeed));
+        SsganStep.Losses losses = step.run(RandomImages.batch(4, 5), new int[] {0, 1, 2, 3}, RandomImages.batch(4, 6), RandomImages.batch(4, secondBatchSeed));
         assertFalse(!losses.finite(), "finite losses: " + losses);
         Map<String, float[]> weights = new LinkedHashMap<>();
         gen.namedTrainableParameters().forEach((k, t) -> weights.put(k, t.data().clone()));
@@ -69,7 +61,7 @@ class StepVariantsTest {
             SsganStep step = new SsganStep(disc, gen, new Adam(disc.namedTrainableParameters(), Adam.Options.defaults()),
                     new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), noise, 0f, 0.5f);
             step.setFakeBatch(fakes);
-            assertFalse(!step.run(images(4, 5), new int[] {0, 1, 2, 3}, images(4, 6), images(4, 7)).finite());
+            assertFalse(!step.run(RandomImages.batch(4, 5), new int[] {0, 1, 2, 3}, RandomImages.batch(4, 6), RandomImages.batch(4, 7)).finite());
             // The generator's input is drawn from the step's noise stream, once per step: what it consumed
             // says how many images each step generated (0: as many as the unlabelled batch, 4).
             Rng expected = new Rng(3);
