@@ -111,7 +111,7 @@ public final class SsganStep {
     /**
      * Takes feature matching's real side from the discriminator step's own pass over the unlabelled
      * batch (the discriminator before its update) instead of a fresh pass over a second batch: one
-     * discriminator pass fewer per iteration. The second unlabelled batch is then not used.
+     * discriminator pass fewer per iteration. The second unlabelled batch is then not used: it may be null.
      */
     public void reuseRealFeatures(boolean reuse) {
         this.reuseRealFeatures = reuse;
@@ -141,7 +141,7 @@ public final class SsganStep {
     public Losses run(Device device, Tensor labelledImages, int[] labels, Tensor unlabelledImages, Tensor unlabelledImages2) {
         try (Storage.Scope scope = Storage.scope()) {
             return runInScope(DeviceBatch.copy(labelledImages, device), labels, DeviceBatch.copy(unlabelledImages, device),
-                    DeviceBatch.copy(unlabelledImages2, device)).read();
+                    unlabelledImages2 == null ? null : DeviceBatch.copy(unlabelledImages2, device)).read();
         }
     }
 
@@ -189,6 +189,7 @@ public final class SsganStep {
         // generator needs (input gradients through D, no weight gradients).
         Tensor realFeatures = passes.unlabelledFeatures();
         if (realFeatures == null) {
+            if (unlabelledImages2 == null) throw new IllegalArgumentException("the second unlabelled batch is null, and reuseRealFeatures is off");
             try (var scope = GradMode.noGrad()) {
                 realFeatures = disc.classify(unlabelledImages2).features();
             }

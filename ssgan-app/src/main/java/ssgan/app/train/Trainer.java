@@ -386,7 +386,7 @@ public final class Trainer {
             if (device.isCpu()) {
                 DataLoader.Batch lab = labelled.next();
                 losses.add(step.runInScope(augmentLabelled(lab.images()), lab.labels().clone(), unlabelled.next().images(),
-                        unlabelled2.next().images()));
+                        config.reuseFeatures() ? null : unlabelled2.next().images()));
             } else {
                 // On a device every batch is gathered from the images kept there, and the labelled one shifted
                 // and turned there too (by the offsets and maps the cpu draws): only row numbers, offsets, maps
@@ -395,7 +395,7 @@ public final class Trainer {
                 int[] labels = new int[rows.length];
                 for (int i = 0; i < rows.length; i++) labels[i] = labelledSet.label(rows[i]);
                 losses.add(step.runInScope(augmentLabelled(labelledImages.batch(rows)), labels, trainImages.batch(unlabelled.nextIndices()),
-                        trainImages.batch(unlabelled2.nextIndices())));
+                        config.reuseFeatures() ? null : trainImages.batch(unlabelled2.nextIndices())));
             }
         }
     }

@@ -3,6 +3,7 @@ package ssgan.app.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ import ssgan.nn.optim.Adam;
  * generator's update; with {@code setFakeBatch} both steps generate that many images.
  */
 class StepVariantsTest {
-    /** The generator's weights after one step from the same start, with the given second unlabelled batch. */
+    /** The generator's weights after one step from the same start, with the given second unlabelled batch (seed −1: none). */
     private static Map<String, float[]> generatorAfterOneStep(Architecture arch, boolean reuse, long secondBatchSeed) {
         Discriminator disc = Models.discriminator(arch, Models.defaultFeatureLayer(arch), new Rng(1));
         Generator gen = Models.generator(arch, new Rng(2));
@@ -29,7 +30,8 @@ class StepVariantsTest {
                 new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
         if (arch == Architecture.MLP) step.setConsistencyWeight(1f);   // the dcgan's batch statistics: one pass per batch
         step.reuseRealFeatures(reuse);
-        SsganStep.Losses losses = step.run(RandomImages.batch(4, 5), new int[] {0, 1, 2, 3}, RandomImages.batch(4, 6), RandomImages.batch(4, secondBatchSeed));
+        SsganStep.Losses losses = step.run(RandomImages.batch(4, 5), new int[] {0, 1, 2, 3}, RandomImages.batch(4, 6),
+                secondBatchSeed < 0 ? null : RandomImages.batch(4, secondBatchSeed));
         assertFalse(!losses.finite(), "finite losses: " + losses);
         Map<String, float[]> weights = new LinkedHashMap<>();
         gen.namedTrainableParameters().forEach((k, t) -> weights.put(k, t.data().clone()));
@@ -41,7 +43,10 @@ class StepVariantsTest {
     void theSecondUnlabelledBatchNoLongerMattersOnceTheFeaturesAreReused(Architecture arch) {
         Map<String, float[]> reused = generatorAfterOneStep(arch, true, 7);
         Map<String, float[]> reusedOtherBatch = generatorAfterOneStep(arch, true, 8);
+        Map<String, float[]> reusedNoBatch = generatorAfterOneStep(arch, true, -1);
         reused.forEach((k, w) -> assertArrayEquals(w, reusedOtherBatch.get(k), "reused features ignore the second batch: " + k));
+        reused.forEach((k, w) -> assertArrayEquals(w, reusedNoBatch.get(k), "reused features need no second batch: " + k));
+        assertThrows(IllegalArgumentException.class, () -> generatorAfterOneStep(arch, false, -1), "without reuse the second batch is needed");
 
         Map<String, float[]> fresh = generatorAfterOneStep(arch, false, 7);
         Map<String, float[]> freshOtherBatch = generatorAfterOneStep(arch, false, 8);
