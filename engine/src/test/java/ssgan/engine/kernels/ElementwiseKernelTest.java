@@ -1,5 +1,6 @@
 package ssgan.engine.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static ssgan.engine.kernels.KernelTestData.SIZES;
 import static ssgan.engine.kernels.KernelTestData.awayFromZero;
 import static ssgan.engine.kernels.KernelTestData.uniform;
@@ -287,7 +288,7 @@ class ElementwiseKernelTest {
         float[] plain = average.clone();
         for (int i = 0; i < n; i++) plain[i] += 0.25f * (value[i] - plain[i]);
         Elementwise.lerp(average, value, 0.25f, n);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(plain, average, 0f);
+        assertArrayEquals(plain, average, 0f);
         Elementwise.fill(average, 0f, n - 5);
         for (int i = 0; i < n; i++) {
             float want = i < n - 5 ? 0f : plain[i];
