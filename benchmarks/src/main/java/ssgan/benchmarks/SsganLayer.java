@@ -7,9 +7,8 @@ import ssgan.engine.ops.Convolution;
 import ssgan.engine.tensor.Tensor;
 
 /**
- * The convolution layers of the SSGAN at batch 100 (28×28 images): the dcgan discriminator's
- * convolutions d1..d4, the dcgan generator's 5×5 stride-2 SAME transposed convolutions g1..g4, and the
- * cnn discriminator's stride-2 SAME convolutions c1..c3.
+ * The convolution layers of the SSGAN at batch 100 (28×28 images): the discriminator's convolutions
+ * d1..d4 and the generator's 5×5 stride-2 SAME transposed convolutions g1..g4.
  *
  * <p>Flop counts (what {@link #flops} returns, for the report's GFLOP/s): a forward pass is
  * {@code 2·N·Cout·OH·OW·Cin·KH·KW} for a convolution; for a transposed convolution the same formula
@@ -26,9 +25,6 @@ import ssgan.engine.tensor.Tensor;
  *   g2     2,621,440,000    5,242,880,000
  *   g3     2,621,440,000    5,242,880,000
  *   g4        81,920,000      163,840,000
- *   c1        31,360,000       62,720,000
- *   c2       180,633,600      361,267,200
- *   c3       235,929,600      471,859,200
  * </pre>
  */
 public enum SsganLayer {
@@ -39,10 +35,7 @@ public enum SsganLayer {
     g1(true, 64, 2, 256, 5, 2, true),
     g2(true, 256, 4, 128, 5, 2, true),
     g3(true, 128, 8, 64, 5, 2, true),
-    g4(true, 64, 16, 1, 5, 2, true),
-    c1(false, 1, 28, 32, 5, 2, true),
-    c2(false, 32, 14, 64, 3, 2, true),
-    c3(false, 64, 7, 128, 3, 2, true);
+    g4(true, 64, 16, 1, 5, 2, true);
 
     public static final int BATCH = 100;
 

@@ -26,7 +26,7 @@ final class TrainingStepFixture {
 
     TrainingStepFixture(String arch) {
         Architecture architecture = Architecture.valueOf(arch.toUpperCase());
-        batch = architecture == Architecture.DCGAN ? 50 : 100;
+        batch = architecture == Architecture.MLP ? 100 : 50;
         Rng rng = new Rng(42);
         Discriminator disc = Models.discriminator(architecture, Models.defaultFeatureLayer(architecture), rng.split());
         Generator gen = Models.generator(architecture, rng.split());
@@ -35,7 +35,7 @@ final class TrainingStepFixture {
         unlabelled2 = images(rng, batch);
         labels = new int[batch];
         for (int i = 0; i < batch; i++) labels[i] = i % 10;
-        if (architecture != Architecture.DCGAN) WeightNorm.initialize(disc, images(rng, 500));
+        if (architecture == Architecture.MLP) WeightNorm.initialize(disc, images(rng, 500));
 
         Adam.Options options = Adam.Options.defaults().withLr(3e-4f).withBetas(0.5f, 0.999f);
         step = new SsganStep(disc, gen, new Adam(disc.namedTrainableParameters(), options), new Adam(gen.namedTrainableParameters(), options),

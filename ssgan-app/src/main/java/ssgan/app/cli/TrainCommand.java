@@ -278,7 +278,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (permutationInvariant && shift > 0) {
             throw new UserException("--label-shift moves pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
         }
-        boolean warpByDefault = arch != Architecture.DCGAN && !permutationInvariant;
+        boolean warpByDefault = arch == Architecture.MLP && !permutationInvariant;
         float rotate = labelRotate != null ? labelRotate : warpByDefault ? DEFAULT_LABEL_ROTATE : 0f;
         if (!(rotate >= 0 && rotate <= 180)) throw new UserException("--label-rotate must be 0..180 degrees (0 = off), got " + rotate);
         float scaling = labelScale != null ? labelScale : warpByDefault ? DEFAULT_LABEL_SCALE : 0f;
@@ -288,15 +288,15 @@ public final class TrainCommand implements Callable<Integer> {
         if (permutationInvariant && (rotate > 0 || scaling > 0 || labelShear > 0 || labelBend > 0)) {
             throw new UserException("--label-rotate, --label-scale, --label-shear and --label-bend move pixels to their neighbours' places, which --permutation-invariant rules out; drop one of them");
         }
-        float consistencyWeight = consistency != null ? consistency : arch.noisyDiscriminator() ? DEFAULT_CONSISTENCY : 0f;
+        float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
         if (!(consistencyWeight >= 0 && Float.isFinite(consistencyWeight))) throw new UserException("--consistency must be a number >= 0 (0 = off), got " + consistencyWeight);
         if (dcganNoise && arch != Architecture.DCGAN) throw new UserException("--dcgan-noise is for --arch dcgan (the mlp discriminator always has its noise layers)");
-        if (consistencyWeight > 0 && !arch.noisyDiscriminator() && teacher == TrainConfig.Teacher.PAIR && !dcganNoise) {
+        if (consistencyWeight > 0 && arch != Architecture.MLP && teacher == TrainConfig.Teacher.PAIR && !dcganNoise) {
             throw new UserException("--consistency with --teacher pair needs the mlp discriminator: it compares two passes under "
                     + "different noise, and the dcgan discriminator has no noise layers, so both passes agree and the term is "
                     + "always 0; use --dcgan-noise, or --teacher average (with --label-shift above 0)");
         }
-        if (consistencyWeight > 0 && !arch.noisyDiscriminator() && shift == 0 && !dcganNoise) {
+        if (consistencyWeight > 0 && arch != Architecture.MLP && shift == 0 && !dcganNoise) {
             throw new UserException("--consistency for dcgan needs --label-shift above 0: without noise or shifts the student "
                     + "sees what the teacher sees");
         }

@@ -9,11 +9,7 @@ public final class Models {
 
     /** The default feature-matching layer: the last hidden layer of each discriminator. */
     public static int defaultFeatureLayer(Architecture arch) {
-        return switch (arch) {
-            case MLP -> MlpDiscriminator.HIDDEN.length;
-            case DCGAN -> 4;
-            case CNN -> ConvDiscriminator.CHANNELS.length;
-        };
+        return arch == Architecture.MLP ? MlpDiscriminator.HIDDEN.length : 4;
     }
 
     public static Discriminator discriminator(Architecture arch, int featureLayer, Rng rng) {
@@ -25,13 +21,12 @@ public final class Models {
         return switch (arch) {
             case MLP -> new MlpDiscriminator(featureLayer, rng);
             case DCGAN -> new DcganDiscriminator(featureLayer, noisyDcgan, rng);
-            case CNN -> new ConvDiscriminator(featureLayer, rng);
         };
     }
 
     public static Generator generator(Architecture arch, Rng rng) {
         return switch (arch) {
-            case MLP, CNN -> new MlpGenerator(rng);
+            case MLP -> new MlpGenerator(rng);
             case DCGAN -> new DcganGenerator(rng);
         };
     }
