@@ -193,8 +193,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--teacher", description = "The consistency term's target: pair = a second noisy pass of the discriminator "
             + "(the Π-model; both passes are trained), average = the parameter average's classification of each image "
             + "(a mean teacher), with the student seeing the image moved by its own random --label-shift offset; "
-            + "shifted = the pair, with the second pass seeing the image moved by its own random --label-shift offset "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "pair")
+            + "shifted = the pair, with the second pass seeing the image moved by its own random --label-shift offset; "
+            + "blend = interpolation consistency: the second pass sees each image blended with another, pulled towards the "
+            + "same blend of the first pass's class probabilities (default: ${DEFAULT-VALUE}).", defaultValue = "pair")
     TrainConfig.Teacher teacher;
 
     @Option(names = "--dcgan-noise", description = "Give the dcgan discriminator the MLP's noise layers (std 0.3 on the "
@@ -294,9 +295,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (consistencyWeight > 0 && arch != Architecture.MLP && teacher == TrainConfig.Teacher.PAIR && !dcganNoise) {
             throw new UserException("--consistency with --teacher pair needs the mlp discriminator: it compares two passes under "
                     + "different noise, and the dcgan discriminator has no noise layers, so both passes agree and the term is "
-                    + "always 0; use --dcgan-noise, or --teacher average (with --label-shift above 0)");
+                    + "always 0; use --dcgan-noise, --teacher blend, or --teacher average (with --label-shift above 0)");
         }
-        if (consistencyWeight > 0 && arch != Architecture.MLP && shift == 0 && !dcganNoise) {
+        if (consistencyWeight > 0 && arch != Architecture.MLP && shift == 0 && !dcganNoise && teacher != TrainConfig.Teacher.BLEND) {
             throw new UserException("--consistency for dcgan needs --label-shift above 0: without noise or shifts the student "
                     + "sees what the teacher sees");
         }

@@ -63,8 +63,16 @@ public final class SsganLosses {
      * the batch. Both passes are trained, unless one is a constant (a mean teacher's target).
      */
     public static Tensor consistency(Tensor logitsA, Tensor logitsB) {
-        Tensor diff = sub(softmax(logitsA, 1), softmax(logitsB, 1));
-        return mulScalar(mean(mul(diff, diff)), logitsA.size(1));
+        return consistencyToTarget(logitsA, softmax(logitsB, 1));
+    }
+
+    /**
+     * The same squared difference against given class probabilities {@code [N, K]} (a constant, such as
+     * interpolation consistency's blended target): only the first side is trained.
+     */
+    public static Tensor consistencyToTarget(Tensor logits, Tensor probabilities) {
+        Tensor diff = sub(softmax(logits, 1), probabilities);
+        return mulScalar(mean(mul(diff, diff)), logits.size(1));
     }
 
     /**

@@ -14,7 +14,7 @@ import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 import ssgan.nn.data.RandomShift;
-import ssgan.nn.optim.Adam;
+import ssgan.nn.optim.Optimizer;
 
 /**
  * One training iteration of the semi-supervised GAN: a discriminator step on a labelled, an unlabelled
@@ -41,8 +41,8 @@ public final class SsganStep {
 
     private final Discriminator disc;
     private final Generator gen;
-    private final Adam discOptimizer;
-    private final Adam genOptimizer;
+    private final Optimizer discOptimizer;
+    private final Optimizer genOptimizer;
     private final Rng noiseRng;
     private final float labelSmoothing;
     private final float unsupervisedWeight;
@@ -50,12 +50,13 @@ public final class SsganStep {
     private float consistencyWeight;
     private ParameterAverage teacher;   // null: the Π-model, two noisy passes of the student
     private RandomShift studentShift;   // null: the student sees the images as they are
+    private Interpolation interpolation;   // null: the student sees no blends
     private UnaryOperator<Tensor> pseudoView;   // null: no pseudo-labels
     private float pseudoWeight;
     private boolean reuseRealFeatures;
     private int fakeBatch;   // generated images per batch; 0: as many as the unlabelled batch has
 
-    public SsganStep(Discriminator disc, Generator gen, Adam discOptimizer, Adam genOptimizer, Rng noiseRng,
+    public SsganStep(Discriminator disc, Generator gen, Optimizer discOptimizer, Optimizer genOptimizer, Rng noiseRng,
                      float labelSmoothing, float unsupervisedWeight) {
         this.disc = disc;
         this.gen = gen;
@@ -92,6 +93,18 @@ public final class SsganStep {
     public void useShiftedPair(RandomShift shift) {
         this.teacher = null;
         this.studentShift = shift;
+    }
+
+    /**
+     * Makes the consistency term interpolation consistency ({@link Interpolation}): the second pass sees
+     * each unlabelled image blended with another of the batch, and is pulled towards the same blend of
+     * the first pass's class probabilities (a constant). The first pass, on the images as they are, still
+     * feeds the real/fake term.
+     */
+    public void useInterpolation(Interpolation blends) {
+        this.teacher = null;
+        this.studentShift = null;
+        this.interpolation = blends;
     }
 
     /** The pseudo-label confidence of FixMatch: only classes the teacher's pass is this sure of become labels. */
@@ -163,7 +176,9 @@ public final class SsganStep {
         // other noise draws, and is compared with the first pass or with the teacher's classification.
         boolean consistency = consistencyWeight > 0;
         Tensor target = consistency && teacher != null ? teacherLogits(unlabelledImages) : null;
+        float[] blendWeights = consistency && interpolation != null ? interpolation.drawWeights(unlabelledImages.size(0)) : null;
         Tensor studentView = !consistency ? unlabelledImages
+                : blendWeights != null ? DeviceBatch.copy(Interpolation.blendRows(unlabelledImages, blendWeights), device)
                 : pseudoView != null ? pseudoView.apply(unlabelledImages)
                 : studentShift != null ? studentShift.apply(unlabelledImages) : unlabelledImages;
         Passes passes = consistency
@@ -174,7 +189,10 @@ public final class SsganStep {
         Tensor unsupervised = SsganLosses.unsupervised(logits[1], logits[2]);
         Tensor discLoss = add(supervised, mulScalar(unsupervised, unsupervisedWeight));
         if (consistency) {
-            Tensor term = target != null ? SsganLosses.consistency(logits[3], target) : SsganLosses.consistency(logits[1], logits[3]);
+            Tensor term = target != null ? SsganLosses.consistency(logits[3], target)
+                    : blendWeights != null ? SsganLosses.consistencyToTarget(logits[3],
+                            DeviceBatch.copy(Interpolation.blendRows(Interpolation.probabilities(logits[1]), blendWeights), device))
+                    : SsganLosses.consistency(logits[1], logits[3]);
             discLoss = add(discLoss, mulScalar(term, consistencyWeight));
             if (pseudoView != null) {
                 discLoss = add(discLoss, mulScalar(SsganLosses.pseudoLabels(logits[3], logits[1], PSEUDO_THRESHOLD), pseudoWeight));

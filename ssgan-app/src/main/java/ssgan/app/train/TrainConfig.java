@@ -52,7 +52,13 @@ public record TrainConfig(
          * The Π-model with augmentation (Laine and Aila, 2017): the second pass sees the image moved by its
          * own random offset, so the two passes differ by a shift as well as by their noise.
          */
-        SHIFTED
+        SHIFTED,
+        /**
+         * Interpolation consistency (Verma et al., 2019): the second pass sees each unlabelled image
+         * blended with another, and is pulled towards the same blend of the first pass's class
+         * probabilities. Uses no pixel neighbourhoods.
+         */
+        BLEND
     }
 
     /** The iteration after which the learning rate falls linearly, reaching 0 at the last iteration. */

@@ -146,6 +146,10 @@ class CommandLineTest {
         assertEquals(1f, parse("train", "--arch", "dcgan", "--consistency", "1", "--teacher", "average").consistencyWeight(),
                 "a mean teacher with shifts works without noise");
         assertEquals(2, run("train", "--arch", "dcgan", "--consistency", "1", "--teacher", "average", "--label-shift", "0").code());
+        TrainConfig blended = parse("train", "--arch", "dcgan", "--consistency", "1", "--teacher", "blend", "--label-shift", "0");
+        assertEquals(TrainConfig.Teacher.BLEND, blended.teacher(), "blends differ from the images: no noise or shifts needed");
+        assertEquals(TrainConfig.Teacher.BLEND, parse("train", "--teacher", "blend", "--permutation-invariant").teacher(),
+                "a blend moves no pixel: it is permutation-invariant");
         TrainConfig noisy = parse("train", "--arch", "dcgan", "--dcgan-noise", "--consistency", "1", "--label-shift", "0");
         assertTrue(noisy.dcganNoise() && noisy.consistencyWeight() == 1f, "with noise layers the pair works, shifts or not");
         Result mlpNoise = run("train", "--dcgan-noise");

@@ -90,7 +90,7 @@ class ResumeTest {
 
     @ParameterizedTest(name = "label shift {0}, consistency {1}, teacher {2}, turns {3}, pseudo-labels {4}, cheaper step {5}")
     @CsvSource({"0, 0, PAIR, 0, 0, false", "2, 30, PAIR, 15, 0, false", "2, 30, PAIR, 15, 1, false", "2, 30, AVERAGE, 0, 0, false",
-            "2, 30, PAIR, 15, 0, true"})
+            "2, 30, PAIR, 15, 0, true", "0, 30, BLEND, 0, 0, false"})
     void resumedRunMatchesUninterruptedRun(int labelShift, float consistency, TrainConfig.Teacher teacher, float rotate, float pseudo,
                                            boolean cheaper, @TempDir Path tmp) throws Exception {
         Parallel.setThreads(1);
