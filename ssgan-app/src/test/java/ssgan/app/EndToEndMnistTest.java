@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,6 +53,30 @@ class EndToEndMnistTest {
         assertTrue(ensemble.contains("an ensemble of 2 checkpoints") && ensemble.contains("validation accuracy: ")
                 && ensemble.contains("test accuracy: ") && !ensemble.contains("note:"), ensemble);
 
+        // --errors lists exactly the misclassified images that the accuracies count, with their true labels.
+        Path errors = tmp.resolve("errors.csv");
+        String listed = captureStdout(() -> Main.run("evaluate", "--checkpoint", out.resolve("best.safetensors").toString(),
+                "--errors", errors.toString()));
+        List<String> rows = Files.readAllLines(errors);
+        assertEquals("set,index,label,predicted", rows.get(0));
+        int[] testLabels = new int[Mnist.TEST_SIZE];
+        Mnist.Splits mnist = Mnist.load(locator.cacheFolder());
+        for (int i = 0; i < testLabels.length; i++) testLabels[i] = mnist.test().label(i);
+        int validationRows = 0, testRows = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",");
+            assertTrue(!f[2].equals(f[3]), "a listed image is misclassified: " + row);
+            if (f[0].equals("test")) {
+                testRows++;
+                assertEquals(testLabels[Integer.parseInt(f[1])], Integer.parseInt(f[2]), "the test image's own label: " + row);
+            } else {
+                assertEquals("validation", f[0], row);
+                validationRows++;
+            }
+        }
+        assertEquals(errorCount(listed, "validation"), validationRows, listed);
+        assertEquals(errorCount(listed, "test"), testRows, listed);
+
         // The same weights, said to come from a run of another seed: other labelled images, which evaluate points out.
         LoadedTensors last = SafeTensors.load(out.resolve("last.safetensors"));
         Map<String, String> otherSeed = new HashMap<>(last.metadata());
@@ -61,6 +86,13 @@ class EndToEndMnistTest {
         String mixed = captureStdout(() -> Main.run("evaluate", "--checkpoint", out.resolve("best.safetensors").toString(),
                 "--checkpoint", other.toString()));
         assertTrue(mixed.contains("note: these runs had different seeds (1, 7)"), mixed);
+    }
+
+    /** The error count that evaluate reports for a set ("validation" or "test"). */
+    private static int errorCount(String report, String set) {
+        Matcher m = Pattern.compile(set + " accuracy: [0-9.]+% \\((\\d+) errors").matcher(report);
+        assertTrue(m.find(), report);
+        return Integer.parseInt(m.group(1));
     }
 
     private static String captureStdout(Runnable r) {

@@ -1,5 +1,7 @@
 package ssgan.app.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import ssgan.app.model.Discriminator;
 import ssgan.app.train.Checkpoint;
 import ssgan.app.train.Evaluator;
 import ssgan.engine.device.Device;
+import ssgan.nn.data.Dataset;
 import ssgan.nn.data.HoldOut;
 import ssgan.nn.data.Mnist;
 
@@ -36,12 +39,21 @@ public final class EvaluateCommand implements Callable<Integer> {
             defaultValue = "0")
     int shiftRadius;
 
+    @Option(names = "--errors", paramLabel = "FILE", description = "Also write the misclassified images to FILE, as CSV: "
+            + "set (validation or test), index (in the held-out validation sample, or in the MNIST test file), true label, "
+            + "predicted label.")
+    Path errorsFile;
+
     @Mixin
     DeviceOption device;
 
     @Override
     public Integer call() {
         if (shiftRadius < 0 || shiftRadius > 13) throw new UserException("--shift-average must be 0..13 pixels, got " + shiftRadius);
+        Path errorsFolder = errorsFile == null ? null : errorsFile.toAbsolutePath().getParent();
+        if (errorsFile != null && (errorsFolder == null || !Files.isDirectory(errorsFolder))) {   // said before the minutes of evaluation
+            throw new UserException("--errors " + errorsFile + ": the folder " + errorsFolder + " does not exist; create it or give another path");
+        }
         List<Checkpoint.Loaded> loaded = new ArrayList<>();
         for (Path checkpoint : checkpoints) loaded.add(CheckpointFile.load(checkpoint));   // on the host, whichever device wrote it
         int validation = heldOut(loaded.get(0));
@@ -60,6 +72,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         Mnist.Splits splits = DataSource.load(data);
         Evaluator.Result r = Evaluator.evaluate(discs, splits.test(), shiftRadius);
+        Dataset heldOut = validation > 0 ? HoldOut.split(splits.train(), validation).validation() : null;
+        Evaluator.Result v = heldOut == null ? null : Evaluator.evaluate(discs, heldOut, shiftRadius);
         for (int i = 0; i < loaded.size(); i++) {
             System.out.printf("checkpoint: %s (%s, iteration %s)%n", checkpoints.get(i), loaded.get(i).arch().name().toLowerCase(),
                     loaded.get(i).metadata().getOrDefault("iteration", "?"));
@@ -74,8 +88,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         if (shiftRadius > 0) System.out.printf("class probabilities averaged over (2·%d+1)² shifted views%n", shiftRadius);
-        if (validation > 0) {
-            Evaluator.Result v = Evaluator.evaluate(discs, HoldOut.split(splits.train(), validation).validation(), shiftRadius);
+        if (v != null) {
             System.out.printf("validation accuracy: %.2f%% (%d errors of %d)%n", 100 * v.accuracy(), v.errors(), validation);
         }
         System.out.printf("test accuracy: %.2f%% (%d errors of %d)%n", 100 * r.accuracy(), r.errors(), splits.test().size());
@@ -92,7 +105,29 @@ public final class EvaluateCommand implements Callable<Integer> {
             for (int p = 0; p < 10; p++) System.out.printf("%6d", r.confusion()[t][p]);
             System.out.println();
         }
+        if (errorsFile != null) {
+            writeErrors(errorsFile, heldOut, v, splits.test(), r);
+            System.out.printf("%nthe misclassified images: %s%n", errorsFile);
+        }
         return 0;
+    }
+
+    /** One CSV row per misclassified image, validation first (when there is a validation set), then test. */
+    private static void writeErrors(Path file, Dataset validation, Evaluator.Result v, Dataset test, Evaluator.Result r) {
+        StringBuilder csv = new StringBuilder("set,index,label,predicted\n");
+        if (v != null) appendErrors(csv, "validation", validation, v);
+        appendErrors(csv, "test", test, r);
+        try {
+            Files.writeString(file, csv.toString());
+        } catch (IOException e) {
+            throw new UserException("cannot write --errors " + file + " (" + e.getMessage() + "); give a path in a folder you can write to");
+        }
+    }
+
+    private static void appendErrors(StringBuilder csv, String set, Dataset data, Evaluator.Result result) {
+        for (int i = 0; i < data.size(); i++) {
+            if (result.predicted()[i] != data.label(i)) csv.append(set).append(',').append(i).append(',').append(data.label(i)).append(',').append(result.predicted()[i]).append('\n');
+        }
     }
 
     /** How many training images the checkpoint's run held out for validation (0: none). */

@@ -20,8 +20,11 @@ import ssgan.nn.data.RandomShift;
  * It runs where the discriminator's parameters live; the images go there batch by batch.
  */
 public final class Evaluator {
-    /** Accuracy with its confusion matrix: {@code confusion[true][predicted]}. */
-    public record Result(double accuracy, int[][] confusion) {
+    /**
+     * Accuracy with its confusion matrix, {@code confusion[true][predicted]}, and the class predicted for
+     * each image of the data, in its order.
+     */
+    public record Result(double accuracy, int[][] confusion, int[] predicted) {
         public double classAccuracy(int c) {
             int total = 0;
             for (int p = 0; p < confusion[c].length; p++) total += confusion[c][p];
@@ -70,6 +73,7 @@ public final class Evaluator {
         int[][] confusion = new int[k][k];
         int pixels = data.imageSize();
         int correct = 0;
+        int[] predictions = new int[data.size()];
         try (var scope = GradMode.noGrad()) {
             for (int start = 0; start < data.size(); start += BATCH) {
                 int n = Math.min(BATCH, data.size() - start);
@@ -86,12 +90,13 @@ public final class Evaluator {
                     int truth = data.label(start + i);
                     confusion[truth][predicted[i]]++;
                     if (truth == predicted[i]) correct++;
+                    predictions[start + i] = predicted[i];
                 }
             }
         } finally {
             for (int i = 0; i < discs.size(); i++) discs.get(i).train(wasTraining[i]);
         }
-        return new Result((double) correct / data.size(), confusion);
+        return new Result((double) correct / data.size(), confusion, predictions);
     }
 
     /** What the argmax is taken of: one discriminator's logits, or the sum of the probabilities of every view and model. */

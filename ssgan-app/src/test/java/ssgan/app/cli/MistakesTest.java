@@ -117,6 +117,7 @@ class MistakesTest {
             expectOneLineError(failures, "sample", "--checkpoint", bad.toString(), "--out", tmp.resolve("g.png").toString());
         }
         expectOneLineError(failures, "evaluate", "--checkpoint", good.toString(), "--shift-average", "-1");
+        expectOneLineError(failures, "evaluate", "--checkpoint", good.toString(), "--errors", tmp.resolve("no-such-folder/errors.csv").toString());
         Path heldOut = tmp.resolve("held-out-5000.safetensors");
         Checkpoint.save(heldOut, Models.discriminator(Architecture.MLP, 5, new Rng(3)), Models.generator(Architecture.MLP, new Rng(4)),
                 null, Map.of("arch", "mlp", "validation", "5000"));

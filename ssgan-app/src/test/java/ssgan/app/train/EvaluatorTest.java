@@ -37,21 +37,27 @@ class EvaluatorTest {
         return p;
     }
 
-    private static int[][] confusion(double[][]... members) {
-        int[][] confusion = new int[10][10];
+    /** Each image's class with the highest summed probability. */
+    private static int[] predictions(double[][]... members) {
+        int[] predicted = new int[IMAGES.size()];
         for (int i = 0; i < IMAGES.size(); i++) {
-            int best = 0;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < 10; c++) {
                 double score = 0;
                 for (double[][] p : members) score += p[i][c];
                 if (score > bestScore) {
                     bestScore = score;
-                    best = c;
+                    predicted[i] = c;
                 }
             }
-            confusion[IMAGES.label(i)][best]++;
         }
+        return predicted;
+    }
+
+    private static int[][] confusion(double[][]... members) {
+        int[][] confusion = new int[10][10];
+        int[] predicted = predictions(members);
+        for (int i = 0; i < IMAGES.size(); i++) confusion[IMAGES.label(i)][predicted[i]]++;
         return confusion;
     }
 
@@ -66,6 +72,7 @@ class EvaluatorTest {
         }
         Evaluator.Result r = Evaluator.evaluate(List.of(a, b, c), IMAGES, 0);
         assertArrayEquals(expected, r.confusion());
+        assertArrayEquals(predictions(pa, pb, pc), r.predicted(), "each image's class, in the data's order");
         int correct = 0;
         for (int k = 0; k < 10; k++) correct += expected[k][k];
         assertEquals((double) correct / IMAGES.size(), r.accuracy(), 1e-12);
