@@ -14,6 +14,7 @@ import ssgan.engine.tensor.Tensor;
  *
  * <p>Both blends are made on the host (the batch and the 10 classes of its probabilities are small) and
  * copied to the step's device, like the generator's noise, so a seed gives the same blends everywhere.
+ * The probabilities themselves are the engine's softmax, taken where the logits are.
  */
 final class Interpolation {
     private final Rng rng;
@@ -47,20 +48,5 @@ final class Interpolation {
             for (int j = 0; j < width; j++) out[a + j] = w * src[a + j] + (1 - w) * src[b + j];
         }
         return Tensor.of(out, rows.shape());
-    }
-
-    /** The softmax of each row of {@code logits [N, K]}, as a constant on the host. */
-    static Tensor probabilities(Tensor logits) {
-        int n = logits.size(0), k = logits.size(1);
-        float[] z = logits.detach().to(Device.CPU).data();
-        float[] p = new float[n * k];
-        for (int i = 0; i < n; i++) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < k; c++) max = Math.max(max, z[i * k + c]);
-            double total = 0;
-            for (int c = 0; c < k; c++) total += Math.exp(z[i * k + c] - max);
-            for (int c = 0; c < k; c++) p[i * k + c] = (float) (Math.exp(z[i * k + c] - max) / total);
-        }
-        return Tensor.of(p, n, k);
     }
 }

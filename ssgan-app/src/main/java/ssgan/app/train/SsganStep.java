@@ -2,6 +2,7 @@ package ssgan.app.train;
 
 import static ssgan.engine.ops.Arithmetic.add;
 import static ssgan.engine.ops.Arithmetic.mulScalar;
+import static ssgan.engine.ops.Reductions.softmax;
 
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -191,7 +192,7 @@ public final class SsganStep {
         if (consistency) {
             Tensor term = target != null ? SsganLosses.consistency(logits[3], target)
                     : blendWeights != null ? SsganLosses.consistencyToTarget(logits[3],
-                            DeviceBatch.copy(Interpolation.blendRows(Interpolation.probabilities(logits[1]), blendWeights), device))
+                            DeviceBatch.copy(Interpolation.blendRows(softmax(logits[1].detach(), 1), blendWeights), device))
                     : SsganLosses.consistency(logits[1], logits[3]);
             discLoss = add(discLoss, mulScalar(term, consistencyWeight));
             if (pseudoView != null) {
