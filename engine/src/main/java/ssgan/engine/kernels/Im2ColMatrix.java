@@ -78,11 +78,33 @@ final class Im2ColMatrix implements ImplicitMatrix {
     /** Each thread's index tables for {@link #packWindowsIndexed}, grown on demand. */
     private static final ThreadLocal<int[][]> TABLES = ThreadLocal.withInitial(() -> new int[2][0]);
 
+    /**
+     * Each thread's table for {@link #packTransposedIndexed}, with what it was built for: a GEMM asks for
+     * the same columns once per slice of its k rows, and the table does not depend on the rows.
+     */
+    private static final class TransposedTable {
+        int[] index = new int[0], keep = new int[0];
+        int[] offsets;
+        int plane, taps, positions, col0, colCount, width;
+
+        boolean isFor(Im2ColMatrix m, int col0, int colCount, int width) {
+            return offsets == m.offsets && plane == m.plane && taps == m.taps && positions == m.positions
+                    && this.col0 == col0 && this.colCount == colCount && this.width == width;
+        }
+    }
+
+    private static final ThreadLocal<TransposedTable> TRANSPOSED_TABLE = ThreadLocal.withInitial(TransposedTable::new);
+
     @Override
     public void pack(int row0, int rowCount, int col0, int colCount, int width, float[] dst, int off) {
+        boolean gather = Simd.ENABLED && VectorWindowGather.fits(width);
         if (transposed) {
-            packTransposed(row0, rowCount, col0, colCount, width, dst, off);
-        } else if (Simd.ENABLED && rowCount >= 2 * taps && VectorWindowGather.fits(width)) {
+            if (gather && rowCount >= 2 * positions) {
+                packTransposedIndexed(row0, rowCount, col0, colCount, width, dst, off);
+            } else {
+                packTransposed(row0, rowCount, col0, colCount, width, dst, off);
+            }
+        } else if (gather && rowCount >= 2 * taps) {
             packWindowsIndexed(row0, rowCount, col0, colCount, width, dst, off);
         } else {
             packWindows(row0, rowCount, col0, colCount, width, dst, off);
@@ -146,6 +168,48 @@ final class Im2ColMatrix implements ImplicitMatrix {
             if (++t == taps) {
                 t = 0;
                 c++;
+            }
+        }
+    }
+
+    /**
+     * The transposed block by vector gathers, as {@link #packWindowsIndexed} does the plain one. Here it is
+     * the images that all read the same pixels: the pixel that column (c, t) reads at position q is
+     * tabulated once for a block's columns, relative to the image's first plane, and each row (n, q) is a
+     * gather of the table's row q from image n. The table costs {@code positions·width} entries, so this
+     * pays for blocks of several rows per position; it is kept for the next block of the same columns (the
+     * weight gradient's next slice of images).
+     */
+    private void packTransposedIndexed(int row0, int rowCount, int col0, int colCount, int width, float[] dst, int off) {
+        TransposedTable table = TRANSPOSED_TABLE.get();
+        if (!table.isFor(this, col0, colCount, width)) {
+            if (table.index.length < positions * width) {
+                table.index = new int[positions * width];
+                table.keep = new int[positions * width];
+            }
+            for (int j = 0; j < width; j++) {
+                int c = (col0 + j) / taps, t = (col0 + j) % taps;
+                for (int q = 0; q < positions; q++) {
+                    int o = j < colCount ? offsets[t * positions + q] : -1;
+                    table.index[q * width + j] = o < 0 ? 0 : c * plane + o;
+                    table.keep[q * width + j] = o < 0 ? 0 : -1;
+                }
+            }
+            table.offsets = offsets;
+            table.plane = plane;
+            table.taps = taps;
+            table.positions = positions;
+            table.col0 = col0;
+            table.colCount = colCount;
+            table.width = width;
+        }
+        int[] index = table.index, keep = table.keep;
+        int n = row0 / positions, q = row0 % positions;
+        for (int p = 0; p < rowCount; p++, off += width) {
+            VectorWindowGather.row(src, n * channels * plane, index, keep, q * width, width, dst, off);
+            if (++q == positions) {
+                q = 0;
+                n++;
             }
         }
     }

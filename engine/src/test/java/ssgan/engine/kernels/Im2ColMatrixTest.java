@@ -59,6 +59,48 @@ class Im2ColMatrixTest {
         }
     }
 
+    /**
+     * The weight gradient's blocks: whole slivers of the transposed matrix, many rows per position, the same
+     * columns asked for slice after slice (the gather's table is kept between them), then other columns,
+     * the first ones again, the same columns of another geometry, and an edge sliver.
+     */
+    @Test
+    void transposedSliversInTurnEachHoldTheirOwnWindows() {
+        Rng rng = new Rng(43);
+        ConvGeometry d2 = new ConvGeometry(4, 64, 14, 14, 128, 3, 3, 2, 2, 0, 0, 7, 7);
+        ConvGeometry d2Padded = new ConvGeometry(4, 64, 14, 14, 128, 3, 3, 2, 2, 1, 1, 7, 7);
+        ConvGeometry d1 = new ConvGeometry(3, 1, 28, 28, 64, 5, 5, 2, 2, 1, 1, 14, 14);
+        Im2ColMatrix first = transposedWindows(d2, rng), second = transposedWindows(d2Padded, rng), third = transposedWindows(d1, rng);
+        Object[][] blocks = {  // matrix, row0, rowCount, col0
+            {first, 0, 120, 32}, {first, 60, 136, 32}, {first, 0, 100, 544}, {first, 98, 98, 32}, {second, 0, 196, 32}, {third, 0, 588, 0}};
+        for (Object[] block : blocks) {
+            Im2ColMatrix m = (Im2ColMatrix) block[0];
+            int row0 = (int) block[1], rowCount = (int) block[2], col0 = (int) block[3];
+            int colCount = Math.min(32, m.columns() - col0);
+            float[] packed = new float[rowCount * 32];
+            m.pack(row0, rowCount, col0, colCount, 32, packed, 0);
+            ConvGeometry g = m == first ? d2 : m == second ? d2Padded : d1;
+            float[] x = images.get(m);
+            for (int p = 0; p < rowCount; p++) {
+                for (int j = 0; j < 32; j++) {
+                    float expected = j < colCount ? window(x, g, col0 + j, row0 + p) : 0f;
+                    assertEquals(expected, packed[p * 32 + j], 0f, g + " rows from " + row0 + ", entry " + p + "," + j);
+                }
+            }
+        }
+    }
+
+    private final java.util.Map<Im2ColMatrix, float[]> images = new java.util.HashMap<>();
+
+    /** The transposed windows of random images of geometry g, the images kept in {@link #images}. */
+    private Im2ColMatrix transposedWindows(ConvGeometry g, Rng rng) {
+        float[] x = new float[g.batch() * g.channels() * g.imagePlane()];
+        rng.fillGaussian(x, 0, x.length, 0f, 1f);
+        Im2ColMatrix m = Im2ColMatrix.windows(x, g, true);
+        images.put(m, x);
+        return m;
+    }
+
     @Test
     void subPixelPhasesCoverEveryPixelOnceWithTheTapsThatReachIt() {
         Rng rng = new Rng(42);
