@@ -298,17 +298,24 @@ public final class VectorGemm implements GemmKernel {
 
     /** Packs op(A)[ic..ic+mc, pc..pc+kc] as slivers of MR rows, interleaved by k: dst[s·MR·kc + p·MR + r]; missing rows are 0. */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] dst) {
+        if (transA) {  // op(A)[i, p] = a[p·lda + i]: row p of the stored A holds column p of every sliver
+            int whole = mc / MR * MR;
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * lda + ic;  // read along memory, MR values to each sliver in turn
+                for (int ir = 0; ir < whole; ir += MR) {
+                    int at = ir * kc + p * MR;
+                    for (int r = 0; r < MR; r++) dst[at + r] = a[src + ir + r];
+                }
+                if (whole < mc) {
+                    int at = whole * kc + p * MR;
+                    for (int r = 0; r < MR; r++) dst[at + r] = whole + r < mc ? a[src + whole + r] : 0f;
+                }
+            }
+            return;
+        }
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int sliver = ir * kc;
-            if (transA) {  // op(A)[i, p] = a[p·lda + i]: the sliver's mr values of each p are contiguous
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir, at = sliver + p * MR;
-                    for (int r = 0; r < mr; r++) dst[at + r] = a[src + r];
-                    for (int r = mr; r < MR; r++) dst[at + r] = 0f;
-                }
-                continue;
-            }
             for (int r = 0; r < MR; r++) {  // op(A)[i, p] = a[i·lda + p]: one contiguous row, spread MR apart
                 if (r >= mr) {
                     for (int p = 0; p < kc; p++) dst[sliver + p * MR + r] = 0f;
