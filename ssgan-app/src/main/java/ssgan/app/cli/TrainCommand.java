@@ -186,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--pseudo-labels", paramLabel = "WEIGHT", description = "Weight of pseudo-labels (FixMatch): the consistency "
             + "pass sees each unlabelled image shifted and turned like the labelled ones, and is trained by cross-entropy on "
-            + "the class the first pass gives with at least 95 % probability; needs --consistency above 0 and --teacher pair; "
+            + "the class the first pass gives with at least 95 %% probability; needs --consistency above 0 and --teacher pair; "
             + "0 = off (default: 0).")
     float pseudoLabels;
 

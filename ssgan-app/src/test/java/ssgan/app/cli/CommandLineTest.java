@@ -308,4 +308,26 @@ class CommandLineTest {
         assertEquals(0, run("--version").code());
         assertEquals(0, run("train", "--help").code());
     }
+
+    /** Every command's help is printed as written: picocli warns on System.err about a description it cannot format (a bare %). */
+    @Test
+    void everyHelpFormatsWithoutWarnings() {
+        java.io.PrintStream savedErr = System.err;
+        java.io.ByteArrayOutputStream stray = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(stray, true));
+        try {
+            for (String command : SsganCommand.commandLine().getSubcommands().keySet()) {
+                CommandLine cl = SsganCommand.commandLine();
+                StringWriter out = new StringWriter();
+                cl.setOut(new PrintWriter(out));
+                cl.setErr(new PrintWriter(new StringWriter()));
+                assertEquals(0, cl.execute(command, "--help"), command);
+                assertFalse(out.toString().contains("%n"), command + " --help shows a raw format: " + out);
+                if (command.equals("train")) assertTrue(out.toString().contains("95 % probability"), out.toString());
+            }
+        } finally {
+            System.setErr(savedErr);
+        }
+        assertEquals("", stray.toString(), "picocli's warnings");
+    }
 }
