@@ -41,6 +41,13 @@ public final class SemiSupervisedSplit {
         return new SemiSupervisedSplit(train, chosen);
     }
 
+    /** The largest labelled count {@link #balanced(Dataset, int[], int, long)} can draw from {@code pool}: the classes times the rarest one's examples. */
+    public static int largestBalanced(Dataset train, int[] pool) {
+        int[] counts = new int[train.numClasses()];
+        for (int i : pool) counts[train.label(i)]++;
+        return train.numClasses() * Arrays.stream(counts).min().orElse(0);
+    }
+
     /**
      * The indices (ascending) of {@code n} examples, {@code n / numClasses} of each class, drawn
      * without replacement: for each class in turn, a partial Fisher-Yates shuffle of that class's

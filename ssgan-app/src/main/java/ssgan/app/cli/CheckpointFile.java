@@ -10,6 +10,9 @@ final class CheckpointFile {
     private CheckpointFile() {}
 
     static Checkpoint.Loaded load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new UserException("checkpoint " + file + " is a folder; give a file in it, such as " + file.resolve("best.safetensors"));
+        }
         if (!Files.isRegularFile(file)) {
             throw new UserException("checkpoint " + file + " does not exist; train writes best.safetensors and last.safetensors into its --out folder");
         }

@@ -225,7 +225,12 @@ public final class TrainCommand implements Callable<Integer> {
                 config.labels(), config.seed(), config.iterations(), config.batchSize(),
                 config.lr(), config.threads() == 1 ? "1 thread" : config.threads() + " threads", Simd.describe(), onDevice.isCpu() ? "" : ", on " + onDevice.name());
         Mnist.Splits splits = DataSource.load(config.dataDir());
-        Trainer trainer = new Trainer(config, splits, Progress.forConsole(), onDevice);
+        Trainer trainer;
+        try {
+            trainer = new Trainer(config, splits, Progress.forConsole(), onDevice);
+        } catch (Trainer.SetupException e) {
+            throw new UserException(e.getMessage(), e);
+        }
         trainer.describeCommand(String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         Thread onCtrlC = new Thread(trainer::requestStop, "ssgan-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);

@@ -171,6 +171,12 @@ public final class Trainer {
 
         holdOut = HoldOut.split(data.train(), config.validation());
         int[] pool = holdOut.trainIndices();
+        int most = SemiSupervisedSplit.largestBalanced(data.train(), pool);
+        if (config.labels() > most) {
+            throw new SetupException("--labels " + config.labels() + " needs " + config.labels() / 10 + " images of every digit, but the "
+                    + pool.length + " training images" + (config.validation() > 0 ? " outside the validation set" : "")
+                    + " hold fewer of some; use at most --labels " + most + (config.validation() > 0 ? ", or a smaller --validation" : ""));
+        }
         SemiSupervisedSplit split = SemiSupervisedSplit.balanced(data.train(), pool, config.labels(), config.seed());
         DataLoader.Layout layout = DataLoader.Layout.NCHW;
         labelledSet = split.labelled();
@@ -213,6 +219,13 @@ public final class Trainer {
         schedule = config.decayStart() < config.iterations()
                 ? LrSchedule.linearDecay(config.lr(), config.decayStart(), config.iterations())
                 : LrSchedule.constant(config.lr());
+    }
+
+    /** Settings that do not fit the data, found once it is loaded: a mistake the user can fix (the message says how). */
+    public static final class SetupException extends IllegalArgumentException {
+        SetupException(String message) {
+            super(message);
+        }
     }
 
     /** A run that cannot be resumed as asked: a mistake the user can fix (the message says how). */

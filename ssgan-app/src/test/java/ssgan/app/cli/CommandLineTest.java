@@ -303,6 +303,13 @@ class CommandLineTest {
     }
 
     @Test
+    void aRunFolderGivenAsCheckpointNamesTheFileToGive(@TempDir Path tmp) {
+        Result r = run("evaluate", "--checkpoint", tmp.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("is a folder") && r.err().contains(tmp.resolve("best.safetensors").toString()), r.err());
+    }
+
+    @Test
     void helpAndVersionSucceed() {
         assertEquals(0, run("--help").code());
         assertEquals(0, run("--version").code());

@@ -1,6 +1,7 @@
 package ssgan.app.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,11 @@ class ValidationSelectionTest {
 
     /** 300 training images, 100 of them held out, batches of 20, an evaluation every 5 iterations. */
     private static TrainConfig config(Path out, int iterations, double target, int validation) {
-        return new TrainConfig(Architecture.MLP, 20, 4, iterations, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
+        return config(out, iterations, target, validation, 20);
+    }
+
+    private static TrainConfig config(Path out, int iterations, double target, int validation, int labels) {
+        return new TrainConfig(Architecture.MLP, labels, 4, iterations, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
                 0f, 0.5f, 0f, 0.01f, false, 0, target, 0.5, 6, 0, 0f, validation, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0);
     }
 
@@ -45,6 +50,22 @@ class ValidationSelectionTest {
 
     private static double number(Map<String, Object> m, String key) {
         return ((Number) m.get(key)).doubleValue();
+    }
+
+    /** More labels than the images left outside the validation set hold of some digit: a mistake, said in one line before anything is written. */
+    @Test
+    void tooManyLabelsForWhatValidationLeavesIsASetupMistake(@TempDir Path tmp) {
+        Mnist.Splits data = ResumeTest.syntheticDigits(300, 80, 21);
+        int[] pool = ssgan.nn.data.HoldOut.split(data.train(), 100).trainIndices();
+        int most = ssgan.nn.data.SemiSupervisedSplit.largestBalanced(data.train(), pool);
+        assertTrue(most >= 10 && most < 200, "the synthetic set's rarest digit leaves " + most);
+        Path out = tmp.resolve("run");
+        Trainer.SetupException e = org.junit.jupiter.api.Assertions.assertThrows(Trainer.SetupException.class,
+                () -> new Trainer(config(out, 10, 0, 100, most + 10), data, quiet()));
+        assertTrue(e.getMessage().contains("use at most --labels " + most), e.getMessage());
+        assertTrue(e.getMessage().contains("a smaller --validation"), e.getMessage());
+        new Trainer(config(out, 10, 0, 100, most), data, quiet());
+        assertFalse(Files.exists(tmp.resolve("run").resolve("metrics.csv")), "nothing written by a constructor");
     }
 
     @Test
