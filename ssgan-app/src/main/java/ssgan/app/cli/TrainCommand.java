@@ -126,7 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run saved in --out (last.safetensors).")
     boolean resume;
 
-    @Option(names = "--max-minutes", description = "Stop after this many minutes of training, 0 = no limit (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(names = "--max-minutes", description = "Stop after this many minutes of training, and evaluate the model it stops with; 0 = no limit (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     double maxMinutes;
 
     @Option(names = "--target-accuracy", description = "Stop once validation accuracy reaches this fraction, e.g. 0.99; 0 = never (default: ${DEFAULT-VALUE}).", defaultValue = "0")

@@ -310,6 +310,8 @@ public final class Trainer {
                     }
                 }
                 if (timeUp) {
+                    // The model the run ends with is the one its summary describes: evaluated, unless it just was.
+                    if (!evalNow) evaluateAndRecord(csv, epoch, elapsed);
                     outcome = Outcome.TIME_LIMIT;
                     break;
                 }

@@ -36,8 +36,12 @@ class ValidationSelectionTest {
     }
 
     private static TrainConfig config(Path out, int iterations, double target, int validation, int labels) {
+        return config(out, iterations, target, validation, labels, 0);
+    }
+
+    private static TrainConfig config(Path out, int iterations, double target, int validation, int labels, double maxMinutes) {
         return new TrainConfig(Architecture.MLP, labels, 4, iterations, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
-                0f, 0.5f, 0f, 0.01f, false, 0, target, 0.5, 6, 0, 0f, validation, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0);
+                0f, 0.5f, 0f, 0.01f, false, maxMinutes, target, 0.5, 6, 0, 0f, validation, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0);
     }
 
     private static Progress quiet() {
@@ -66,6 +70,24 @@ class ValidationSelectionTest {
         assertTrue(e.getMessage().contains("a smaller --validation"), e.getMessage());
         new Trainer(config(out, 10, 0, 100, most), data, quiet());
         assertFalse(Files.exists(tmp.resolve("run").resolve("metrics.csv")), "nothing written by a constructor");
+    }
+
+    /** A run stopped by --max-minutes between evaluations is evaluated where it stops, so its summary describes the model it ends with. */
+    @Test
+    void aTimeLimitedRunEvaluatesTheModelItEndsWith(@TempDir Path tmp) throws Exception {
+        Parallel.setThreads(1);
+        Mnist.Splits data = ResumeTest.syntheticDigits(300, 80, 21);
+        Path out = tmp.resolve("run");
+        assertEquals(Trainer.Outcome.TIME_LIMIT, new Trainer(config(out, 60, 0, 100, 20, 1e-9), data, quiet()).run());
+        List<MetricsCsv.Row> rows = MetricsCsv.read(out.resolve("metrics.csv"));
+        assertEquals(1, rows.size());
+        assertEquals(1L, rows.get(0).iteration());
+        Map<String, Object> summary = summary(out);
+        assertEquals("time_limit", summary.get("status"));
+        assertEquals(1.0, number(summary, "iterations"));
+        assertEquals(rows.get(0).validationAccuracy(), number(summary, "validation_accuracy"), 1e-12);
+        assertEquals(rows.get(0).testAccuracy(), number(summary, "test_accuracy"), 1e-12);
+        assertTrue(Files.exists(out.resolve("best.safetensors")));
     }
 
     @Test
