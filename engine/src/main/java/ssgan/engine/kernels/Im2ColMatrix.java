@@ -75,15 +75,27 @@ final class Im2ColMatrix implements ImplicitMatrix {
         return transposed ? channels * taps : images * positions;
     }
 
-    /** Each thread's index tables for {@link #packWindowsIndexed}, grown on demand. */
-    private static final ThreadLocal<int[][]> TABLES = ThreadLocal.withInitial(() -> new int[2][0]);
+    /** A gather table: for each entry, the pixel read ({@code index}) and whether it is real ({@code keep}: all ones, or 0). */
+    private static class GatherTable {
+        int[] index = new int[0], keep = new int[0];
+
+        /** Room for n entries; grown on demand, then reused. */
+        void ensure(int n) {
+            if (index.length < n) {
+                index = new int[n];
+                keep = new int[n];
+            }
+        }
+    }
+
+    /** Each thread's table for {@link #packWindowsIndexed}. */
+    private static final ThreadLocal<GatherTable> TABLE = ThreadLocal.withInitial(GatherTable::new);
 
     /**
      * Each thread's table for {@link #packTransposedIndexed}, with what it was built for: a GEMM asks for
      * the same columns once per slice of its k rows, and the table does not depend on the rows.
      */
-    private static final class TransposedTable {
-        int[] index = new int[0], keep = new int[0];
+    private static final class TransposedTable extends GatherTable {
         int[] offsets;
         int plane, taps, positions, col0, colCount, width;
 
@@ -142,12 +154,9 @@ final class Im2ColMatrix implements ImplicitMatrix {
      * entry, against 1.2 ns for the same table walked by scalar loads.
      */
     private void packWindowsIndexed(int row0, int rowCount, int col0, int colCount, int width, float[] dst, int off) {
-        int[][] tables = TABLES.get();
-        if (tables[0].length < taps * width) {
-            tables[0] = new int[taps * width];
-            tables[1] = new int[taps * width];
-        }
-        int[] index = tables[0], keep = tables[1];
+        GatherTable table = TABLE.get();
+        table.ensure(taps * width);
+        int[] index = table.index, keep = table.keep;
         int n = col0 / positions, q = col0 % positions;
         for (int j = 0; j < width; j++) {
             boolean real = j < colCount;
@@ -183,10 +192,7 @@ final class Im2ColMatrix implements ImplicitMatrix {
     private void packTransposedIndexed(int row0, int rowCount, int col0, int colCount, int width, float[] dst, int off) {
         TransposedTable table = TRANSPOSED_TABLE.get();
         if (!table.isFor(this, col0, colCount, width)) {
-            if (table.index.length < positions * width) {
-                table.index = new int[positions * width];
-                table.keep = new int[positions * width];
-            }
+            table.ensure(positions * width);
             for (int j = 0; j < width; j++) {
                 int c = (col0 + j) / taps, t = (col0 + j) % taps;
                 for (int q = 0; q < positions; q++) {

@@ -1,7 +1,6 @@
 package ssgan.app.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,7 +68,9 @@ class ValidationSelectionTest {
         assertTrue(e.getMessage().contains("use at most --labels " + most), e.getMessage());
         assertTrue(e.getMessage().contains("a smaller --validation"), e.getMessage());
         new Trainer(config(out, 10, 0, 100, most), data, quiet());
-        assertFalse(Files.exists(tmp.resolve("run").resolve("metrics.csv")), "nothing written by a constructor");
+        // The limit is the split's own: one more image of every digit is more than it can draw.
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ssgan.nn.data.SemiSupervisedSplit.balanced(data.train(), pool, most + 10, 4));
     }
 
     /** A run stopped by --max-minutes between evaluations is evaluated where it stops, so its summary describes the model it ends with. */
