@@ -195,8 +195,14 @@ public final class TrainCommand implements Callable<Integer> {
             + "(a mean teacher), with the student seeing the image moved by its own random --label-shift offset; "
             + "shifted = the pair, with the second pass seeing the image moved by its own random --label-shift offset; "
             + "blend = interpolation consistency: the second pass sees each image blended with another, pulled towards the "
-            + "same blend of the first pass's class probabilities (default: ${DEFAULT-VALUE}).", defaultValue = "pair")
+            + "same blend of the first pass's class probabilities; adversarial = virtual adversarial training: the pair, with "
+            + "the second pass seeing each image moved by --adversarial-epsilon in the direction that changes its "
+            + "classification most (default: ${DEFAULT-VALUE}).", defaultValue = "pair")
     TrainConfig.Teacher teacher;
+
+    @Option(names = "--adversarial-epsilon", paramLabel = "LENGTH", description = "With --teacher adversarial: the length of "
+            + "each image's move, with pixels in [0, 1] (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    float adversarialEpsilon;
 
     @Option(names = "--dcgan-noise", description = "Give the dcgan discriminator the MLP's noise layers (std 0.3 on the "
             + "input pixels, 0.5 after every conv block, in training only), so that --consistency works with --teacher pair.")
@@ -314,6 +320,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (pseudoLabels > 0 && (consistencyWeight == 0 || teacher != TrainConfig.Teacher.PAIR)) {
             throw new UserException("--pseudo-labels rides on the consistency term's second pass: it needs --consistency above 0 and --teacher pair");
         }
+        if (teacher == TrainConfig.Teacher.ADVERSARIAL && arch != Architecture.MLP) {
+            throw new UserException("--teacher adversarial needs the mlp discriminator: it finds each image's direction with the "
+                    + "discriminator in eval mode, where the dcgan's batch norm would use its running statistics");
+        }
+        if (!(adversarialEpsilon > 0 && Float.isFinite(adversarialEpsilon))) {
+            throw new UserException("--adversarial-epsilon must be a number above 0, got " + adversarialEpsilon);
+        }
         if (teacher == TrainConfig.Teacher.AVERAGE && ema == 0) {
             throw new UserException("--teacher average uses the parameter average as the teacher; it needs --ema above 0");
         }
@@ -325,6 +338,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, budget, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, every, layer,
                 smoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuseFeatures, fakeBatch);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuseFeatures, fakeBatch, adversarialEpsilon);
     }
 }

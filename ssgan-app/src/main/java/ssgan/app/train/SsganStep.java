@@ -52,6 +52,7 @@ public final class SsganStep {
     private ParameterAverage teacher;   // null: the Π-model, two noisy passes of the student
     private RandomShift studentShift;   // null: the student sees the images as they are
     private Interpolation interpolation;   // null: the student sees no blends
+    private AdversarialView adversarial;   // null: the student sees no adversarial moves
     private UnaryOperator<Tensor> pseudoView;   // null: no pseudo-labels
     private float pseudoWeight;
     private boolean reuseRealFeatures;
@@ -106,6 +107,18 @@ public final class SsganStep {
         this.teacher = null;
         this.studentShift = null;
         this.interpolation = blends;
+    }
+
+    /**
+     * Makes the consistency term virtual adversarial training ({@link AdversarialView}): the second pass
+     * sees each unlabelled image moved in the direction that changes its classification most, and is pulled
+     * towards the discriminator's noise-free classification of the image as it is (a constant). The first
+     * pass, on the images as they are, still feeds the real/fake term.
+     */
+    void useAdversarialView(AdversarialView view) {
+        this.teacher = null;
+        this.studentShift = null;
+        this.adversarial = view;
     }
 
     /** The pseudo-label confidence of FixMatch: only classes the teacher's pass is this sure of become labels. */
@@ -178,8 +191,10 @@ public final class SsganStep {
         boolean consistency = consistencyWeight > 0;
         Tensor target = consistency && teacher != null ? teacherLogits(unlabelledImages) : null;
         float[] blendWeights = consistency && interpolation != null ? interpolation.drawWeights(unlabelledImages.size(0)) : null;
+        AdversarialView.Moved moved = consistency && adversarial != null ? adversarial.apply(disc, discParameters, unlabelledImages) : null;
         Tensor studentView = !consistency ? unlabelledImages
                 : blendWeights != null ? DeviceBatch.copy(Interpolation.blendRows(unlabelledImages, blendWeights), device)
+                : moved != null ? moved.images()
                 : pseudoView != null ? pseudoView.apply(unlabelledImages)
                 : studentShift != null ? studentShift.apply(unlabelledImages) : unlabelledImages;
         Passes passes = consistency
@@ -191,6 +206,7 @@ public final class SsganStep {
         Tensor discLoss = add(supervised, mulScalar(unsupervised, unsupervisedWeight));
         if (consistency) {
             Tensor term = target != null ? SsganLosses.consistency(logits[3], target)
+                    : moved != null ? SsganLosses.consistencyToTarget(logits[3], moved.target())
                     : blendWeights != null ? SsganLosses.consistencyToTarget(logits[3],
                             DeviceBatch.copy(Interpolation.blendRows(softmax(logits[1].detach(), 1), blendWeights), device))
                     : SsganLosses.consistency(logits[1], logits[3]);

@@ -40,7 +40,8 @@ public record TrainConfig(
         float labelBend,
         float pseudoLabels,
         boolean reuseFeatures,
-        int fakeBatch) {
+        int fakeBatch,
+        float adversarialEpsilon) {
 
     /** Where the consistency term's target comes from. */
     public enum Teacher {
@@ -58,7 +59,13 @@ public record TrainConfig(
          * blended with another, and is pulled towards the same blend of the first pass's class
          * probabilities. Uses no pixel neighbourhoods.
          */
-        BLEND
+        BLEND,
+        /**
+         * Virtual adversarial training (Miyato et al., 2018): the pair, with the second pass seeing each
+         * image moved by {@code adversarialEpsilon} in the direction that changes its classification most.
+         * Uses no pixel neighbourhoods.
+         */
+        ADVERSARIAL
     }
 
     /** The iteration after which the learning rate falls linearly, reaching 0 at the last iteration. */
@@ -98,6 +105,7 @@ public record TrainConfig(
         m.put("validation", Integer.toString(validation));
         m.put("permutation_invariant", Boolean.toString(permutationInvariant));
         m.put("teacher", teacher.name().toLowerCase());
+        if (teacher == Teacher.ADVERSARIAL) m.put("adversarial_epsilon", Float.toString(adversarialEpsilon));
         m.put("dcgan_noise", Boolean.toString(dcganNoise));
         m.put("reuse_features", Boolean.toString(reuseFeatures));
         m.put("fake_batch", Integer.toString(fakeBatch > 0 ? fakeBatch : batchSize));

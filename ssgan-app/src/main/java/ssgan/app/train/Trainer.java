@@ -97,6 +97,7 @@ public final class Trainer {
     private final RandomWarp labelWarp;     // null when --label-rotate, -scale, -shear and -bend are all 0
     private final RandomShift studentShift; // null unless the consistency pass sees shifted images
     private final Interpolation interpolation;   // null unless the consistency pass sees blends
+    private final AdversarialView adversarial;   // null unless the consistency pass sees adversarial moves
     private final RandomShift pseudoShift;  // the pseudo-labels' view of the unlabelled images: null when
     private final RandomWarp pseudoWarp;    // --pseudo-labels is 0 or the labelled images are not moved so
     private final SsganStep step;
@@ -212,6 +213,10 @@ public final class Trainer {
         boolean blends = config.teacher() == TrainConfig.Teacher.BLEND && config.consistencyWeight() > 0;
         interpolation = blends ? new Interpolation(blendRng) : null;
         if (blends) step.useInterpolation(interpolation);
+        Rng adversarialRng = root.split();   // after the others, for the same reason
+        boolean vat = config.teacher() == TrainConfig.Teacher.ADVERSARIAL && config.consistencyWeight() > 0;
+        adversarial = vat ? new AdversarialView(config.adversarialEpsilon(), adversarialRng) : null;
+        if (vat) step.useAdversarialView(adversarial);
         step.reuseRealFeatures(config.reuseFeatures());
         step.setFakeBatch(config.fakeBatch());
         if (meanTeacher) step.useMeanTeacher(average, studentShift);
@@ -598,6 +603,7 @@ public final class Trainer {
         if (labelWarp != null) state.putLong("rng.rotation", labelWarp.rng().state());
         if (studentShift != null) state.putLong("rng.student_shift", studentShift.rng().state());
         if (interpolation != null) state.putLong("rng.blend", interpolation.rng().state());
+        if (adversarial != null) state.putLong("rng.adversarial", adversarial.rng().state());
         if (pseudoShift != null) state.putLong("rng.pseudo_shift", pseudoShift.rng().state());
         if (pseudoWarp != null) state.putLong("rng.pseudo_rotation", pseudoWarp.rng().state());
         noiseLayers(disc).forEach((name, layer) -> state.putLong("rng.disc." + name, layer.rng().state()));
@@ -747,6 +753,7 @@ public final class Trainer {
         if (labelWarp != null && state.has("rng.rotation")) labelWarp.rng().setState(state.getLong("rng.rotation"));
         if (studentShift != null) studentShift.rng().setState(state.getLong("rng.student_shift"));
         if (interpolation != null) interpolation.rng().setState(state.getLong("rng.blend"));
+        if (adversarial != null) adversarial.rng().setState(state.getLong("rng.adversarial"));
         if (pseudoShift != null && state.has("rng.pseudo_shift")) pseudoShift.rng().setState(state.getLong("rng.pseudo_shift"));
         if (pseudoWarp != null && state.has("rng.pseudo_rotation")) pseudoWarp.rng().setState(state.getLong("rng.pseudo_rotation"));
         noiseLayers(disc).forEach((name, layer) -> layer.rng().setState(state.getLong("rng.disc." + name)));

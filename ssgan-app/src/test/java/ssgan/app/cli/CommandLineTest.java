@@ -236,6 +236,19 @@ class CommandLineTest {
         Result unshifted = run("train", "--teacher", "shifted", "--permutation-invariant");
         assertEquals(2, unshifted.code());
         assertTrue(unshifted.err().contains("needs --label-shift above 0"), unshifted.err());
+        TrainConfig adversarial = parse("train", "--teacher", "adversarial", "--permutation-invariant", "--adversarial-epsilon", "1.5");
+        assertEquals(TrainConfig.Teacher.ADVERSARIAL, adversarial.teacher(), "an adversarial move adds to each pixel: permutation-invariant");
+        assertEquals(1.5f, adversarial.adversarialEpsilon());
+        assertEquals("1.5", adversarial.describe().get("adversarial_epsilon"));
+        assertEquals(null, parse("train").describe().get("adversarial_epsilon"), "recorded only where it is used");
+        for (String epsilon : new String[] {"0", "-1", "NaN"}) {
+            Result bad = run("train", "--teacher", "adversarial", "--adversarial-epsilon", epsilon);
+            assertEquals(2, bad.code(), epsilon);
+            assertTrue(bad.err().contains("--adversarial-epsilon must be a number above 0"), bad.err());
+        }
+        Result convAdversarial = run("train", "--teacher", "adversarial", "--arch", "dcgan", "--consistency", "1");
+        assertEquals(2, convAdversarial.code());
+        assertTrue(convAdversarial.err().contains("--teacher adversarial needs the mlp discriminator"), convAdversarial.err());
         Result conv = run("train", "--permutation-invariant", "--arch", "dcgan");
         assertEquals(2, conv.code());
         assertTrue(conv.err().contains("needs --arch mlp"), conv.err());

@@ -81,7 +81,7 @@ class ResumeTest {
                               float pseudo, boolean cheaper) {
         return new TrainConfig(Architecture.MLP, 20, 3, epochs * 10, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
                 0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, 0, false, teacher, false, rotate, rotate > 0 ? 0.1f : 0f, 0f, 0f, pseudo,
-                cheaper, cheaper ? 10 : 0);
+                cheaper, cheaper ? 10 : 0, teacher == TrainConfig.Teacher.ADVERSARIAL ? 2f : 0f);
     }
 
     private static Progress quiet() {
@@ -90,7 +90,8 @@ class ResumeTest {
 
     @ParameterizedTest(name = "label shift {0}, consistency {1}, teacher {2}, turns {3}, pseudo-labels {4}, cheaper step {5}")
     @CsvSource({"0, 0, PAIR, 0, 0, false", "2, 30, PAIR, 15, 0, false", "2, 30, PAIR, 15, 1, false", "2, 30, AVERAGE, 0, 0, false",
-            "2, 30, PAIR, 15, 0, true", "0, 30, BLEND, 0, 0, false"})
+            "2, 30, PAIR, 15, 0, true", "0, 30, BLEND, 0, 0, false",
+            "0, 30, ADVERSARIAL, 0, 0, false"})
     void resumedRunMatchesUninterruptedRun(int labelShift, float consistency, TrainConfig.Teacher teacher, float rotate, float pseudo,
                                            boolean cheaper, @TempDir Path tmp) throws Exception {
         Parallel.setThreads(1);
