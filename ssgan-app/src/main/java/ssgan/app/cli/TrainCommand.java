@@ -43,13 +43,21 @@ public final class TrainCommand implements Callable<Integer> {
     static final int DEFAULT_ITERATIONS = 21_000;
 
     /**
+     * The budget with --permutation-invariant, whose virtual adversarial step costs 1.18 times the pair's: the
+     * default command's time (seed 3, two threads, alone, 2026-12-06: 18,000 iterations in 12.8 minutes,
+     * evaluations and one rollback of the collapse guard included).
+     */
+    static final int DEFAULT_PERMUTATION_INVARIANT_ITERATIONS = 16_800;
+
+    /**
      * The dcgan's default budget, to end within 30 minutes on the same machine: {@code train --arch dcgan}
      * (seed 1, two threads, alone, 2026-12-05) ran it in 27.0 minutes, evaluations included; seed 2 in 29.1.
      */
     static final int DEFAULT_DCGAN_ITERATIONS = 3_600;
 
     @Option(names = "--iterations", description = "Training iterations, the run's budget: one iteration is a labelled, an unlabelled "
-            + "and a generated batch (default: " + DEFAULT_ITERATIONS + " for mlp, " + DEFAULT_DCGAN_ITERATIONS
+            + "and a generated batch (default: " + DEFAULT_ITERATIONS + " for mlp, " + DEFAULT_PERMUTATION_INVARIANT_ITERATIONS
+            + " with --permutation-invariant, " + DEFAULT_DCGAN_ITERATIONS
             + " for dcgan; an epoch of the 50,000 unlabelled images is 500 at batch 100).")
     Integer iterations;
 
@@ -197,12 +205,20 @@ public final class TrainCommand implements Callable<Integer> {
             + "blend = interpolation consistency: the second pass sees each image blended with another, pulled towards the "
             + "same blend of the first pass's class probabilities; adversarial = virtual adversarial training: the pair, with "
             + "the second pass seeing each image moved by --adversarial-epsilon in the direction that changes its "
-            + "classification most (default: ${DEFAULT-VALUE}).", defaultValue = "pair")
+            + "classification most (default: pair; adversarial with --permutation-invariant).")
     TrainConfig.Teacher teacher;
 
+    /** The teacher when --teacher is not given: the pair, or with --permutation-invariant virtual adversarial training. */
+    static TrainConfig.Teacher defaultTeacher(boolean permutationInvariant) {
+        return permutationInvariant ? TrainConfig.Teacher.ADVERSARIAL : TrainConfig.Teacher.PAIR;
+    }
+
+    /** Chosen on validation (2026-12-06, docs/results.md): 2 was behind the pair, 0.5 ahead. */
+    static final float DEFAULT_ADVERSARIAL_EPSILON = 0.5f;
+
     @Option(names = "--adversarial-epsilon", paramLabel = "LENGTH", description = "With --teacher adversarial: the length of "
-            + "each image's move, with pixels in [0, 1] (default: ${DEFAULT-VALUE}).", defaultValue = "2")
-    float adversarialEpsilon;
+            + "each image's move, with pixels in [0, 1] (default: " + DEFAULT_ADVERSARIAL_EPSILON + ").")
+    float adversarialEpsilon = DEFAULT_ADVERSARIAL_EPSILON;
 
     @Option(names = "--dcgan-noise", description = "Give the dcgan discriminator the MLP's noise layers (std 0.3 on the "
             + "input pixels, 0.5 after every conv block, in training only), so that --consistency works with --teacher pair.")
@@ -262,7 +278,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (labels > 60_000) throw new UserException("--labels cannot exceed the 60,000 training images, got " + labels);
         if (resume && overwrite) throw new UserException("--resume continues the run in --out and --overwrite replaces it; give one of them");
         boolean dcgan = arch == Architecture.DCGAN;
-        int budget = iterations != null ? iterations : dcgan ? DEFAULT_DCGAN_ITERATIONS : DEFAULT_ITERATIONS;
+        int budget = iterations != null ? iterations : dcgan ? DEFAULT_DCGAN_ITERATIONS
+                : permutationInvariant ? DEFAULT_PERMUTATION_INVARIANT_ITERATIONS : DEFAULT_ITERATIONS;
         if (budget <= 0) throw new UserException("--iterations must be positive, got " + budget);
         if (!(decay >= 0 && decay <= 1)) throw new UserException("--decay is a fraction of the iterations in [0, 1], got " + decay);
         if (validation < 0 || validation > 50_000) {
@@ -303,31 +320,32 @@ public final class TrainCommand implements Callable<Integer> {
         float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
         if (!(consistencyWeight >= 0 && Float.isFinite(consistencyWeight))) throw new UserException("--consistency must be a number >= 0 (0 = off), got " + consistencyWeight);
         if (dcganNoise && arch != Architecture.DCGAN) throw new UserException("--dcgan-noise is for --arch dcgan (the mlp discriminator always has its noise layers)");
-        if (consistencyWeight > 0 && arch != Architecture.MLP && teacher == TrainConfig.Teacher.PAIR && !dcganNoise) {
+        TrainConfig.Teacher chosen = teacher != null ? teacher : defaultTeacher(permutationInvariant);
+        if (consistencyWeight > 0 && arch != Architecture.MLP && chosen == TrainConfig.Teacher.PAIR && !dcganNoise) {
             throw new UserException("--consistency with --teacher pair needs the mlp discriminator: it compares two passes under "
                     + "different noise, and the dcgan discriminator has no noise layers, so both passes agree and the term is "
                     + "always 0; use --dcgan-noise, --teacher blend, or --teacher average (with --label-shift above 0)");
         }
-        if (consistencyWeight > 0 && arch != Architecture.MLP && shift == 0 && !dcganNoise && teacher != TrainConfig.Teacher.BLEND) {
+        if (consistencyWeight > 0 && arch != Architecture.MLP && shift == 0 && !dcganNoise && chosen != TrainConfig.Teacher.BLEND) {
             throw new UserException("--consistency for dcgan needs --label-shift above 0: without noise or shifts the student "
                     + "sees what the teacher sees");
         }
-        if (teacher == TrainConfig.Teacher.SHIFTED && consistencyWeight > 0 && shift == 0) {
+        if (chosen == TrainConfig.Teacher.SHIFTED && consistencyWeight > 0 && shift == 0) {
             throw new UserException("--teacher shifted moves the second pass's images by up to --label-shift pixels; it needs "
                     + "--label-shift above 0 (and so cannot be used with --permutation-invariant)");
         }
         if (!(pseudoLabels >= 0 && Float.isFinite(pseudoLabels))) throw new UserException("--pseudo-labels must be a number >= 0 (0 = off), got " + pseudoLabels);
-        if (pseudoLabels > 0 && (consistencyWeight == 0 || teacher != TrainConfig.Teacher.PAIR)) {
+        if (pseudoLabels > 0 && (consistencyWeight == 0 || chosen != TrainConfig.Teacher.PAIR)) {
             throw new UserException("--pseudo-labels rides on the consistency term's second pass: it needs --consistency above 0 and --teacher pair");
         }
-        if (teacher == TrainConfig.Teacher.ADVERSARIAL && arch != Architecture.MLP) {
+        if (chosen == TrainConfig.Teacher.ADVERSARIAL && arch != Architecture.MLP) {
             throw new UserException("--teacher adversarial needs the mlp discriminator: it finds each image's direction with the "
                     + "discriminator in eval mode, where the dcgan's batch norm would use its running statistics");
         }
         if (!(adversarialEpsilon > 0 && Float.isFinite(adversarialEpsilon))) {
             throw new UserException("--adversarial-epsilon must be a number above 0, got " + adversarialEpsilon);
         }
-        if (teacher == TrainConfig.Teacher.AVERAGE && ema == 0) {
+        if (chosen == TrainConfig.Teacher.AVERAGE && ema == 0) {
             throw new UserException("--teacher average uses the parameter average as the teacher; it needs --ema above 0");
         }
         int maxLayer = Models.defaultFeatureLayer(arch);
@@ -338,6 +356,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, budget, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, every, layer,
                 smoothing, unsupervisedWeight, weightDecay, ema, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, teacher, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuseFeatures, fakeBatch, adversarialEpsilon);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, chosen, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuseFeatures, fakeBatch, adversarialEpsilon);
     }
 }

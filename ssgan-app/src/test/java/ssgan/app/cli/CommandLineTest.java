@@ -219,6 +219,12 @@ class CommandLineTest {
         assertEquals(0, invariant.labelShift(), "no shifts in the paper's setting");
         assertEquals(TrainCommand.DEFAULT_CONSISTENCY, invariant.consistencyWeight(), "noise is per pixel: allowed");
         assertEquals(TrainCommand.DEFAULT_LABEL_SMOOTHING, invariant.labelSmoothing(), "a loss on labels: allowed");
+        assertEquals(TrainConfig.Teacher.ADVERSARIAL, invariant.teacher(), "the paper's setting: virtual adversarial training");
+        assertEquals(TrainCommand.DEFAULT_ADVERSARIAL_EPSILON, invariant.adversarialEpsilon());
+        assertEquals(TrainCommand.DEFAULT_PERMUTATION_INVARIANT_ITERATIONS, invariant.iterations(), "its own budget: its step costs more");
+        assertEquals(TrainConfig.Teacher.PAIR, parse("train", "--permutation-invariant", "--teacher", "pair").teacher(), "unless asked otherwise");
+        assertEquals(TrainConfig.Teacher.PAIR, parse("train").teacher(), "the default setting keeps the pair");
+        assertEquals(TrainCommand.DEFAULT_ITERATIONS, parse("train").iterations());
         Result shifted = run("train", "--permutation-invariant", "--label-shift", "2");
         assertEquals(2, shifted.code());
         assertTrue(shifted.err().contains("--permutation-invariant rules out"), shifted.err());
