@@ -47,7 +47,7 @@ public final class TrainCommand implements Callable<Integer> {
      * default command's time (seed 3, two threads, alone, 2026-12-06: 18,000 iterations in 12.8 minutes,
      * evaluations and one rollback of the collapse guard included).
      */
-    static final int DEFAULT_PERMUTATION_INVARIANT_ITERATIONS = 16_800;
+    static final int DEFAULT_PERMUTATION_INVARIANT_ITERATIONS = 18_000;
 
     /**
      * The dcgan's default budget, to end within 30 minutes on the same machine: {@code train --arch dcgan}
@@ -203,9 +203,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "(a mean teacher), with the student seeing the image moved by its own random --label-shift offset; "
             + "shifted = the pair, with the second pass seeing the image moved by its own random --label-shift offset; "
             + "blend = interpolation consistency: the second pass sees each image blended with another, pulled towards the "
-            + "same blend of the first pass's class probabilities; adversarial = virtual adversarial training: the pair, with "
-            + "the second pass seeing each image moved by --adversarial-epsilon in the direction that changes its "
-            + "classification most (default: pair; adversarial with --permutation-invariant).")
+            + "same blend of the first pass's class probabilities; adversarial = virtual adversarial training: the second pass "
+            + "sees each image moved by --adversarial-epsilon in the direction that changes its classification most, pulled "
+            + "towards the discriminator's noise-free classification of the image (default: pair; adversarial with "
+            + "--permutation-invariant).")
     TrainConfig.Teacher teacher;
 
     /** The teacher when --teacher is not given: the pair, or with --permutation-invariant virtual adversarial training. */

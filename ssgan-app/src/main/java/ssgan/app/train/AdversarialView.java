@@ -17,8 +17,9 @@ import ssgan.engine.tensor.Tensor;
 /**
  * Virtual adversarial training (Miyato et al., 2018) as the consistency term's second view: each
  * unlabelled image moved a distance ε in the direction that changes the discriminator's class
- * probabilities the most, where random noise moves it in a random direction. Only the direction is
- * adversarial; no label is used, so every unlabelled image gets one.
+ * probabilities the most, where random noise moves it in a random direction, and pulled towards the
+ * discriminator's noise-free classification of the image as it is. No label is used, so every
+ * unlabelled image gets one.
  *
  * <p>The direction is one step of the power method on the curvature of KL(p(x) ‖ p(x + r)) at r = 0:
  * start from a random direction d of tiny length ξ; the gradient of the KL with respect to d, taken by

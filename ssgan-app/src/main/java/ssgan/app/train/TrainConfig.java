@@ -61,9 +61,10 @@ public record TrainConfig(
          */
         BLEND,
         /**
-         * Virtual adversarial training (Miyato et al., 2018): the pair, with the second pass seeing each
-         * image moved by {@code adversarialEpsilon} in the direction that changes its classification most.
-         * Uses no pixel neighbourhoods.
+         * Virtual adversarial training (Miyato et al., 2018): the second pass sees each image moved by
+         * {@code adversarialEpsilon} in the direction that changes its classification most, and is pulled
+         * towards the discriminator's noise-free classification of the image, a fixed target. Uses no pixel
+         * neighbourhoods.
          */
         ADVERSARIAL
     }
