@@ -12,6 +12,7 @@ import ssgan.app.model.Discriminator;
 import ssgan.engine.autograd.GradMode;
 import ssgan.engine.device.Device;
 import ssgan.engine.tensor.Rng;
+import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -37,6 +38,7 @@ final class AdversarialView {
 
     private final Rng rng;
     private final float epsilon;
+    private float[] start = new float[0];   // the random starts, reused from step to step
 
     AdversarialView(float epsilon, Rng rng) {
         if (!(epsilon > 0)) throw new IllegalArgumentException("adversarial view: epsilon must be > 0, got " + epsilon);
@@ -71,17 +73,20 @@ final class AdversarialView {
             try (var scope = GradMode.noGrad()) {
                 clean = softmax(disc.classify(images).logits(), 1);
             }
-            float[] start = new float[images.numel()];
+            if (start.length != images.numel()) start = new float[images.numel()];
             rng.fillGaussian(start, 0, start.length, 0f, 1f);
             scaleRows(start, n, 2 * XI);
-            Tensor r = DeviceBatch.copy(Tensor.of(start, images.shape()), device).requiresGrad(true);
+            Tensor r = DeviceBatch.copy(Tensor.wrap(start, images.shape()), device).requiresGrad(true);
             // Cross-entropy against the clean probabilities: KL(p ‖ q) minus p's entropy, a constant, so
             // the same gradient with respect to r.
             Tensor logits = disc.classify(add(images, r)).logits();
             mulScalar(sum(mul(clean, logSoftmax(logits, 1))), -1f).backward();
-            float[] direction = r.grad().to(Device.CPU).data().clone();
+            // The gradient's array is scaled in place and, once added, given back for the next step's gradient.
+            float[] direction = r.grad().to(Device.CPU).data();
             scaleRows(direction, n, 2 * epsilon);
-            return new Moved(DeviceBatch.copy(add(images.to(Device.CPU), Tensor.of(direction, images.shape())), device), clean);
+            Tensor moved = add(images.to(Device.CPU), Tensor.wrap(direction, images.shape()));
+            Storage.give(direction);
+            return new Moved(DeviceBatch.copy(moved, device), clean);
         } finally {
             trainable.forEach(p -> p.requiresGrad(true));
             disc.train(training);

@@ -158,7 +158,7 @@ class AdversarialViewTest {
                 a2 += a * a;
                 b2 += b * b;
             }
-            assertEquals(1.0, dot / Math.sqrt(a2 * b2), 5e-3, "image " + i + ": the cosine between the two moves");
+            assertEquals(1.0, dot / Math.sqrt(a2 * b2), 1e-3, "image " + i + ": the cosine between the two moves");
         }
     }
 
