@@ -749,11 +749,12 @@ public final class Trainer {
         test.restoreLast(state, "");
         validation.restoreLast(state, "validation.");
         noiseRng.setState(state.getLong("rng.noise"));
+        // A stream the saved run did not have (an option turned on, or a default changed, since) starts fresh.
         if (labelShift != null && state.has("rng.shift")) labelShift.rng().setState(state.getLong("rng.shift"));
         if (labelWarp != null && state.has("rng.rotation")) labelWarp.rng().setState(state.getLong("rng.rotation"));
-        if (studentShift != null) studentShift.rng().setState(state.getLong("rng.student_shift"));
-        if (interpolation != null) interpolation.rng().setState(state.getLong("rng.blend"));
-        if (adversarial != null) adversarial.rng().setState(state.getLong("rng.adversarial"));
+        if (studentShift != null && state.has("rng.student_shift")) studentShift.rng().setState(state.getLong("rng.student_shift"));
+        if (interpolation != null && state.has("rng.blend")) interpolation.rng().setState(state.getLong("rng.blend"));
+        if (adversarial != null && state.has("rng.adversarial")) adversarial.rng().setState(state.getLong("rng.adversarial"));
         if (pseudoShift != null && state.has("rng.pseudo_shift")) pseudoShift.rng().setState(state.getLong("rng.pseudo_shift"));
         if (pseudoWarp != null && state.has("rng.pseudo_rotation")) pseudoWarp.rng().setState(state.getLong("rng.pseudo_rotation"));
         noiseLayers(disc).forEach((name, layer) -> layer.rng().setState(state.getLong("rng.disc." + name)));

@@ -141,6 +141,23 @@ class ResumeTest {
         assertEquals(List.of("label_rotate not recorded → 15.0"), Trainer.changedRecipe(Map.of(), Map.of("label_rotate", "15.0", "threads", "2")));
     }
 
+    /**
+     * A permutation-invariant run saved with the pair resumes under today's default for that setting,
+     * virtual adversarial training, whose random stream the checkpoint does not hold: it says so and runs on.
+     */
+    @Test
+    void aPairRunResumesWithTheAdversarialTeacher(@TempDir Path tmp) throws Exception {
+        Parallel.setThreads(1);
+        Mnist.Splits data = syntheticDigits(200, 50, 11);
+        Path out = tmp.resolve("run");
+        new Trainer(config(out, 1, false, 0, 30f, TrainConfig.Teacher.PAIR), data, quiet()).run();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(Trainer.Outcome.COMPLETED, new Trainer(config(out, 2, true, 0, 30f, TrainConfig.Teacher.ADVERSARIAL), data,
+                new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false)).run());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("teacher pair → adversarial"), log.toString(StandardCharsets.UTF_8));
+        assertEquals(20, MetricsCsv.read(out.resolve("metrics.csv")).get(3).iteration(), "on to the end of the longer budget");
+    }
+
     @Test
     void resumeFallsBackToPreviousWhenLastIsIncomplete(@TempDir Path tmp) throws Exception {
         Parallel.setThreads(1);
