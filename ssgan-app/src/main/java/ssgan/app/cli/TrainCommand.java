@@ -187,8 +187,8 @@ public final class TrainCommand implements Callable<Integer> {
     static final float DEFAULT_CONSISTENCY = 3f;
 
     @Option(names = "--consistency", paramLabel = "WEIGHT", description = "Weight of the consistency loss: the unlabelled batch is "
-            + "classified twice, under two draws of the discriminator's noise, and the squared difference of the two class "
-            + "distributions is penalised; ramped up from 0 over the first 3,000 iterations; 0 = off (default: "
+            + "classified twice (by default under two draws of the discriminator's noise; see --teacher), and the squared "
+            + "difference of the two class distributions is penalised; ramped up from 0 over the first 3,000 iterations; 0 = off (default: "
             + DEFAULT_CONSISTENCY + " for mlp; off for dcgan, whose discriminator has no noise: there it needs --teacher average).")
     Float consistency;
 
