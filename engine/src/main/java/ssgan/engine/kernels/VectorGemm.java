@@ -56,7 +56,9 @@ public final class VectorGemm implements GemmKernel {
     /**
      * Cache blocks, for 16 lanes: a KC×NR B sliver (64 KiB) sits in L2 beside the MC×KC A block
      * (320 KiB), and its KL-row pieces (32 KiB) in the 48 KiB L1; the KC×NC B panel (up to 4 MiB) sits
-     * in L2 or L3. Measured here: 8 rows beat 6 (fewer loads per FMA); 12 rows ran at half speed. KC 512
+     * in L2 or L3. Measured here: 8 rows beat 6 (fewer loads per FMA). 12 rows ran at half speed on the
+     * first machine; on a later one the 12-row kernel alone ran 8 % faster from L1, yet the whole products
+     * were level (a 100-row batch's edge sliver wastes 8 of 108 rows instead of 4 of 104). KC 512
      * beat 256, whose B sliver fit L1, on every shape tried (alternating runs on a noisy machine): the
      * convolution layers' forwards by 5–10 % (d2 3.6–3.7 against 4.0–4.1 ms), the MLP's training step
      * (median of three 33.6 against 36.5 ms), a 512³ product on one thread (1.32–1.36 against 1.45–1.89
