@@ -24,10 +24,24 @@ public final class SsganCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The configured command line: user mistakes print one line and the usage, never a stack trace. */
+    /**
+     * The configured command line: a user mistake prints what is wrong (with picocli's guess when an
+     * option or command is misspelt) and where to find the options, never a stack trace; exit code 2.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SsganCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // picocli's default prints the whole usage after the error, about 170 lines for train, which
+        // scrolls the one line that matters out of sight.
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine wrong = ex.getCommandLine();
+            PrintWriter err = wrong.getErr();
+            err.println("error: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Run '" + wrong.getCommandSpec().qualifiedName() + " --help' for every option.");
+            err.flush();
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserException) {
                 commandLine.getErr().println("error: " + ex.getMessage());

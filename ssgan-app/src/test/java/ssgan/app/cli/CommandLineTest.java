@@ -120,7 +120,25 @@ class CommandLineTest {
         Result r = run("train", "--arch", "resnet");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown architecture 'resnet'"), r.err());
-        assertTrue(r.err().contains("Usage"), "picocli prints the usage: " + r.err());
+        assertFalse(r.err().contains("Usage"), "not the whole usage: " + r.err());
+        assertEquals(List.of("error: Invalid value for option '--arch': unknown architecture 'resnet'; choose mlp or dcgan",
+                "Run 'ssgan train --help' for every option."), r.err().lines().toList());
+    }
+
+    @Test
+    void misspeltOptionsAndCommandsGetAGuessAndThePointerToHelp() {
+        Result option = run("train", "--label-shfit", "1");
+        assertEquals(2, option.code());
+        List<String> lines = option.err().lines().toList();
+        assertTrue(lines.get(0).startsWith("error: Unknown option") && lines.get(0).contains("'--label-shfit'"), option.err());
+        assertTrue(option.err().contains("--label-shift"), "picocli's guess: " + option.err());
+        assertEquals("Run 'ssgan train --help' for every option.", lines.get(lines.size() - 1));
+        assertTrue(lines.size() <= 4, option.err());
+
+        Result command = run("trian");
+        assertEquals(2, command.code());
+        assertTrue(command.err().contains("ssgan train"), "picocli's guess: " + command.err());
+        assertTrue(command.err().endsWith("Run 'ssgan --help' for every option." + System.lineSeparator()), command.err());
     }
 
     @Test
