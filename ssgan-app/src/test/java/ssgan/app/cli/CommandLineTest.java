@@ -220,6 +220,11 @@ class CommandLineTest {
         assertEquals(0f, dcgan.labelSmoothing(), "not measured for the dcgan: off");
         assertEquals(0f, parse("train", "--label-smoothing", "0").labelSmoothing(), "given, it wins");
         assertEquals(0.2f, parse("train", "--arch", "dcgan", "--label-smoothing", "0.2").labelSmoothing());
+        assertEquals(TrainCommand.DEFAULT_EMA, defaults.emaRate(), "chosen on validation for the mlp");
+        assertEquals(TrainCommand.DEFAULT_EMA, parse("train", "--permutation-invariant").emaRate(), "measured in both settings");
+        assertEquals(TrainCommand.DEFAULT_DCGAN_EMA, dcgan.emaRate(), "not measured for the dcgan: the earlier rate");
+        assertEquals(0f, parse("train", "--ema", "0").emaRate(), "given, it wins");
+        assertEquals(0.01f, parse("train", "--arch", "dcgan", "--ema", "0.01").emaRate());
         assertEquals(500, parse("train", "--arch", "dcgan", "--iterations", "500").iterations(), "given, it wins");
         assertEquals(50, parse("train", "--eval-every", "50").evalEvery());
         assertEquals(2, run("train", "--eval-every", "0").code());
