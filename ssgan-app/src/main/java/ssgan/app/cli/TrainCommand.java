@@ -130,7 +130,7 @@ public final class TrainCommand implements Callable<Integer> {
      * the average beat the raw weights at 11 of the 13 evaluations from 1,200 to 8,400 iterations, by 0.8
      * points on average, and it costs one pass over D's weights per iteration. 0.003 rather than 0.001
      * (2026-12-06, docs/results.md): the training is the same, and on seeds 1 and 2 of both settings the
-     * faster average was ahead by 0.4 to 1.2 points of validation at 1,200 iterations and level at the end.
+     * faster average was ahead by 0.8 to 1.2 points of validation at 1,200 iterations and level at the end.
      * Not measured for the dcgan, which keeps 0.001.
      */
     static final float DEFAULT_EMA = 0.003f;
