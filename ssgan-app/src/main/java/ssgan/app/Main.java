@@ -120,17 +120,26 @@ public final class Main {
         return v == null ? "dev" : v;
     }
 
-    /** The commit this jar was built from (written by the build into build.properties), or "unknown". */
+    /**
+     * The commit this jar was built from, as {@code git describe} gave it to the build (build.properties):
+     * an abbreviated hash, with "-dirty" when the working tree had uncommitted changes; "unknown" when
+     * the build found no git or no repository.
+     */
     public static String commit() {
         try (var in = Main.class.getResourceAsStream("build.properties")) {
             if (in == null) return "unknown";
             Properties p = new Properties();
             p.load(in);
-            String c = p.getProperty("commit", "unknown");
-            return c.startsWith("${") ? "unknown" : c;
+            return commit(p);
         } catch (IOException e) {
             return "unknown";
         }
+    }
+
+    /** The commit recorded in build properties; "unknown" where the build left it empty or unfilled. */
+    static String commit(Properties buildProperties) {
+        String c = buildProperties.getProperty("commit", "").strip();
+        return c.isEmpty() || c.startsWith("${") ? "unknown" : c;
     }
 
     static CommandLine commandLine() {
