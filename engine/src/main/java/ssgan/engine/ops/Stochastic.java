@@ -4,6 +4,7 @@ import ssgan.engine.device.DeviceOps;
 import ssgan.engine.device.Devices;
 import ssgan.engine.kernels.BinaryOp;
 import ssgan.engine.kernels.Elementwise;
+import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Storage;
 import ssgan.engine.tensor.Tensor;
@@ -37,8 +38,10 @@ public final class Stochastic {
         if (!training || std == 0f) return a;
         DeviceOps device = Devices.opsFor("gaussianNoise", a);
         if (device != null) return device.gaussianNoise(a, std, rng.nextLong());   // one long, as Rng.addGaussian takes
+        long start = OpProfile.start();
         float[] out = Storage.take(a.numel());
         rng.addGaussian(a.data(), out, std);
+        OpProfile.record("gaussianNoise", false, start);
         return Tensor.fromOp("gaussianNoise", out, a.shape(), a::passGradient, a);
     }
 }

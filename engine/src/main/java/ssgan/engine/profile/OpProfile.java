@@ -6,8 +6,9 @@ import java.util.TreeMap;
 /**
  * A simple profile of where the time goes: wall time per op, forward and backward, summed while switched
  * on. Every backward rule is timed (by {@link ssgan.engine.autograd.Graph}); of the forwards, only the
- * heavy ops time themselves (convolutions, batch norm, matrix products), so the rest of a step is
- * "other". Off by default, when it costs one branch per op.
+ * heavy ops time themselves (convolutions, batch norm, matrix products, Gaussian noise), and so do
+ * Adam's update and the zeroing of gradients (as forwards); the rest of a step is "other". Off by default,
+ * when it costs one branch per op.
  *
  * <p>Ops are issued from one thread (the kernels parallelise inside), so the timings are wall times of
  * whole ops, including their parallel parts.

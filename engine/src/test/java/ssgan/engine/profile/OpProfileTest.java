@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import ssgan.engine.ops.Conv2dSpec;
 import ssgan.engine.ops.Convolution;
 import ssgan.engine.ops.Reductions;
+import ssgan.engine.ops.Stochastic;
 import ssgan.engine.parallel.Parallel;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
@@ -44,6 +45,13 @@ class OpProfileTest {
 
         OpProfile.reset();
         assertTrue(OpProfile.snapshot().isEmpty());
+    }
+
+    @Test
+    void theNoiseTimesItsForward() {
+        OpProfile.enable(true);
+        Stochastic.gaussianNoise(Tensor.zeros(4, 1000), 0.5f, true, new Rng(1));
+        assertTrue(OpProfile.snapshot().get("gaussianNoise").forwardNanos() > 0, OpProfile.snapshot().toString());
     }
 
     @Test

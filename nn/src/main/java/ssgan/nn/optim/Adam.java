@@ -11,6 +11,7 @@ import ssgan.engine.device.DeviceAdam;
 import ssgan.engine.device.DeviceArray;
 import ssgan.engine.kernels.Simd;
 import ssgan.engine.parallel.Parallel;
+import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -138,6 +139,7 @@ public final class Adam extends Optimizer {
 
     @Override
     public void step() {
+        long start = OpProfile.start();
         for (Tensor p : parameters().values()) {
             if (p.isOnDevice()) continue;   // below, all in one go
             float[] grad = p.gradData();
@@ -149,6 +151,7 @@ public final class Adam extends Optimizer {
             Parallel.forRange(data.length, GRAIN, (chunk, from, to) -> kernel.update(data, grad, s.m, s.v, from, to, c));
         }
         stepOnDevice();
+        OpProfile.record("adam", false, start);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Map;
 import ssgan.engine.device.Device;
 import ssgan.engine.device.DeviceArray;
 import ssgan.engine.kernels.Elementwise;
+import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Tensor;
 
 /**
@@ -67,11 +68,13 @@ public abstract class Optimizer {
     public void zeroGrad() {
         Device device = parameters.values().iterator().next().device();
         if (device.isCpu() || parameters.values().stream().anyMatch(p -> p.device() != device)) {
+            long start = OpProfile.start();
             for (Tensor p : parameters.values()) {
                 float[] grad = p.gradData();
                 if (grad != null) Elementwise.fill(grad, 0f, grad.length);   // split across the cores, like every pass over 2 M values
                 else p.zeroGrad();
             }
+            OpProfile.record("zeroGrad", false, start);
             return;
         }
         List<DeviceArray> grads = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import ssgan.engine.parallel.Parallel;
+import ssgan.engine.profile.OpProfile;
 import ssgan.engine.tensor.Rng;
 import ssgan.engine.tensor.Tensor;
 import ssgan.engine.testing.Approx;
@@ -94,6 +95,24 @@ class AdamTest {
         for (Adam.Options o : variants) {
             checkAgainstReference(o, new ScalarAdam());
             checkAgainstReference(o, new VectorAdam());
+        }
+    }
+
+    @Test
+    void theProfileSeesTheUpdateAndTheZeroing() {
+        Tensor p = Tensor.of(new float[] {1, 1, 1}, 3).requiresGrad(true);
+        p.gradBuffer()[0] = 1f;
+        Adam adam = new Adam(Map.of("p", p), Adam.Options.defaults());
+        OpProfile.enable(true);
+        try {
+            adam.step();
+            adam.zeroGrad();
+            Map<String, OpProfile.Times> times = OpProfile.snapshot();
+            assertTrue(times.get("adam").forwardNanos() > 0, times.toString());
+            assertTrue(times.get("zeroGrad").forwardNanos() > 0, times.toString());
+        } finally {
+            OpProfile.enable(false);
+            OpProfile.reset();
         }
     }
 
