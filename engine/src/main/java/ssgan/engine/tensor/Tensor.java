@@ -369,6 +369,25 @@ public final class Tensor {
         return new Tensor(hostCopy(), shape);
     }
 
+    /**
+     * Exchanges the arrays of two cpu tensors of one shape that no op made (parameters, their copies): each
+     * then holds the other's values, at no cost however large they are. A model's parameters and their
+     * running averages change places this way twice a step for a mean teacher; exchanging the values
+     * one by one took about a millisecond each time for the mlp's discriminator. Views made of either
+     * before ({@code reshape}, {@code detach}) keep the array they had, so do not hold any across it.
+     */
+    public static void exchangeData(Tensor a, Tensor b) {
+        if (a.deviceData != null || b.deviceData != null || !Arrays.equals(a.shape, b.shape) || a.node != null || b.node != null
+                || a.owner != null || b.owner != null) {
+            throw new IllegalArgumentException("exchangeData: needs two cpu tensors of one shape that no op made, got "
+                    + Shape.str(a.shape) + " on " + a.device().name() + (a.owner != null ? " (an op's result)" : "")
+                    + " and " + Shape.str(b.shape) + " on " + b.device().name() + (b.owner != null ? " (an op's result)" : ""));
+        }
+        float[] held = a.data;
+        a.data = b.data;
+        b.data = held;
+    }
+
     // ---- autograd -------------------------------------------------------------------------------
 
     public boolean requiresGrad() {

@@ -114,4 +114,25 @@ class TensorTest {
         assertSame(x.data(), d.data());
         assertNotSame(x.data(), d.copy().data());
     }
+
+    @Test
+    void exchangeDataSwapsTheArraysOfTwoLeavesAndRefusesTheRest() {
+        Tensor p = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor average = Tensor.of(new float[] {5, 6, 7, 8}, 2, 2);
+        float[] pArray = p.data(), averageArray = average.data();
+        Tensor.exchangeData(p, average);
+        assertSame(averageArray, p.data(), "the arrays change places; no value is copied");
+        assertSame(pArray, average.data());
+        assertArrayEquals(new float[] {5, 6, 7, 8}, p.data());
+        Tensor.exchangeData(p, average);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, p.data());
+        assertArrayEquals(new float[] {5, 6, 7, 8}, average.data());
+
+        Tensor opResult = ssgan.engine.ops.Arithmetic.mulScalar(average, 2f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.exchangeData(p, opResult));
+        assertTrue(e.getMessage().contains("an op's result"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.exchangeData(p, Tensor.zeros(4)), "another shape");
+        Tensor onDevice = Tensor.zeros(2, 2).to(new ssgan.engine.device.HeapDevice("heap:1"));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.exchangeData(p, onDevice), "a device tensor");
+    }
 }

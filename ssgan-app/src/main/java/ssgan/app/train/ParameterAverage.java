@@ -109,13 +109,7 @@ public final class ParameterAverage {
                 exchangeOnDevice(p.device(), average.deviceData(), p.deviceData());
                 return;
             }
-            float[] a = average.data();
-            float[] x = p.data();
-            for (int i = 0; i < a.length; i++) {
-                float t = x[i];
-                x[i] = a[i];
-                a[i] = t;
-            }
+            Tensor.exchangeData(p, average);   // the arrays change places: no value is copied
         });
     }
 
