@@ -214,13 +214,18 @@ public final class TrainCommand implements Callable<Integer> {
             + "blend = interpolation consistency: the second pass sees each image blended with another, pulled towards the "
             + "same blend of the first pass's class probabilities; adversarial = virtual adversarial training: the second pass "
             + "sees each image moved by --adversarial-epsilon in the direction that changes its classification most, pulled "
-            + "towards the discriminator's noise-free classification of the image (default: pair; adversarial with "
-            + "--permutation-invariant).")
+            + "towards the discriminator's noise-free classification of the image (default: average for mlp; adversarial "
+            + "with --permutation-invariant; pair for dcgan).")
     TrainConfig.Teacher teacher;
 
-    /** The teacher when --teacher is not given: the pair, or with --permutation-invariant virtual adversarial training. */
-    static TrainConfig.Teacher defaultTeacher(boolean permutationInvariant) {
-        return permutationInvariant ? TrainConfig.Teacher.ADVERSARIAL : TrainConfig.Teacher.PAIR;
+    /**
+     * The teacher when --teacher is not given, each chosen on validation (docs/results.md): the mean teacher for
+     * the mlp (2026-12-06, eighteenth session), virtual adversarial training with --permutation-invariant, and
+     * the pair for dcgan, whose consistency term is off by default.
+     */
+    static TrainConfig.Teacher defaultTeacher(Architecture arch, boolean permutationInvariant) {
+        if (permutationInvariant) return TrainConfig.Teacher.ADVERSARIAL;
+        return arch == Architecture.MLP ? TrainConfig.Teacher.AVERAGE : TrainConfig.Teacher.PAIR;
     }
 
     /** Chosen on validation (2026-12-06, docs/results.md): 2 was behind the pair, 0.5 ahead. */
@@ -331,7 +336,7 @@ public final class TrainCommand implements Callable<Integer> {
         float consistencyWeight = consistency != null ? consistency : arch == Architecture.MLP ? DEFAULT_CONSISTENCY : 0f;
         if (!(consistencyWeight >= 0 && Float.isFinite(consistencyWeight))) throw new UserException("--consistency must be a number >= 0 (0 = off), got " + consistencyWeight);
         if (dcganNoise && arch != Architecture.DCGAN) throw new UserException("--dcgan-noise is for --arch dcgan (the mlp discriminator always has its noise layers)");
-        TrainConfig.Teacher chosen = teacher != null ? teacher : defaultTeacher(permutationInvariant);
+        TrainConfig.Teacher chosen = teacher != null ? teacher : defaultTeacher(arch, permutationInvariant);
         if (consistencyWeight > 0 && arch != Architecture.MLP && chosen == TrainConfig.Teacher.PAIR && !dcganNoise) {
             throw new UserException("--consistency with --teacher pair needs the mlp discriminator: it compares two passes under "
                     + "different noise, and the dcgan discriminator has no noise layers, so both passes agree and the term is "
@@ -356,8 +361,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(adversarialEpsilon > 0 && Float.isFinite(adversarialEpsilon))) {
             throw new UserException("--adversarial-epsilon must be a number above 0, got " + adversarialEpsilon);
         }
-        if (chosen == TrainConfig.Teacher.AVERAGE && averageRate == 0) {
-            throw new UserException("--teacher average uses the parameter average as the teacher; it needs --ema above 0");
+        if (chosen == TrainConfig.Teacher.AVERAGE && averageRate == 0 && consistencyWeight > 0) {
+            throw new UserException(teacher != null
+                    ? "--teacher average uses the parameter average as the teacher; it needs --ema above 0"
+                    : "--ema 0 turns off the parameter average, which is the mlp's default teacher; add --teacher pair to train without it");
         }
         int maxLayer = Models.defaultFeatureLayer(arch);
         int layer = featureLayer == null ? maxLayer : featureLayer;

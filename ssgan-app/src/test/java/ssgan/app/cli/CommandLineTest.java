@@ -195,7 +195,7 @@ class CommandLineTest {
         assertEquals(0f, parse("train").labelShear(), "off unless asked");
         assertEquals(0.3f, parse("train", "--label-shear", "0.3").labelShear());
         assertEquals(0f, parse("train").pseudoLabels(), "off unless asked");
-        assertEquals(1f, parse("train", "--pseudo-labels", "1").pseudoLabels());
+        assertEquals(1f, parse("train", "--pseudo-labels", "1", "--teacher", "pair").pseudoLabels());
         for (String[] alone : new String[][] {{"--consistency", "0"}, {"--teacher", "average"}}) {
             Result r = run("train", "--pseudo-labels", "1", alone[0], alone[1]);
             assertEquals(2, r.code(), String.join(" ", alone));
@@ -223,7 +223,7 @@ class CommandLineTest {
         assertEquals(TrainCommand.DEFAULT_EMA, defaults.emaRate(), "chosen on validation for the mlp");
         assertEquals(TrainCommand.DEFAULT_EMA, parse("train", "--permutation-invariant").emaRate(), "measured in both settings");
         assertEquals(TrainCommand.DEFAULT_DCGAN_EMA, dcgan.emaRate(), "not measured for the dcgan: the earlier rate");
-        assertEquals(0f, parse("train", "--ema", "0").emaRate(), "given, it wins");
+        assertEquals(0f, parse("train", "--ema", "0", "--teacher", "pair").emaRate(), "given, it wins (the default teacher needs the average)");
         assertEquals(0.01f, parse("train", "--arch", "dcgan", "--ema", "0.01").emaRate());
         assertEquals(500, parse("train", "--arch", "dcgan", "--iterations", "500").iterations(), "given, it wins");
         assertEquals(50, parse("train", "--eval-every", "50").evalEvery());
@@ -248,7 +248,13 @@ class CommandLineTest {
         assertTrue(invariant.iterations() * 1.18 <= TrainCommand.DEFAULT_ITERATIONS * 1.02,
                 "a step 1.18 times the pair's: the budget takes about the default command's time, not more");
         assertEquals(TrainConfig.Teacher.PAIR, parse("train", "--permutation-invariant", "--teacher", "pair").teacher(), "unless asked otherwise");
-        assertEquals(TrainConfig.Teacher.PAIR, parse("train").teacher(), "the default setting keeps the pair");
+        assertEquals(TrainConfig.Teacher.AVERAGE, parse("train").teacher(), "the default setting: a mean teacher");
+        assertEquals(TrainConfig.Teacher.PAIR, parse("train", "--arch", "dcgan").teacher(), "dcgan: the pair (its consistency is off)");
+        assertEquals(0f, parse("train", "--arch", "dcgan", "--ema", "0").emaRate(), "no teacher needed without consistency");
+        Result noAverage = run("train", "--ema", "0");
+        assertEquals(2, noAverage.code());
+        assertTrue(noAverage.err().contains("add --teacher pair"), noAverage.err());
+        assertEquals(0f, parse("train", "--ema", "0", "--teacher", "pair").emaRate());
         assertEquals(TrainCommand.DEFAULT_ITERATIONS, parse("train").iterations());
         Result shifted = run("train", "--permutation-invariant", "--label-shift", "2");
         assertEquals(2, shifted.code());
