@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import ssgan.engine.autograd.GradMode;
+import ssgan.engine.device.HeapDevice;
+import ssgan.engine.ops.Arithmetic;
 
 class TensorTest {
     @Test
@@ -128,11 +130,11 @@ class TensorTest {
         assertArrayEquals(new float[] {1, 2, 3, 4}, p.data());
         assertArrayEquals(new float[] {5, 6, 7, 8}, average.data());
 
-        Tensor opResult = ssgan.engine.ops.Arithmetic.mulScalar(average, 2f);
+        Tensor opResult = Arithmetic.mulScalar(average, 2f);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.exchangeData(p, opResult));
         assertTrue(e.getMessage().contains("an op's result"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Tensor.exchangeData(p, Tensor.zeros(4)), "another shape");
-        Tensor onDevice = Tensor.zeros(2, 2).to(new ssgan.engine.device.HeapDevice("heap:1"));
+        Tensor onDevice = Tensor.zeros(2, 2).to(new HeapDevice("heap:1"));
         assertThrows(IllegalArgumentException.class, () -> Tensor.exchangeData(p, onDevice), "a device tensor");
     }
 }

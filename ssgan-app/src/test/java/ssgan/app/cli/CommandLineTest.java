@@ -254,7 +254,6 @@ class CommandLineTest {
         Result noAverage = run("train", "--ema", "0");
         assertEquals(2, noAverage.code());
         assertTrue(noAverage.err().contains("add --teacher pair"), noAverage.err());
-        assertEquals(0f, parse("train", "--ema", "0", "--teacher", "pair").emaRate());
         assertEquals(TrainCommand.DEFAULT_ITERATIONS, parse("train").iterations());
         Result shifted = run("train", "--permutation-invariant", "--label-shift", "2");
         assertEquals(2, shifted.code());
