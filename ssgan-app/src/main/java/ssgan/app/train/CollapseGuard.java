@@ -24,15 +24,20 @@ import ssgan.nn.io.TrainingState;
  * 100 iterations could not tell collapses from healing spikes; 300 can.
  *
  * <p>A game can also break before there is a baseline: the discriminator wins outright in the first
- * interval, so the loss is already high when the first interval's mean is taken. The second test does not
- * compare: during the second interval (the first is complete, so there is one to judge, and a break after
- * it has a healthy baseline for the first test), the median of the discriminator's unsupervised loss over
- * the last {@value #WINDOW} iterations below {@value #WON} means it tells every generated image from every
- * real one. Measured, medians of 300 iterations' losses from iteration 300 to 1,200: mlp seed 1 with the
- * defaults 0.088–0.148, with no consistency term 0.107–0.278; dcgan seeds 1 and 2 (to 900) 0.064–0.133.
- * An mlp run that broke before iteration 600
- * (seed 1 with turns of 25° and scalings of 0.15) read 0.002–0.04 apart from spikes (snapshots every 50
- * iterations); this test rolls it back at iteration 663.
+ * interval, so the loss is already high when the first interval's mean is taken. Or it breaks later but
+ * slowly, the loss climbing over several intervals, each of which raises the baseline before the window
+ * passes {@code factor} times it. The second test does not compare: once the first interval is complete,
+ * the median of the discriminator's unsupervised loss over the last {@value #WINDOW} iterations below
+ * {@value #WON} means it tells every generated image from every real one. Measured, medians of 300
+ * iterations' losses from iteration 300 to 1,200: mlp seed 1 with the defaults 0.088–0.148, with no
+ * consistency term 0.107–0.278; dcgan seeds 1 and 2 (to 900) 0.064–0.133; after that, no single
+ * iteration's loss below 0.084 at any evaluation of nine healthy default mlp runs of 21,000 iterations.
+ * An mlp run that broke before iteration 600 (seed 1 with turns of 25° and scalings of 0.15) read
+ * 0.002–0.04 apart from spikes (snapshots every 50 iterations); this test rolls it back at iteration 663.
+ * One that broke later and over two intervals (seed 1 with --reuse-features --fake-batch 50: the generator's
+ * loss 4 at iteration 3,000, 36 at 3,600, 45–100 from 4,200 on) never passed 6 times its rising baseline and
+ * trained on with the discriminator's loss at 0.001–0.02; this test rolls it back at iteration 3,823 to 3,000,
+ * and the new noise gives a healthy game (98.06 % validation at 6,000 iterations against 97.51 %).
  */
 class CollapseGuard {
     static final int WINDOW = 300;
@@ -88,9 +93,9 @@ class CollapseGuard {
     }
 
     private boolean discriminatorWon() {
-        // Exactly one complete interval: the newest slot holds a mean, the next does not yet.
-        boolean secondInterval = !Double.isNaN(intervalMeans[0]) && Double.isNaN(intervalMeans[1]);
-        return factor > 0 && secondInterval && seen >= WINDOW && recentUnsupervisedMedian() < WON;
+        // Not during the first interval: healthy games dip this low before D and G find their balance.
+        boolean afterFirstInterval = !Double.isNaN(intervalMeans[0]);
+        return factor > 0 && afterFirstInterval && seen >= WINDOW && recentUnsupervisedMedian() < WON;
     }
 
     /** What {@link #collapsed} saw, for the log. */

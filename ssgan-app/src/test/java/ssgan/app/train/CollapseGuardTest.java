@@ -160,10 +160,30 @@ class CollapseGuardTest {
         guard.observe(30f, won(rng));
         assertTrue(guard.collapsed(), "the window's median unsupervised loss is " + guard.recentUnsupervisedMedian());
         assertTrue(guard.describe().startsWith("the discriminator has won"), guard.describe());
-        // After the second interval a break has a healthy baseline: the comparison's to find, not this test's.
-        for (int i = 0; i < INTERVAL; i++) guard.observe(30f, won(rng));
-        guard.endInterval();
-        assertFalse(guard.collapsed(), "judged after the second interval");
+    }
+
+    @Test
+    void aDiscriminatorThatWinsSlowlyLaterIsCaughtThoughEachIntervalRaisesTheBaseline() {
+        CollapseGuard guard = new CollapseGuard(6);
+        Rng rng = new Rng(6);
+        for (long i = 1; i <= 6_000; i++) {
+            guard.observe(healthy(rng, i), HEALTHY_D);
+            if (i % INTERVAL == 0) guard.endInterval();
+        }
+        // The generator's loss creeps up by a fifth per interval: always within 6× its baseline, which follows it.
+        float level = 5f;
+        int after = 0;
+        while (!guard.collapsed()) {
+            guard.observe(level * (0.6f + 0.8f * rng.nextFloat()), won(rng));
+            assertTrue(guard.recentMean() <= 6 * guard.baseline(), "the comparison fired; this test is about the other one");
+            if (++after % INTERVAL == 0) {
+                guard.endInterval();
+                level *= 1.2f;
+            }
+        }
+        assertTrue(guard.describe().startsWith("the discriminator has won"), guard.describe());
+        // Caught once more than half of the window of 300 has won: the median needs 151 of them.
+        assertTrue(after > 150 && after < 200, "took " + after + " iterations");
     }
 
     @Test
