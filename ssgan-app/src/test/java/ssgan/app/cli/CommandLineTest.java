@@ -202,8 +202,12 @@ class CommandLineTest {
             assertTrue(r.err().contains("--pseudo-labels rides on the consistency term's second pass"), r.err());
         }
         assertEquals(0f, parse("train", "--consistency", "0").consistencyWeight(), "the paper's method: both off");
-        assertFalse(parse("train").reuseFeatures(), "off unless asked");
-        assertTrue(parse("train", "--reuse-features").reuseFeatures());
+        assertTrue(parse("train").reuseFeatures(), "the mlp's default in the shift-augmented setting");
+        assertFalse(parse("train", "--no-reuse-features").reuseFeatures(), "the paper's fresh pass, when asked");
+        assertFalse(parse("train", "--permutation-invariant").reuseFeatures(), "not measured with VAT: off");
+        assertFalse(parse("train", "--arch", "dcgan").reuseFeatures(), "not measured for the dcgan: off");
+        assertTrue(parse("train", "--arch", "dcgan", "--reuse-features").reuseFeatures());
+        assertTrue(parse("train", "--permutation-invariant", "--reuse-features").reuseFeatures());
         assertEquals("100", parse("train").describe().get("fake_batch"), "as many as the batch, unless asked");
         assertEquals("50", parse("train", "--fake-batch", "50").describe().get("fake_batch"));
     }
