@@ -249,7 +249,7 @@ public final class TrainCommand implements Callable<Integer> {
      * Whether feature matching reuses the discriminator step's pass when neither --reuse-features nor
      * --no-reuse-features is given: on for the mlp in the shift-augmented setting (2026-12-06, nineteenth
      * session, docs/results.md: level on validation over three paired seeds, +0.04 points, with each
-     * iteration about 7 % cheaper); not measured with virtual adversarial training or for dcgan, so off there.
+     * iteration about 6 % cheaper); not measured with virtual adversarial training or for dcgan, so off there.
      */
     static boolean defaultReuseFeatures(Architecture arch, boolean permutationInvariant) {
         return arch == Architecture.MLP && !permutationInvariant;

@@ -31,7 +31,8 @@ import ssgan.nn.io.TrainingState;
  * {@value #WON} means it tells every generated image from every real one. Measured, medians of 300
  * iterations' losses from iteration 300 to 1,200: mlp seed 1 with the defaults 0.088–0.148, with no
  * consistency term 0.107–0.278; dcgan seeds 1 and 2 (to 900) 0.064–0.133; after that, no single
- * iteration's loss below 0.084 at any evaluation of nine healthy default mlp runs of 21,000 iterations.
+ * iteration's loss below 0.084 at any evaluation of nine healthy mlp runs of 21,000 iterations (the pair and
+ * the mean teacher).
  * An mlp run that broke before iteration 600 (seed 1 with turns of 25° and scalings of 0.15) read
  * 0.002–0.04 apart from spikes (snapshots every 50 iterations); this test rolls it back at iteration 663.
  * One that broke later and over two intervals (seed 1 with --reuse-features --fake-batch 50: the generator's

@@ -30,6 +30,14 @@ class CollapseGuardTest {
         return level * spike * (0.6f + 0.8f * rng.nextFloat());
     }
 
+    /** {@code iterations} healthy iterations from the start, in complete evaluation intervals. */
+    private static void trainHealthily(CollapseGuard guard, Rng rng, long iterations) {
+        for (long i = 1; i <= iterations; i++) {
+            guard.observe(healthy(rng, i), HEALTHY_D);
+            if (i % INTERVAL == 0) guard.endInterval();
+        }
+    }
+
     @Test
     void healthyRunNeverTriggers() {
         CollapseGuard guard = new CollapseGuard(6);
@@ -45,10 +53,7 @@ class CollapseGuardTest {
     void runawayLossTriggersWithinTwoHundredIterations() {
         CollapseGuard guard = new CollapseGuard(6);
         Rng rng = new Rng(2);
-        for (long i = 1; i <= 6_000; i++) {
-            guard.observe(healthy(rng, i), HEALTHY_D);
-            if (i % INTERVAL == 0) guard.endInterval();
-        }
+        trainHealthily(guard, rng, 6_000);
         assertFalse(guard.collapsed());
         int after = 0;
         while (!guard.collapsed()) {
@@ -166,10 +171,7 @@ class CollapseGuardTest {
     void aDiscriminatorThatWinsSlowlyLaterIsCaughtThoughEachIntervalRaisesTheBaseline() {
         CollapseGuard guard = new CollapseGuard(6);
         Rng rng = new Rng(6);
-        for (long i = 1; i <= 6_000; i++) {
-            guard.observe(healthy(rng, i), HEALTHY_D);
-            if (i % INTERVAL == 0) guard.endInterval();
-        }
+        trainHealthily(guard, rng, 6_000);
         // The generator's loss creeps up by a fifth per interval: always within 6× its baseline, which follows it.
         float level = 5f;
         int after = 0;
