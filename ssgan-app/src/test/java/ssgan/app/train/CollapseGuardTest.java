@@ -175,7 +175,7 @@ class CollapseGuardTest {
         // The generator's loss creeps up by a fifth per interval: always within 6× its baseline, which follows it.
         float level = 5f;
         int after = 0;
-        while (!guard.collapsed()) {
+        while (!guard.collapsed() && after < 5 * INTERVAL) {   // bounded: a guard that never sees it fails, not hangs
             guard.observe(level * (0.6f + 0.8f * rng.nextFloat()), won(rng));
             assertTrue(guard.recentMean() <= 6 * guard.baseline(), "the comparison fired; this test is about the other one");
             if (++after % INTERVAL == 0) {
@@ -183,6 +183,7 @@ class CollapseGuardTest {
                 level *= 1.2f;
             }
         }
+        assertTrue(guard.collapsed(), "not caught within " + after + " iterations");
         assertTrue(guard.describe().startsWith("the discriminator has won"), guard.describe());
         // Caught once more than half of the window of 300 has won: the median needs 151 of them.
         assertTrue(after > 150 && after < 200, "took " + after + " iterations");
