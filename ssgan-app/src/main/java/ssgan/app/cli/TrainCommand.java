@@ -228,6 +228,12 @@ public final class TrainCommand implements Callable<Integer> {
         return arch == Architecture.MLP ? TrainConfig.Teacher.AVERAGE : TrainConfig.Teacher.PAIR;
     }
 
+    @Option(names = "--teacher-noise", negatable = true, description = "With --teacher average: the teacher's pass draws "
+            + "the discriminator's noise, as the student's does (Tarvainen and Valpola's teacher; the default); "
+            + "--no-teacher-noise makes it classify noise-free, as the evaluation does: ahead per iteration, level at the end, "
+            + "and the discriminator wins more often (mlp only).")
+    Boolean teacherNoise;
+
     /** Chosen on validation (2026-12-06, docs/results.md): 2 was behind the pair, 0.5 ahead. */
     static final float DEFAULT_ADVERSARIAL_EPSILON = 0.5f;
 
@@ -377,6 +383,14 @@ public final class TrainCommand implements Callable<Integer> {
                     ? "--teacher average uses the parameter average as the teacher; it needs --ema above 0"
                     : "--ema 0 turns off the parameter average, which is the mlp's default teacher; add --teacher pair to train without it");
         }
+        if (teacherNoise != null && chosen != TrainConfig.Teacher.AVERAGE) {
+            throw new UserException("--" + (teacherNoise ? "" : "no-") + "teacher-noise is about the mean teacher's pass: it needs --teacher average");
+        }
+        boolean noisyTeacher = teacherNoise == null || teacherNoise;
+        if (chosen == TrainConfig.Teacher.AVERAGE && !noisyTeacher && arch != Architecture.MLP) {
+            throw new UserException("--no-teacher-noise needs the mlp discriminator: its teacher classifies in eval mode, where "
+                    + "the dcgan's batch norm would use its running statistics");
+        }
         boolean reuse = reuseFeatures != null ? reuseFeatures : defaultReuseFeatures(arch, permutationInvariant);
         int maxLayer = Models.defaultFeatureLayer(arch);
         int layer = featureLayer == null ? maxLayer : featureLayer;
@@ -386,6 +400,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, budget, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, every, layer,
                 smoothing, unsupervisedWeight, weightDecay, averageRate, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, chosen, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuse, fakeBatch, adversarialEpsilon);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, chosen, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuse, fakeBatch, adversarialEpsilon, noisyTeacher);
     }
 }

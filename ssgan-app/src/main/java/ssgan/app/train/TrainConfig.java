@@ -41,7 +41,8 @@ public record TrainConfig(
         float pseudoLabels,
         boolean reuseFeatures,
         int fakeBatch,
-        float adversarialEpsilon) {
+        float adversarialEpsilon,
+        boolean teacherNoise) {
 
     /** Where the consistency term's target comes from. */
     public enum Teacher {
@@ -107,6 +108,7 @@ public record TrainConfig(
         m.put("permutation_invariant", Boolean.toString(permutationInvariant));
         m.put("teacher", teacher.name().toLowerCase());
         if (teacher == Teacher.ADVERSARIAL) m.put("adversarial_epsilon", Float.toString(adversarialEpsilon));
+        if (teacher == Teacher.AVERAGE) m.put("teacher_noise", Boolean.toString(teacherNoise));
         m.put("dcgan_noise", Boolean.toString(dcganNoise));
         m.put("reuse_features", Boolean.toString(reuseFeatures));
         m.put("fake_batch", Integer.toString(fakeBatch > 0 ? fakeBatch : batchSize));

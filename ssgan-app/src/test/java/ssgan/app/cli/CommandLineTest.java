@@ -208,6 +208,18 @@ class CommandLineTest {
         assertFalse(parse("train", "--arch", "dcgan").reuseFeatures(), "not measured for the dcgan: off");
         assertTrue(parse("train", "--arch", "dcgan", "--reuse-features").reuseFeatures());
         assertTrue(parse("train", "--permutation-invariant", "--reuse-features").reuseFeatures());
+        assertTrue(parse("train").teacherNoise(), "the mean teacher draws the discriminator's noise by default");
+        assertEquals("true", parse("train").describe().get("teacher_noise"));
+        assertFalse(parse("train", "--no-teacher-noise").teacherNoise(), "noise-free, when asked");
+        assertFalse(parse("train", "--permutation-invariant", "--teacher", "average", "--no-teacher-noise").teacherNoise());
+        assertTrue(parse("train", "--arch", "dcgan", "--teacher", "average").teacherNoise(), "the dcgan's batch norm: noisy");
+        assertEquals(null, parse("train", "--teacher", "pair").describe().get("teacher_noise"), "only the mean teacher has one");
+        for (String[] wrong : new String[][] {{"--teacher", "pair", "--teacher-noise"}, {"--permutation-invariant", "--no-teacher-noise"},
+                {"--arch", "dcgan", "--teacher", "average", "--no-teacher-noise"}}) {
+            Result r = run(java.util.stream.Stream.concat(java.util.stream.Stream.of("train"), java.util.Arrays.stream(wrong)).toArray(String[]::new));
+            assertEquals(2, r.code(), String.join(" ", wrong));
+            assertTrue(r.err().contains("teacher-noise"), r.err());
+        }
         assertEquals("100", parse("train").describe().get("fake_batch"), "as many as the batch, unless asked");
         assertEquals("50", parse("train", "--fake-batch", "50").describe().get("fake_batch"));
     }

@@ -2,6 +2,7 @@ package ssgan.app.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ class MeanTeacherStepTest {
         SsganStep step = new SsganStep(disc, gen, new Adam(trainable, Adam.Options.defaults()),
                 new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
         step.setConsistencyWeight(1f);
-        if (meanTeacher) step.useMeanTeacher(average, new RandomShift(2, -1f, new Rng(4)));
+        if (meanTeacher) step.useMeanTeacher(average, new RandomShift(2, -1f, new Rng(4)), true);
         step.run(RandomImages.batch(4, 5), new int[] {0, 1, 2, 3}, RandomImages.batch(4, 6), RandomImages.batch(4, 7));
         Map<String, float[]> averagesNow = snapshot(average.averages());
         averagesNow.forEach((k, a) -> assertArrayEquals(averagesBefore.get(k), a, "the step leaves the average alone: " + k));
@@ -78,5 +79,41 @@ class MeanTeacherStepTest {
         Map<String, float[]> shifted = pairStep(2);
         pair.forEach((k, w) -> assertArrayEquals(w, unmoved.get(k), "a shift of 0 pixels is the plain pair: " + k));
         assertFalse(Arrays.equals(pair.get("out.weight_v"), shifted.get("out.weight_v")), "the shift changes the update");
+    }
+
+    /**
+     * A noise-free teacher classifies as the evaluation does: its target is the averaged model's eval-mode
+     * output, the same on every call, and the discriminator is back in training mode after it; a noisy
+     * teacher's target changes from call to call with its noise.
+     */
+    @Test
+    void aNoiseFreeTeacherGivesTheAveragedModelsEvaluationOutput() {
+        Tensor images = RandomImages.batch(4, 6);
+        for (boolean noisy : new boolean[] {false, true}) {
+            MlpDiscriminator disc = new MlpDiscriminator(5, new Rng(1));
+            Map<String, Tensor> trainable = disc.namedTrainableParameters();
+            ParameterAverage average = new ParameterAverage(trainable, 0.5f);
+            average.averages().values().forEach(a -> {
+                for (int i = 0; i < a.data().length; i++) a.data()[i] *= 0.5f;
+            });
+            SsganStep step = new SsganStep(disc, new MlpGenerator(new Rng(2)), new Adam(trainable, Adam.Options.defaults()),
+                    new Adam(trainable, Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
+            step.useMeanTeacher(average, new RandomShift(2, -1f, new Rng(4)), noisy);
+            float[] first = step.teacherLogits(images).data().clone();
+            float[] second = step.teacherLogits(images).data().clone();
+            assertTrue(disc.isTraining(), "the discriminator trains on after the teacher's pass");
+            if (noisy) {
+                assertFalse(Arrays.equals(first, second), "a noisy teacher draws new noise each time");
+                continue;
+            }
+            assertArrayEquals(first, second, "a noise-free teacher gives the same target each time");
+            average.swapIn();
+            disc.eval();
+            float[] evaluated = disc.classify(images).logits().data();
+            assertArrayEquals(evaluated, first, "the target is the averaged model's evaluation output");
+            average.swapOut();
+            assertFalse(Arrays.equals(evaluated, disc.classify(images).logits().data()), "the trained weights are back in place");
+            disc.train(true);
+        }
     }
 }

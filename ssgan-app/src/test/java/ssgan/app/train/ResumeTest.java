@@ -81,7 +81,7 @@ class ResumeTest {
                               float pseudo, boolean cheaper) {
         return new TrainConfig(Architecture.MLP, 20, 3, epochs * 10, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
                 0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, 0, false, teacher, false, rotate, rotate > 0 ? 0.1f : 0f, 0f, 0f, pseudo,
-                cheaper, cheaper ? 10 : 0, teacher == TrainConfig.Teacher.ADVERSARIAL ? 2f : 0f);
+                cheaper, cheaper ? 10 : 0, teacher == TrainConfig.Teacher.ADVERSARIAL ? 2f : 0f, true);
     }
 
     private static Progress quiet() {
