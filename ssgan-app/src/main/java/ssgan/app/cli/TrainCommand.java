@@ -387,7 +387,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserException("--" + (teacherNoise ? "" : "no-") + "teacher-noise is about the mean teacher's pass: it needs --teacher average");
         }
         boolean noisyTeacher = teacherNoise == null || teacherNoise;
-        if (chosen == TrainConfig.Teacher.AVERAGE && !noisyTeacher && arch != Architecture.MLP) {
+        if (!noisyTeacher && arch != Architecture.MLP) {
             throw new UserException("--no-teacher-noise needs the mlp discriminator: its teacher classifies in eval mode, where "
                     + "the dcgan's batch norm would use its running statistics");
         }

@@ -214,9 +214,9 @@ class CommandLineTest {
         assertFalse(parse("train", "--permutation-invariant", "--teacher", "average", "--no-teacher-noise").teacherNoise());
         assertTrue(parse("train", "--arch", "dcgan", "--teacher", "average").teacherNoise(), "the dcgan's batch norm: noisy");
         assertEquals(null, parse("train", "--teacher", "pair").describe().get("teacher_noise"), "only the mean teacher has one");
-        for (String[] wrong : new String[][] {{"--teacher", "pair", "--teacher-noise"}, {"--permutation-invariant", "--no-teacher-noise"},
-                {"--arch", "dcgan", "--teacher", "average", "--no-teacher-noise"}}) {
-            Result r = run(java.util.stream.Stream.concat(java.util.stream.Stream.of("train"), java.util.Arrays.stream(wrong)).toArray(String[]::new));
+        for (String[] wrong : new String[][] {{"train", "--teacher", "pair", "--teacher-noise"}, {"train", "--permutation-invariant", "--no-teacher-noise"},
+                {"train", "--arch", "dcgan", "--teacher", "average", "--no-teacher-noise"}}) {
+            Result r = run(wrong);
             assertEquals(2, r.code(), String.join(" ", wrong));
             assertTrue(r.err().contains("teacher-noise"), r.err());
         }
