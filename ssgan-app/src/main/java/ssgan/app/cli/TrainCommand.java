@@ -3,6 +3,7 @@ package ssgan.app.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -229,10 +230,31 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     @Option(names = "--teacher-noise", negatable = true, description = "With --teacher average: the teacher's pass draws "
-            + "the discriminator's noise, as the student's does (Tarvainen and Valpola's teacher; the default); "
-            + "--no-teacher-noise makes it classify noise-free, as the evaluation does: ahead per iteration, level at the end, "
-            + "and the discriminator wins more often (mlp only).")
+            + "the discriminator's noise throughout, as the student's does (Tarvainen and Valpola's teacher); "
+            + "--no-teacher-noise makes it classify noise-free from the start, as the evaluation does: ahead per iteration, "
+            + "level at the end, and the discriminator wins more often (mlp only). The same as --teacher-noise-until end or 0.")
     Boolean teacherNoise;
+
+    @Option(names = "--teacher-noise-until", paramLabel = "ITERATION", converter = IterationOrEnd.class,
+            description = "With --teacher average: the teacher's pass draws the discriminator's noise for the first ITERATION "
+            + "iterations and classifies noise-free after them; 0 = noise-free throughout, end = noisy throughout (default: "
+            + "end; noise-free needs the mlp).")
+    Integer teacherNoiseUntil;
+
+    /** A count of iterations, or {@code end} for all of them. */
+    static final class IterationOrEnd implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.equalsIgnoreCase("end")) return TrainConfig.NOISY_THROUGHOUT;
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= 0) return n;
+            } catch (NumberFormatException e) {
+                // falls through to the message below
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not an iteration: give a whole number >= 0, or end");
+        }
+    }
 
     /** Chosen on validation (2026-12-06, docs/results.md): 2 was behind the pair, 0.5 ahead. */
     static final float DEFAULT_ADVERSARIAL_EPSILON = 0.5f;
@@ -383,13 +405,21 @@ public final class TrainCommand implements Callable<Integer> {
                     ? "--teacher average uses the parameter average as the teacher; it needs --ema above 0"
                     : "--ema 0 turns off the parameter average, which is the mlp's default teacher; add --teacher pair to train without it");
         }
-        if (teacherNoise != null && chosen != TrainConfig.Teacher.AVERAGE) {
-            throw new UserException("--" + (teacherNoise ? "" : "no-") + "teacher-noise is about the mean teacher's pass: it needs --teacher average");
+        String noiseOption = teacherNoiseUntil != null ? "--teacher-noise-until"
+                : teacherNoise != null ? "--" + (teacherNoise ? "" : "no-") + "teacher-noise" : null;
+        if (teacherNoise != null && teacherNoiseUntil != null) {
+            throw new UserException("--" + (teacherNoise ? "" : "no-") + "teacher-noise and --teacher-noise-until both say when the "
+                    + "teacher's pass is noisy; give one of them");
         }
-        boolean noisyTeacher = teacherNoise == null || teacherNoise;
-        if (!noisyTeacher && arch != Architecture.MLP) {
-            throw new UserException("--no-teacher-noise needs the mlp discriminator: its teacher classifies in eval mode, where "
-                    + "the dcgan's batch norm would use its running statistics");
+        if (noiseOption != null && chosen != TrainConfig.Teacher.AVERAGE) {
+            throw new UserException(noiseOption + " is about the mean teacher's pass: it needs --teacher average");
+        }
+        int noisyUntil = teacherNoiseUntil != null ? teacherNoiseUntil
+                : teacherNoise != null ? (teacherNoise ? TrainConfig.NOISY_THROUGHOUT : 0)
+                : TrainConfig.NOISY_THROUGHOUT;
+        if (noisyUntil != TrainConfig.NOISY_THROUGHOUT && arch != Architecture.MLP) {
+            throw new UserException(noiseOption + " needs the mlp discriminator: a noise-free teacher classifies in eval mode, "
+                    + "where the dcgan's batch norm would use its running statistics");
         }
         boolean reuse = reuseFeatures != null ? reuseFeatures : defaultReuseFeatures(arch, permutationInvariant);
         int maxLayer = Models.defaultFeatureLayer(arch);
@@ -400,6 +430,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path folder = out != null ? out : RunFolder.numbered(RunFolder.DEFAULT_PARENT, resume);
         return new TrainConfig(arch, labels, seed, budget, batchSize, lr, 0.5f, 1e-8f, data, folder, nThreads, every, layer,
                 smoothing, unsupervisedWeight, weightDecay, averageRate, resume, maxMinutes, targetAccuracy, decay,
-                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, chosen, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuse, fakeBatch, adversarialEpsilon, noisyTeacher);
+                collapseFactor, shift, consistencyWeight, validation, permutationInvariant, chosen, dcganNoise, rotate, scaling, labelShear, labelBend, pseudoLabels, reuse, fakeBatch, adversarialEpsilon, noisyUntil);
     }
 }

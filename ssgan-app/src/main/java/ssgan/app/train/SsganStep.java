@@ -92,6 +92,11 @@ public final class SsganStep {
         this.noisyTeacher = noisyTeacher;
     }
 
+    /** Whether the mean teacher's pass draws the discriminator's noise from now on (see {@link #useMeanTeacher}). */
+    public void setTeacherNoise(boolean noisy) {
+        noisyTeacher = noisy;
+    }
+
     /**
      * Keeps the Π-model's pair of passes, but the second one sees each unlabelled image moved by its own
      * random offset; the first (unshifted, like the generated images) still feeds the real/fake term.

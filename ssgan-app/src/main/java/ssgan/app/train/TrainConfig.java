@@ -42,7 +42,15 @@ public record TrainConfig(
         boolean reuseFeatures,
         int fakeBatch,
         float adversarialEpsilon,
-        boolean teacherNoise) {
+        int teacherNoiseUntil) {
+
+    /** {@link #teacherNoiseUntil} for a mean teacher that draws the discriminator's noise throughout. */
+    public static final int NOISY_THROUGHOUT = Integer.MAX_VALUE;
+
+    /** Whether the mean teacher's pass at this iteration (counted from 0) draws the discriminator's noise. */
+    public boolean teacherNoiseAt(long iteration) {
+        return iteration < teacherNoiseUntil;
+    }
 
     /** Where the consistency term's target comes from. */
     public enum Teacher {
@@ -108,7 +116,9 @@ public record TrainConfig(
         m.put("permutation_invariant", Boolean.toString(permutationInvariant));
         m.put("teacher", teacher.name().toLowerCase());
         if (teacher == Teacher.ADVERSARIAL) m.put("adversarial_epsilon", Float.toString(adversarialEpsilon));
-        if (teacher == Teacher.AVERAGE) m.put("teacher_noise", Boolean.toString(teacherNoise));
+        if (teacher == Teacher.AVERAGE) {
+            m.put("teacher_noise_until", teacherNoiseUntil == NOISY_THROUGHOUT ? "end" : Integer.toString(teacherNoiseUntil));
+        }
         m.put("dcgan_noise", Boolean.toString(dcganNoise));
         m.put("reuse_features", Boolean.toString(reuseFeatures));
         m.put("fake_batch", Integer.toString(fakeBatch > 0 ? fakeBatch : batchSize));

@@ -219,7 +219,7 @@ public final class Trainer {
         if (vat) step.useAdversarialView(adversarial);
         step.reuseRealFeatures(config.reuseFeatures());
         step.setFakeBatch(config.fakeBatch());
-        if (meanTeacher) step.useMeanTeacher(average, studentShift, config.teacherNoise());
+        if (meanTeacher) step.useMeanTeacher(average, studentShift, config.teacherNoiseAt(0));
         if (shiftedPair) step.useShiftedPair(studentShift);
         schedule = config.decayStart() < config.iterations()
                 ? LrSchedule.linearDecay(config.lr(), config.decayStart(), config.iterations())
@@ -406,6 +406,7 @@ public final class Trainer {
         discOptimizer.setLr(lr);
         genOptimizer.setLr(lr);
         step.setConsistencyWeight(config.consistencyWeight() * Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP));
+        step.setTeacherNoise(config.teacherNoiseAt(iteration));
 
         try (Storage.Scope scope = Storage.scope()) {
             if (device.isCpu()) {

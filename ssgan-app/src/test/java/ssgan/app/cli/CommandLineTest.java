@@ -208,17 +208,29 @@ class CommandLineTest {
         assertFalse(parse("train", "--arch", "dcgan").reuseFeatures(), "not measured for the dcgan: off");
         assertTrue(parse("train", "--arch", "dcgan", "--reuse-features").reuseFeatures());
         assertTrue(parse("train", "--permutation-invariant", "--reuse-features").reuseFeatures());
-        assertTrue(parse("train").teacherNoise(), "the mean teacher draws the discriminator's noise by default");
-        assertEquals("true", parse("train").describe().get("teacher_noise"));
-        assertFalse(parse("train", "--no-teacher-noise").teacherNoise(), "noise-free, when asked");
-        assertFalse(parse("train", "--permutation-invariant", "--teacher", "average", "--no-teacher-noise").teacherNoise());
-        assertTrue(parse("train", "--arch", "dcgan", "--teacher", "average").teacherNoise(), "the dcgan's batch norm: noisy");
-        assertEquals(null, parse("train", "--teacher", "pair").describe().get("teacher_noise"), "only the mean teacher has one");
+        int throughout = TrainConfig.NOISY_THROUGHOUT;
+        assertEquals(throughout, parse("train").teacherNoiseUntil(), "the mean teacher draws the discriminator's noise by default");
+        assertEquals("end", parse("train").describe().get("teacher_noise_until"));
+        assertEquals(0, parse("train", "--no-teacher-noise").teacherNoiseUntil(), "noise-free, when asked");
+        assertEquals(throughout, parse("train", "--teacher-noise").teacherNoiseUntil());
+        assertEquals(6000, parse("train", "--teacher-noise-until", "6000").teacherNoiseUntil());
+        assertEquals("6000", parse("train", "--teacher-noise-until", "6000").describe().get("teacher_noise_until"));
+        assertEquals(throughout, parse("train", "--teacher-noise-until", "end").teacherNoiseUntil());
+        assertTrue(parse("train", "--teacher-noise-until", "6000").teacherNoiseAt(5999));
+        assertFalse(parse("train", "--teacher-noise-until", "6000").teacherNoiseAt(6000), "noise-free from that iteration on");
+        assertEquals(0, parse("train", "--permutation-invariant", "--teacher", "average", "--no-teacher-noise").teacherNoiseUntil());
+        assertEquals(throughout, parse("train", "--arch", "dcgan", "--teacher", "average").teacherNoiseUntil(), "the dcgan's batch norm: noisy");
+        assertEquals(null, parse("train", "--teacher", "pair").describe().get("teacher_noise_until"), "only the mean teacher has one");
         for (String[] wrong : new String[][] {{"train", "--teacher", "pair", "--teacher-noise"}, {"train", "--permutation-invariant", "--no-teacher-noise"},
-                {"train", "--arch", "dcgan", "--teacher", "average", "--no-teacher-noise"}}) {
+                {"train", "--arch", "dcgan", "--teacher", "average", "--no-teacher-noise"},
+                {"train", "--arch", "dcgan", "--teacher", "average", "--teacher-noise-until", "100"},
+                {"train", "--teacher", "pair", "--teacher-noise-until", "100"},
+                {"train", "--no-teacher-noise", "--teacher-noise-until", "100"},
+                {"train", "--teacher-noise-until", "-1"}, {"train", "--teacher-noise-until", "soon"}}) {
             Result r = run(wrong);
             assertEquals(2, r.code(), String.join(" ", wrong));
             assertTrue(r.err().contains("teacher-noise"), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
         }
         assertEquals("100", parse("train").describe().get("fake_batch"), "as many as the batch, unless asked");
         assertEquals("50", parse("train", "--fake-batch", "50").describe().get("fake_batch"));

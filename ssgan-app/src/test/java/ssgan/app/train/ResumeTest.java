@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -79,9 +80,15 @@ class ResumeTest {
     /** ... and, when {@code cheaper}, the real features reused and half as many generated images (the second unlabelled loader idle). */
     static TrainConfig config(Path out, int epochs, boolean resume, int labelShift, float consistency, TrainConfig.Teacher teacher, float rotate,
                               float pseudo, boolean cheaper) {
+        return config(out, epochs, resume, labelShift, consistency, teacher, rotate, pseudo, cheaper, TrainConfig.NOISY_THROUGHOUT);
+    }
+
+    /** ... and a mean teacher that classifies noise-free from iteration {@code noisyUntil} on. */
+    static TrainConfig config(Path out, int epochs, boolean resume, int labelShift, float consistency, TrainConfig.Teacher teacher, float rotate,
+                              float pseudo, boolean cheaper, int noisyUntil) {
         return new TrainConfig(Architecture.MLP, 20, 3, epochs * 10, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
                 0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, 0, false, teacher, false, rotate, rotate > 0 ? 0.1f : 0f, 0f, 0f, pseudo,
-                cheaper, cheaper ? 10 : 0, teacher == TrainConfig.Teacher.ADVERSARIAL ? 2f : 0f, true);
+                cheaper, cheaper ? 10 : 0, teacher == TrainConfig.Teacher.ADVERSARIAL ? 2f : 0f, noisyUntil);
     }
 
     private static Progress quiet() {
@@ -117,6 +124,38 @@ class ResumeTest {
         assertEquals(a.keySet(), b.keySet());
         a.forEach((k, t) -> assertArrayEquals(t.data(), b.get(k).data(), "tensor " + k + " differs after resume"));
 
+    }
+
+    /**
+     * A mean teacher that stops drawing noise at iteration 20 trains as the noisy teacher does up to 20 and
+     * as the noise-free one after: the same as a noisy run to 20 resumed noise-free, and not the same as a
+     * run noisy throughout.
+     */
+    @Test
+    void theTeachersNoiseStopsAtItsIteration(@TempDir Path tmp) throws Exception {
+        Parallel.setThreads(1);
+        Mnist.Splits data = syntheticDigits(200, 50, 11);
+        TrainConfig.Teacher mean = TrainConfig.Teacher.AVERAGE;
+        Path switched = tmp.resolve("switched");
+        new Trainer(config(switched, 4, false, 2, 30f, mean, 0f, 0f, true, 20), data, quiet()).run();
+        Path noisy = tmp.resolve("noisy");
+        new Trainer(config(noisy, 4, false, 2, 30f, mean, 0f, 0f, true, TrainConfig.NOISY_THROUGHOUT), data, quiet()).run();
+        Path resumed = tmp.resolve("resumed");
+        new Trainer(config(resumed, 2, false, 2, 30f, mean, 0f, 0f, true, TrainConfig.NOISY_THROUGHOUT), data, quiet()).run();
+        new Trainer(config(resumed, 4, true, 2, 30f, mean, 0f, 0f, true, 0), data, quiet()).run();
+
+        List<MetricsCsv.Row> s = MetricsCsv.read(switched.resolve("metrics.csv"));
+        List<MetricsCsv.Row> n = MetricsCsv.read(noisy.resolve("metrics.csv"));
+        List<MetricsCsv.Row> r = MetricsCsv.read(resumed.resolve("metrics.csv"));
+        assertEquals(20, s.get(3).iteration());
+        assertEquals(n.get(3).lossGenerator(), s.get(3).lossGenerator(), "noisy up to iteration 20");
+        assertEquals(r.get(s.size() - 1).lossGenerator(), s.get(s.size() - 1).lossGenerator(), "noise-free after it");
+        Map<String, Tensor> a = SafeTensors.load(switched.resolve("last.safetensors")).tensors();
+        Map<String, Tensor> b = SafeTensors.load(resumed.resolve("last.safetensors")).tensors();
+        a.forEach((k, t) -> assertArrayEquals(t.data(), b.get(k).data(), "tensor " + k));
+        Map<String, Tensor> c = SafeTensors.load(noisy.resolve("last.safetensors")).tensors();
+        assertFalse(a.keySet().stream().allMatch(k -> Arrays.equals(a.get(k).data(), c.get(k).data())),
+                "the noise-free iterations change the training");
     }
 
     /** A resume under other recipe settings says which, in one line; one under the same settings, or another budget, says nothing. */
