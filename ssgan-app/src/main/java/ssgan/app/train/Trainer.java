@@ -714,7 +714,9 @@ public final class Trainer {
     static List<String> changedRecipe(Map<String, String> saved, Map<String, String> now) {
         List<String> changed = new ArrayList<>();
         now.forEach((name, value) -> {
-            String before = saved.get(name);
+            String before = name.equals("teacher_noise_until") && !saved.containsKey(name) && saved.containsKey("teacher_noise")
+                    ? (Boolean.parseBoolean(saved.get("teacher_noise")) ? "end" : "0")   // its name until 2026-12-07
+                    : saved.get(name);
             if (!LOGISTICS.contains(name) && !value.equals(before)) changed.add(name + " " + (before == null ? "not recorded" : before) + " → " + value);
         });
         return changed;

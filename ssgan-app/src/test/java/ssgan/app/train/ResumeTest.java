@@ -178,6 +178,8 @@ class ResumeTest {
         String line = text.lines().filter(l -> l.contains("settings differ")).findFirst().orElseThrow();
         assertFalse(line.contains("iterations"), "a longer budget is not a change of recipe: " + line);
         assertEquals(List.of("label_rotate not recorded → 15.0"), Trainer.changedRecipe(Map.of(), Map.of("label_rotate", "15.0", "threads", "2")));
+        assertEquals(List.of(), Trainer.changedRecipe(Map.of("teacher_noise", "true"), Map.of("teacher_noise_until", "end")), "the setting's earlier name");
+        assertEquals(List.of("teacher_noise_until 0 → 6000"), Trainer.changedRecipe(Map.of("teacher_noise", "false"), Map.of("teacher_noise_until", "6000")));
     }
 
     /**
