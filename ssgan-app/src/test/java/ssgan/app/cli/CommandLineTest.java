@@ -209,8 +209,9 @@ class CommandLineTest {
         assertTrue(parse("train", "--arch", "dcgan", "--reuse-features").reuseFeatures());
         assertTrue(parse("train", "--permutation-invariant", "--reuse-features").reuseFeatures());
         int throughout = TrainConfig.NOISY_THROUGHOUT;
-        assertEquals(throughout, parse("train").teacherNoiseUntil(), "the mean teacher draws the discriminator's noise by default");
-        assertEquals("end", parse("train").describe().get("teacher_noise_until"));
+        assertEquals(6000, parse("train").teacherNoiseUntil(), "the mlp's mean teacher: noisy for 6,000 iterations by default");
+        assertEquals("6000", parse("train").describe().get("teacher_noise_until"));
+        assertEquals(throughout, parse("train", "--permutation-invariant", "--teacher", "average").teacherNoiseUntil(), "not measured there");
         assertEquals(0, parse("train", "--no-teacher-noise").teacherNoiseUntil(), "noise-free, when asked");
         assertEquals(throughout, parse("train", "--teacher-noise").teacherNoiseUntil());
         assertEquals(6000, parse("train", "--teacher-noise-until", "6000").teacherNoiseUntil());
