@@ -416,12 +416,11 @@ public final class TrainCommand implements Callable<Integer> {
                     ? "--teacher average uses the parameter average as the teacher; it needs --ema above 0"
                     : "--ema 0 turns off the parameter average, which is the mlp's default teacher; add --teacher pair to train without it");
         }
-        String noiseOption = teacherNoiseUntil != null ? "--teacher-noise-until"
-                : teacherNoise != null ? "--" + (teacherNoise ? "" : "no-") + "teacher-noise" : null;
-        if (teacherNoise != null && teacherNoiseUntil != null) {
-            throw new UserException("--" + (teacherNoise ? "" : "no-") + "teacher-noise and --teacher-noise-until both say when the "
-                    + "teacher's pass is noisy; give one of them");
+        String noiseFlag = teacherNoise == null ? null : "--" + (teacherNoise ? "" : "no-") + "teacher-noise";
+        if (noiseFlag != null && teacherNoiseUntil != null) {
+            throw new UserException(noiseFlag + " and --teacher-noise-until both say when the teacher's pass is noisy; give one of them");
         }
+        String noiseOption = teacherNoiseUntil != null ? "--teacher-noise-until" : noiseFlag;
         if (noiseOption != null && chosen != TrainConfig.Teacher.AVERAGE) {
             throw new UserException(noiseOption + " is about the mean teacher's pass: it needs --teacher average");
         }

@@ -219,7 +219,7 @@ public final class Trainer {
         if (vat) step.useAdversarialView(adversarial);
         step.reuseRealFeatures(config.reuseFeatures());
         step.setFakeBatch(config.fakeBatch());
-        if (meanTeacher) step.useMeanTeacher(average, studentShift, config.teacherNoiseAt(0));
+        if (meanTeacher) step.useMeanTeacher(average, studentShift);
         if (shiftedPair) step.useShiftedPair(studentShift);
         schedule = config.decayStart() < config.iterations()
                 ? LrSchedule.linearDecay(config.lr(), config.decayStart(), config.iterations())

@@ -41,7 +41,7 @@ class MeanTeacherStepTest {
         SsganStep step = new SsganStep(disc, gen, new Adam(trainable, Adam.Options.defaults()),
                 new Adam(gen.namedTrainableParameters(), Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
         step.setConsistencyWeight(1f);
-        if (meanTeacher) step.useMeanTeacher(average, new RandomShift(2, -1f, new Rng(4)), true);
+        if (meanTeacher) step.useMeanTeacher(average, new RandomShift(2, -1f, new Rng(4)));
         step.run(RandomImages.batch(4, 5), new int[] {0, 1, 2, 3}, RandomImages.batch(4, 6), RandomImages.batch(4, 7));
         Map<String, float[]> averagesNow = snapshot(average.averages());
         averagesNow.forEach((k, a) -> assertArrayEquals(averagesBefore.get(k), a, "the step leaves the average alone: " + k));
@@ -98,7 +98,8 @@ class MeanTeacherStepTest {
             });
             SsganStep step = new SsganStep(disc, new MlpGenerator(new Rng(2)), new Adam(trainable, Adam.Options.defaults()),
                     new Adam(trainable, Adam.Options.defaults()), new Rng(3), 0f, 0.5f);
-            step.useMeanTeacher(average, new RandomShift(2, -1f, new Rng(4)), noisy);
+            step.useMeanTeacher(average, new RandomShift(2, -1f, new Rng(4)));
+            step.setTeacherNoise(noisy);
             float[] first = step.teacherLogits(images).data().clone();
             float[] second = step.teacherLogits(images).data().clone();
             assertTrue(disc.isTraining(), "the discriminator trains on after the teacher's pass");
