@@ -42,7 +42,9 @@ public record TrainConfig(
         boolean reuseFeatures,
         int fakeBatch,
         float adversarialEpsilon,
-        int teacherNoiseUntil) {
+        int teacherNoiseUntil,
+        float generatorLr,
+        float generatorBeta1) {
 
     /** {@link #teacherNoiseUntil} for a mean teacher that draws the discriminator's noise throughout. */
     public static final int NOISY_THROUGHOUT = Integer.MAX_VALUE;
@@ -93,6 +95,8 @@ public record TrainConfig(
         m.put("batch_size", Integer.toString(batchSize));
         m.put("lr", Float.toString(lr));
         m.put("beta1", Float.toString(beta1));
+        m.put("generator_lr", Float.toString(generatorLr));
+        m.put("generator_beta1", Float.toString(generatorBeta1));
         m.put("adam_epsilon", Float.toString(adamEpsilon));
         m.put("threads", Integer.toString(threads));
         m.put("eval_every", Integer.toString(evalEvery));

@@ -101,7 +101,7 @@ public final class Trainer {
     private final RandomShift pseudoShift;  // the pseudo-labels' view of the unlabelled images: null when
     private final RandomWarp pseudoWarp;    // --pseudo-labels is 0 or the labelled images are not moved so
     private final SsganStep step;
-    private final LrSchedule schedule;
+    private final LrSchedule schedule, generatorSchedule;
     private final Tensor fixedNoise;
     private final CollapseGuard guard;
     private List<Tensor> statisticsBatches;   // real images for a batch-norm discriminator's statistics, made at the first evaluation
@@ -167,7 +167,8 @@ public final class Trainer {
                 .withEps(config.adamEpsilon(), Adam.Epsilon.INSIDE_SQRT)
                 .withWeightDecay(config.weightDecay());
         discOptimizer = new Adam(disc.namedTrainableParameters(), adam);
-        genOptimizer = new Adam(gen.namedTrainableParameters(), adam.withWeightDecay(0f));
+        genOptimizer = new Adam(gen.namedTrainableParameters(),
+                adam.withLr(config.generatorLr()).withBetas(config.generatorBeta1(), 0.999f).withWeightDecay(0f));
         average = config.emaRate() > 0 ? new ParameterAverage(disc.namedTrainableParameters(), config.emaRate()) : null;
 
         holdOut = HoldOut.split(data.train(), config.validation());
@@ -221,9 +222,15 @@ public final class Trainer {
         step.setFakeBatch(config.fakeBatch());
         if (meanTeacher) step.useMeanTeacher(average, studentShift);
         if (shiftedPair) step.useShiftedPair(studentShift);
-        schedule = config.decayStart() < config.iterations()
-                ? LrSchedule.linearDecay(config.lr(), config.decayStart(), config.iterations())
-                : LrSchedule.constant(config.lr());
+        schedule = schedule(config.lr());
+        generatorSchedule = schedule(config.generatorLr());
+    }
+
+    /** A rate constant from the start, falling linearly to 0 over the last --decay fraction of the iterations. */
+    private LrSchedule schedule(float lr) {
+        return config.decayStart() < config.iterations()
+                ? LrSchedule.linearDecay(lr, config.decayStart(), config.iterations())
+                : LrSchedule.constant(lr);
     }
 
     /** Settings that do not fit the data, found once it is loaded: a mistake the user can fix (the message says how). */
@@ -404,7 +411,7 @@ public final class Trainer {
     void trainStep() {
         float lr = schedule.lr((int) iteration);
         discOptimizer.setLr(lr);
-        genOptimizer.setLr(lr);
+        genOptimizer.setLr(generatorSchedule.lr((int) iteration));
         step.setConsistencyWeight(config.consistencyWeight() * Math.min(1f, (iteration + 1) / (float) CONSISTENCY_RAMP));
         step.setTeacherNoise(config.teacherNoiseAt(iteration));
 
@@ -714,9 +721,12 @@ public final class Trainer {
     static List<String> changedRecipe(Map<String, String> saved, Map<String, String> now) {
         List<String> changed = new ArrayList<>();
         now.forEach((name, value) -> {
-            String before = name.equals("teacher_noise_until") && !saved.containsKey(name) && saved.containsKey("teacher_noise")
+            String before = saved.containsKey(name) ? saved.get(name)
+                    : name.equals("teacher_noise_until") && saved.containsKey("teacher_noise")
                     ? (Boolean.parseBoolean(saved.get("teacher_noise")) ? "end" : "0")   // its name until 2026-12-07
-                    : saved.get(name);
+                    : name.equals("generator_lr") ? saved.get("lr")                      // the discriminator's until 2026-12-07
+                    : name.equals("generator_beta1") ? saved.get("beta1")
+                    : null;
             if (!LOGISTICS.contains(name) && !value.equals(before)) changed.add(name + " " + (before == null ? "not recorded" : before) + " → " + value);
         });
         return changed;

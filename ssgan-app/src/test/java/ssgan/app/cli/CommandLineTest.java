@@ -233,6 +233,25 @@ class CommandLineTest {
             assertTrue(r.err().contains("teacher-noise"), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
         }
+        // The generator's Adam: Bad GAN's for the mlp in the shift-augmented setting, the discriminator's elsewhere.
+        assertEquals(0.001f, parse("train").generatorLr(), "a third of the default --lr");
+        assertEquals(0f, parse("train").generatorBeta1(), "no momentum");
+        assertEquals(0.002f, parse("train", "--lr", "0.006").generatorLr(), 1e-9f, "a third of the --lr given");
+        assertEquals(0.003f, parse("train", "--permutation-invariant").generatorLr(), "not measured there: the discriminator's");
+        assertEquals(0.5f, parse("train", "--permutation-invariant").generatorBeta1());
+        assertEquals(0.003f, parse("train", "--arch", "dcgan").generatorLr(), "not measured for the dcgan: the discriminator's");
+        assertEquals(0.5f, parse("train", "--arch", "dcgan").generatorBeta1());
+        assertEquals(0.003f, parse("train", "--generator-lr", "0.003", "--generator-beta1", "0.5").generatorLr(), "the paper's, when asked");
+        assertEquals(0.5f, parse("train", "--generator-lr", "0.003", "--generator-beta1", "0.5").generatorBeta1());
+        assertEquals("0.001", parse("train").describe().get("generator_lr"));
+        assertEquals("0.0", parse("train").describe().get("generator_beta1"));
+        for (String[] wrong : new String[][] {{"train", "--generator-lr", "0"}, {"train", "--generator-lr", "-1"},
+                {"train", "--generator-beta1", "1"}, {"train", "--generator-beta1", "-0.1"}}) {
+            Result r = run(wrong);
+            assertEquals(2, r.code(), String.join(" ", wrong));
+            assertTrue(r.err().contains(wrong[1] + " must be"), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
         assertEquals("100", parse("train").describe().get("fake_batch"), "as many as the batch, unless asked");
         assertEquals("50", parse("train", "--fake-batch", "50").describe().get("fake_batch"));
     }

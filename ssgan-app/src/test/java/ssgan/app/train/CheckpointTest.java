@@ -35,7 +35,7 @@ class CheckpointTest {
 
     private static TrainConfig config(Architecture arch, Path out) {
         return new TrainConfig(arch, 20, 5, 5, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5,
-                arch == Architecture.MLP ? 5 : 4, 0.1f, 0.5f, 1e-4f, 0f, false, 0, 0, 0, 6, 0, 0f, 0, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT);
+                arch == Architecture.MLP ? 5 : 4, 0.1f, 0.5f, 1e-4f, 0f, false, 0, 0, 0, 6, 0, 0f, 0, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT, 0.003f, 0.5f);
     }
 
     @Test

@@ -88,7 +88,7 @@ class ResumeTest {
                               float pseudo, boolean cheaper, int noisyUntil) {
         return new TrainConfig(Architecture.MLP, 20, 3, epochs * 10, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
                 0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, 0, false, teacher, false, rotate, rotate > 0 ? 0.1f : 0f, 0f, 0f, pseudo,
-                cheaper, cheaper ? 10 : 0, teacher == TrainConfig.Teacher.ADVERSARIAL ? 2f : 0f, noisyUntil);
+                cheaper, cheaper ? 10 : 0, teacher == TrainConfig.Teacher.ADVERSARIAL ? 2f : 0f, noisyUntil, 0.003f, 0.5f);
     }
 
     private static Progress quiet() {
@@ -180,6 +180,14 @@ class ResumeTest {
         assertEquals(List.of("label_rotate not recorded → 15.0"), Trainer.changedRecipe(Map.of(), Map.of("label_rotate", "15.0", "threads", "2")));
         assertEquals(List.of(), Trainer.changedRecipe(Map.of("teacher_noise", "true"), Map.of("teacher_noise_until", "end")), "the setting's earlier name");
         assertEquals(List.of("teacher_noise_until 0 → 6000"), Trainer.changedRecipe(Map.of("teacher_noise", "false"), Map.of("teacher_noise_until", "6000")));
+        // Runs saved before the generator had settings of its own trained it with the discriminator's.
+        assertEquals(List.of(), Trainer.changedRecipe(Map.of("lr", "0.003", "beta1", "0.5"),
+                Map.of("lr", "0.003", "beta1", "0.5", "generator_lr", "0.003", "generator_beta1", "0.5")));
+        Map<String, String> badGan = new java.util.LinkedHashMap<>();
+        badGan.put("generator_lr", "0.001");
+        badGan.put("generator_beta1", "0.0");
+        assertEquals(List.of("generator_lr 0.003 → 0.001", "generator_beta1 0.5 → 0.0"),
+                Trainer.changedRecipe(Map.of("lr", "0.003", "beta1", "0.5"), badGan));
     }
 
     /**

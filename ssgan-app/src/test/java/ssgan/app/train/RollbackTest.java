@@ -66,7 +66,7 @@ class RollbackTest {
 
     private static TrainConfig config(Path out, int iterations, int evalEvery) {
         return new TrainConfig(Architecture.MLP, 20, 3, iterations, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, evalEvery, 5,
-                0f, 0.5f, 0f, 0.01f, false, 0, 0, 0, 0, 0, 0f, 0, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT);
+                0f, 0.5f, 0f, 0.01f, false, 0, 0, 0, 0, 0, 0f, 0, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT, 0.003f, 0.5f);
     }
 
     private record Run(Trainer.Outcome outcome, String log, Path out) {}

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class TrainConfigTest {
     private static TrainConfig withBudget(int iterations, double decay) {
         return new TrainConfig(Architecture.MLP, 200, 1, iterations, 100, 0.003f, 0.5f, 1e-8f, null, null, 1, 600, 5,
-                0f, 0.5f, 0f, 0.001f, false, 0, 0, decay, 6, 2, 3f, 10_000, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT);
+                0f, 0.5f, 0f, 0.001f, false, 0, 0, decay, 6, 2, 3f, 10_000, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT, 0.003f, 0.5f);
     }
 
     @Test

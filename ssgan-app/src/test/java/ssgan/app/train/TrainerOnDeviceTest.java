@@ -64,7 +64,7 @@ public class TrainerOnDeviceTest {
                               TrainConfig.Teacher teacher, float rotate) {
         return new TrainConfig(Architecture.MLP, 20, 3, iterations, 10, lr, 0.5f, 1e-8f, null, out, 1, 3, 5,
                 0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, VALIDATION, false, teacher, false,
-                rotate, rotate > 0 ? 0.1f : 0f, 0f, rotate > 0 ? 2f : 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT);
+                rotate, rotate > 0 ? 0.1f : 0f, 0f, rotate > 0 ? 2f : 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT, lr, 0.5f);
     }
 
     private static Progress quiet() {
@@ -252,7 +252,7 @@ public class TrainerOnDeviceTest {
         CudaDevice device = EmulatedCuda.device();
         for (Architecture arch : Architecture.values()) {
             TrainConfig config = new TrainConfig(arch, 20, 3, 6, 10, 1e-4f, 0.5f, 1e-8f, null, runs.resolve("graph-" + arch), 1, 3,
-                    Models.defaultFeatureLayer(arch), 0f, 0.5f, 0f, 0.01f, false, 0, 0, 0, 6, 2, 3f, VALIDATION, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT);
+                    Models.defaultFeatureLayer(arch), 0f, 0.5f, 0f, 0.01f, false, 0, 0, 0, 6, 2, 3f, VALIDATION, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT, 1e-4f, 0.5f);
             Trainer trainer = new Trainer(config, DATA, quiet(), device);
             trainer.begin();
             Tensor images = DATA.test().subset("batch", new int[] {0, 1, 2, 3, 4, 5, 6}).imagesTensor().to(device);

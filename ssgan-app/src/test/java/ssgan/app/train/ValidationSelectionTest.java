@@ -40,7 +40,7 @@ class ValidationSelectionTest {
 
     private static TrainConfig config(Path out, int iterations, double target, int validation, int labels, double maxMinutes) {
         return new TrainConfig(Architecture.MLP, labels, 4, iterations, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
-                0f, 0.5f, 0f, 0.01f, false, maxMinutes, target, 0.5, 6, 0, 0f, validation, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT);
+                0f, 0.5f, 0f, 0.01f, false, maxMinutes, target, 0.5, 6, 0, 0f, validation, false, TrainConfig.Teacher.PAIR, false, 0f, 0f, 0f, 0f, 0f, false, 0, 0f, TrainConfig.NOISY_THROUGHOUT, 0.003f, 0.5f);
     }
 
     private static Progress quiet() {
