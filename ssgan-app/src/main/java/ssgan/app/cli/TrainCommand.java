@@ -76,6 +76,9 @@ public final class TrainCommand implements Callable<Integer> {
      */
     static final float DEFAULT_GENERATOR_LR_FRACTION = 1f / 3, DEFAULT_GENERATOR_BETA1 = 0f;
 
+    /** Adam's β1 for the discriminator, the paper's (and the generator's outside the setting above). */
+    static final float BETA1 = 0.5f;
+
     @Option(names = "--generator-lr", paramLabel = "LR", description = "The generator's Adam learning rate, on the same "
             + "schedule as --lr (default: a third of --lr for mlp in the shift-augmented setting; else --lr).")
     Float generatorLr;
@@ -113,9 +116,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--threads", description = "Worker threads for the kernels (default: all processors).")
     Integer threads;
-
-    /** Adam's β1 for the discriminator, the paper's. */
-    static final float BETA1 = 0.5f;
 
     /** Evaluations every 600 iterations for the mlp, 300 for the dcgan: twelve in either's default budget. */
     static final int DEFAULT_EVAL_EVERY = 600, DEFAULT_DCGAN_EVAL_EVERY = 300;

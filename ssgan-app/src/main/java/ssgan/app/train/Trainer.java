@@ -226,6 +226,15 @@ public final class Trainer {
         generatorSchedule = schedule(config.generatorLr());
     }
 
+    /** The two optimisers, for tests of what the trainer gives them. */
+    Adam discOptimizer() {
+        return discOptimizer;
+    }
+
+    Adam genOptimizer() {
+        return genOptimizer;
+    }
+
     /** A rate constant from the start, falling linearly to 0 over the last --decay fraction of the iterations. */
     private LrSchedule schedule(float lr) {
         return config.decayStart() < config.iterations()

@@ -180,6 +180,20 @@ class ResumeTest {
         assertEquals(List.of("label_rotate not recorded → 15.0"), Trainer.changedRecipe(Map.of(), Map.of("label_rotate", "15.0", "threads", "2")));
         assertEquals(List.of(), Trainer.changedRecipe(Map.of("teacher_noise", "true"), Map.of("teacher_noise_until", "end")), "the setting's earlier name");
         assertEquals(List.of("teacher_noise_until 0 → 6000"), Trainer.changedRecipe(Map.of("teacher_noise", "false"), Map.of("teacher_noise_until", "6000")));
+        // The generator's rate and β1 reach its optimiser, on the schedule; the discriminator keeps its own.
+        TrainConfig d = config(out.resolveSibling("gen-adam"), 1, false, 0, 0f, TrainConfig.Teacher.PAIR, 0f);
+        Trainer gen = new Trainer(new TrainConfig(d.arch(), d.labels(), d.seed(), d.iterations(), d.batchSize(), d.lr(), d.beta1(),
+                d.adamEpsilon(), d.dataDir(), d.outDir(), d.threads(), d.evalEvery(), d.featureLayer(), d.labelSmoothing(),
+                d.unsupervisedWeight(), d.weightDecay(), d.emaRate(), d.resume(), d.maxMinutes(), d.targetAccuracy(), d.decay(),
+                d.collapseFactor(), d.labelShift(), d.consistencyWeight(), d.validation(), d.permutationInvariant(), d.teacher(),
+                d.dcganNoise(), d.labelRotate(), d.labelScale(), d.labelShear(), d.labelBend(), d.pseudoLabels(), d.reuseFeatures(),
+                d.fakeBatch(), d.adversarialEpsilon(), d.teacherNoiseUntil(), 0.001f, 0f), data, quiet());
+        gen.begin();
+        gen.trainIteration();
+        assertEquals(0.001f, gen.genOptimizer().lr());
+        assertEquals(0f, gen.genOptimizer().options().beta1());
+        assertEquals(0.003f, gen.discOptimizer().lr());
+        assertEquals(0.5f, gen.discOptimizer().options().beta1());
         // Runs saved before the generator had settings of its own trained it with the discriminator's.
         assertEquals(List.of(), Trainer.changedRecipe(Map.of("lr", "0.003", "beta1", "0.5"),
                 Map.of("lr", "0.003", "beta1", "0.5", "generator_lr", "0.003", "generator_beta1", "0.5")));
