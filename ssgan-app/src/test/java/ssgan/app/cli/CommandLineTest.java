@@ -233,12 +233,12 @@ class CommandLineTest {
             assertTrue(r.err().contains("teacher-noise"), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
         }
-        // The generator's Adam: Bad GAN's for the mlp in the shift-augmented setting, the discriminator's elsewhere.
+        // The generator's Adam: Bad GAN's for the mlp in both settings, the discriminator's for the dcgan.
         assertEquals(0.001f, parse("train").generatorLr(), "a third of the default --lr");
         assertEquals(0f, parse("train").generatorBeta1(), "no momentum");
         assertEquals(0.002f, parse("train", "--lr", "0.006").generatorLr(), 1e-9f, "a third of the --lr given");
-        assertEquals(0.003f, parse("train", "--permutation-invariant").generatorLr(), "not measured there: the discriminator's");
-        assertEquals(0.5f, parse("train", "--permutation-invariant").generatorBeta1());
+        assertEquals(0.001f, parse("train", "--permutation-invariant").generatorLr(), "the same in the paper's setting");
+        assertEquals(0f, parse("train", "--permutation-invariant").generatorBeta1());
         assertEquals(0.003f, parse("train", "--arch", "dcgan").generatorLr(), "not measured for the dcgan: the discriminator's");
         assertEquals(0.5f, parse("train", "--arch", "dcgan").generatorBeta1());
         assertEquals(0.003f, parse("train", "--generator-lr", "0.003", "--generator-beta1", "0.5").generatorLr(), "the paper's, when asked");
