@@ -61,6 +61,9 @@ final class RunFolder {
      * unless the run is to be resumed or replaced. The lock lasts until this process ends.
      */
     static Path claim(Path dir, boolean resume, boolean overwrite) {
+        if (resume && !Files.isDirectory(dir)) {   // checked before creating it, so a mistyped path leaves no empty folder
+            throw new UserException("--resume: " + dir + " does not exist, so there is no run to continue; check the path, or start without --resume");
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {

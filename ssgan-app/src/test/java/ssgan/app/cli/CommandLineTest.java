@@ -354,10 +354,14 @@ class CommandLineTest {
 
     @Test
     void resumingNothingAndClobberingARunAreOneLineErrors(@TempDir Path tmp) throws Exception {
-        Result nothing = run("train", "--resume", "--out", tmp.resolve("empty").toString());
+        Result nothing = run("train", "--resume", "--out", Files.createDirectories(tmp.resolve("empty")).toString());
         assertEquals(2, nothing.code());
         assertTrue(nothing.err().contains("holds no run to continue"), nothing.err());
         assertFalse(nothing.err().contains("Exception"), nothing.err());
+        Result missing = run("train", "--resume", "--out", tmp.resolve("typo/run").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
+        assertFalse(Files.exists(tmp.resolve("typo")), "a resume into a missing folder creates nothing");
 
         Path used = Files.createDirectories(tmp.resolve("used"));
         Files.writeString(used.resolve("summary.json"), "{}");
