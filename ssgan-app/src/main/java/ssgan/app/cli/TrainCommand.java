@@ -76,7 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
      */
     static final float DEFAULT_GENERATOR_LR_FRACTION = 1f / 3, DEFAULT_GENERATOR_BETA1 = 0f;
 
-    /** Adam's β1 for the discriminator, the paper's (and the generator's outside the setting above). */
+    /** Adam's β1 for the discriminator, the paper's (and the dcgan generator's). */
     static final float BETA1 = 0.5f;
 
     @Option(names = "--generator-lr", paramLabel = "LR", description = "The generator's Adam learning rate, on the same "
@@ -376,10 +376,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (batchSize > 60_000) throw new UserException("--batch-size cannot exceed the 60,000 training images, got " + batchSize);
         if (fakeBatch == 1 || fakeBatch < 0) throw new UserException("--fake-batch must be at least 2 (the generator's batch norm needs a batch), got " + fakeBatch);
         if (!(lr > 0 && Float.isFinite(lr))) throw new UserException("--lr must be a positive number, got " + lr);
-        boolean badGanGenerator = arch == Architecture.MLP;
-        float genLr = generatorLr != null ? generatorLr : badGanGenerator ? lr * DEFAULT_GENERATOR_LR_FRACTION : lr;
+        float genLr = generatorLr != null ? generatorLr : dcgan ? lr : lr * DEFAULT_GENERATOR_LR_FRACTION;
         if (!(genLr > 0 && Float.isFinite(genLr))) throw new UserException("--generator-lr must be a positive number, got " + genLr);
-        float genBeta1 = generatorBeta1 != null ? generatorBeta1 : badGanGenerator ? DEFAULT_GENERATOR_BETA1 : BETA1;
+        float genBeta1 = generatorBeta1 != null ? generatorBeta1 : dcgan ? BETA1 : DEFAULT_GENERATOR_BETA1;
         if (!(genBeta1 >= 0 && genBeta1 < 1)) throw new UserException("--generator-beta1 must be in [0, 1), got " + genBeta1);
         int every = evalEvery != null ? evalEvery : dcgan ? DEFAULT_DCGAN_EVAL_EVERY : DEFAULT_EVAL_EVERY;
         if (every <= 0) throw new UserException("--eval-every must be positive, got " + every);

@@ -86,9 +86,15 @@ class ResumeTest {
     /** ... and a mean teacher that classifies noise-free from iteration {@code noisyUntil} on. */
     static TrainConfig config(Path out, int epochs, boolean resume, int labelShift, float consistency, TrainConfig.Teacher teacher, float rotate,
                               float pseudo, boolean cheaper, int noisyUntil) {
+        return config(out, epochs, resume, labelShift, consistency, teacher, rotate, pseudo, cheaper, noisyUntil, 0.003f, 0.5f);
+    }
+
+    /** ... and the generator's own Adam rate and β1. */
+    static TrainConfig config(Path out, int epochs, boolean resume, int labelShift, float consistency, TrainConfig.Teacher teacher, float rotate,
+                              float pseudo, boolean cheaper, int noisyUntil, float generatorLr, float generatorBeta1) {
         return new TrainConfig(Architecture.MLP, 20, 3, epochs * 10, 20, 0.003f, 0.5f, 1e-8f, null, out, 1, 5, 5,
                 0f, 0.5f, 0f, 0.01f, resume, 0, 0, 0, 6, labelShift, consistency, 0, false, teacher, false, rotate, rotate > 0 ? 0.1f : 0f, 0f, 0f, pseudo,
-                cheaper, cheaper ? 10 : 0, teacher == TrainConfig.Teacher.ADVERSARIAL ? 2f : 0f, noisyUntil, 0.003f, 0.5f);
+                cheaper, cheaper ? 10 : 0, teacher == TrainConfig.Teacher.ADVERSARIAL ? 2f : 0f, noisyUntil, generatorLr, generatorBeta1);
     }
 
     private static Progress quiet() {
@@ -181,13 +187,8 @@ class ResumeTest {
         assertEquals(List.of(), Trainer.changedRecipe(Map.of("teacher_noise", "true"), Map.of("teacher_noise_until", "end")), "the setting's earlier name");
         assertEquals(List.of("teacher_noise_until 0 → 6000"), Trainer.changedRecipe(Map.of("teacher_noise", "false"), Map.of("teacher_noise_until", "6000")));
         // The generator's rate and β1 reach its optimiser, on the schedule; the discriminator keeps its own.
-        TrainConfig d = config(out.resolveSibling("gen-adam"), 1, false, 0, 0f, TrainConfig.Teacher.PAIR, 0f);
-        Trainer gen = new Trainer(new TrainConfig(d.arch(), d.labels(), d.seed(), d.iterations(), d.batchSize(), d.lr(), d.beta1(),
-                d.adamEpsilon(), d.dataDir(), d.outDir(), d.threads(), d.evalEvery(), d.featureLayer(), d.labelSmoothing(),
-                d.unsupervisedWeight(), d.weightDecay(), d.emaRate(), d.resume(), d.maxMinutes(), d.targetAccuracy(), d.decay(),
-                d.collapseFactor(), d.labelShift(), d.consistencyWeight(), d.validation(), d.permutationInvariant(), d.teacher(),
-                d.dcganNoise(), d.labelRotate(), d.labelScale(), d.labelShear(), d.labelBend(), d.pseudoLabels(), d.reuseFeatures(),
-                d.fakeBatch(), d.adversarialEpsilon(), d.teacherNoiseUntil(), 0.001f, 0f), data, quiet());
+        Trainer gen = new Trainer(config(out.resolveSibling("gen-adam"), 1, false, 0, 0f, TrainConfig.Teacher.PAIR, 0f, 0f, false,
+                TrainConfig.NOISY_THROUGHOUT, 0.001f, 0f), data, quiet());
         gen.begin();
         gen.trainIteration();
         assertEquals(0.001f, gen.genOptimizer().lr());
