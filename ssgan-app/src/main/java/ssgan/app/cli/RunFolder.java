@@ -27,8 +27,7 @@ final class RunFolder {
     private static final String LOCK = ".lock";
     /** What train writes; --overwrite removes exactly these (never anything else in the folder). */
     private static final List<String> RUN_FILES = List.of("metrics.csv", "summary.json", "accuracy.png", "losses.png",
-            "best.safetensors", "last.safetensors", "last.state.safetensors", "previous.safetensors", "previous.state.safetensors",
-            "earlier.safetensors", "earlier.state.safetensors");
+            "best.safetensors", "last.safetensors", "last.state.safetensors", "previous.safetensors", "previous.state.safetensors");
 
     private RunFolder() {}
 

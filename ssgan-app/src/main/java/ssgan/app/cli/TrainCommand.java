@@ -169,8 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--target-accuracy", description = "Stop once validation accuracy reaches this fraction, e.g. 0.99; 0 = never (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     double targetAccuracy;
 
-    @Option(names = "--collapse-guard", paramLabel = "FACTOR", description = "Roll back to the checkpoint before last (one further back if the game "
-            + "breaks again before the next evaluation), with new noise, "
+    @Option(names = "--collapse-guard", paramLabel = "FACTOR", description = "Roll back to the checkpoint before last, with new noise, "
             + "when the generator's mean loss over 300 iterations exceeds FACTOR times the median of its means over the last three "
             + "evaluation intervals (of at least 300 iterations); 0 = off (default: ${DEFAULT-VALUE}).", defaultValue = "6")
     double collapseFactor;

@@ -64,8 +64,6 @@ public final class Trainer {
     private static final String LAST_STATE = "last.state.safetensors";
     private static final String PREVIOUS = "previous.safetensors";
     private static final String PREVIOUS_STATE = "previous.state.safetensors";
-    private static final String EARLIER = "earlier.safetensors";
-    private static final String EARLIER_STATE = "earlier.state.safetensors";
     private static final double[] MILESTONES = {0.95, 0.98, 0.99};
     /** Iterations over which the consistency weight rises linearly from 0 to --consistency: early predictions are noise. */
     static final int CONSISTENCY_RAMP = 3000;
@@ -598,13 +596,12 @@ public final class Trainer {
     /**
      * Saves {@code last}: the models, and beside them the optimisers, random streams, data positions and
      * guard, everything {@code --resume} needs. With {@code rotate}, the {@code last} being replaced
-     * becomes {@code previous}, the point a collapse rolls back to, and {@code previous} becomes
-     * {@code earlier}, where a second collapse before the next evaluation goes.
+     * becomes {@code previous}, the point a collapse rolls back to.
      */
     private void saveLast(boolean rotate) throws IOException {
         if (rotate && savedIteration >= 0 && savedIteration != iteration) {
-            if (Files.exists(out.resolve(PREVIOUS)) && Files.exists(out.resolve(PREVIOUS_STATE))) move(PREVIOUS, PREVIOUS_STATE, EARLIER, EARLIER_STATE);
-            move(LAST, LAST_STATE, PREVIOUS, PREVIOUS_STATE);
+            Files.move(out.resolve(LAST), out.resolve(PREVIOUS), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(out.resolve(LAST_STATE), out.resolve(PREVIOUS_STATE), StandardCopyOption.REPLACE_EXISTING);
         }
         Checkpoint.save(out.resolve(LAST), disc, gen, average, metadata());
         TrainingState state = new TrainingState();
@@ -635,12 +632,6 @@ public final class Trainer {
         state.putAll(config.describe());
         state.save(out.resolve(LAST_STATE));
         savedIteration = iteration;
-    }
-
-    /** Renames a saved point's model and state files, replacing what the new names held. */
-    private void move(String model, String state, String toModel, String toState) throws IOException {
-        Files.move(out.resolve(model), out.resolve(toModel), StandardCopyOption.REPLACE_EXISTING);
-        Files.move(out.resolve(state), out.resolve(toState), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void resume() throws IOException {
@@ -701,40 +692,20 @@ public final class Trainer {
         }
     }
 
-    /**
-     * {@code previous} and {@code earlier} are where collapses roll back to: keep each only when it is a
-     * whole point older than the one after it.
-     */
+    /** {@code previous} is where a collapse rolls back to: keep it only when it is a whole, earlier point. */
     private void dropPreviousUnlessWholeAndOlder() throws IOException {
-        long previous = keepIfWholeAndOlder(PREVIOUS, PREVIOUS_STATE, iteration);
-        keepIfWholeAndOlder(EARLIER, EARLIER_STATE, previous);
-    }
-
-    /** The iteration of the saved point, or −1 after deleting it because it is not whole or not older than {@code than}. */
-    private long keepIfWholeAndOlder(String model, String state, long than) throws IOException {
-        long m = savedIteration(out.resolve(model), false);
-        long st = savedIteration(out.resolve(state), true);
-        if (m < 0 || m != st || m >= than) {
-            delete(model, state);
-            return -1;
+        long m = savedIteration(out.resolve(PREVIOUS), false);
+        long st = savedIteration(out.resolve(PREVIOUS_STATE), true);
+        if (m < 0 || m != st || m >= iteration) {
+            Files.deleteIfExists(out.resolve(PREVIOUS));
+            Files.deleteIfExists(out.resolve(PREVIOUS_STATE));
         }
-        return m;
-    }
-
-    private void delete(String model, String state) throws IOException {
-        Files.deleteIfExists(out.resolve(model));
-        Files.deleteIfExists(out.resolve(state));
     }
 
     /**
      * The generator has collapsed: go back to {@code previous} (one evaluation before {@code last}, so from
      * before the collapse began), draw new generator noise from there, and drop the abandoned rows from
      * {@code metrics.csv}. The clock, the best model and the milestones keep what really happened.
-     *
-     * <p>{@code earlier} then becomes {@code previous}: should the game break again before the next
-     * evaluation, the run goes one checkpoint further back instead of replaying the same point. New noise
-     * alone does not always get past it: the old permutation-invariant default's seed 1 rolled back to
-     * the same checkpoint six times in a row (about 500 iterations each) before one draw got through.
      */
     private void rollBack(MetricsCsv csv, long at) throws IOException {
         String what = guard.describe();
@@ -744,11 +715,6 @@ public final class Trainer {
         noiseRng.setState(new Rng(noiseRng.state() + rollbacks).nextLong());
         csv.dropAfter(iteration);
         saveLast(false);
-        if (hasPrevious) {   // last is this point now: previous becomes the point before it, if there is one
-            if (Files.exists(out.resolve(EARLIER)) && Files.exists(out.resolve(EARLIER_STATE))) move(EARLIER, EARLIER_STATE, PREVIOUS, PREVIOUS_STATE);
-            else delete(PREVIOUS, PREVIOUS_STATE);
-            delete(EARLIER, EARLIER_STATE);
-        }
         progress.log(String.format(Locale.ROOT, "iteration %d: %s; rolled back to iteration %d with new noise (rollback %d of at most %d)",
                 at, what, iteration, rollbacks, MAX_ROLLBACKS));
     }
