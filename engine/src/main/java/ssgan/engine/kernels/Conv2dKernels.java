@@ -117,12 +117,16 @@ public final class Conv2dKernels {
      * the column route writes and sums back {@code C·KH·KW}. Measured on the SSGAN layers, two threads,
      * alternating runs: g1's forward (O = 64, C = 256) takes 2.3 ms by phases against 3.5 ms by columns
      * (medians of three); d2's input gradient (O = 2C) took 7.3 ms by phases against 5.7, and d3's 12.5–13.5
-     * against 6.6–8.3 (two runs each).
+     * against 6.6–8.3 (two runs each). Where one image's column matrix has no more rows than columns
+     * ({@code C·KH·KW ≤ P}: one image channel, as g4's forward and d1's input gradient), the column route
+     * goes one image at a time: g4's forward 1.1–1.3 ms against 2.2–2.3 (two alternating JMH runs, Zen 5).
      */
     // region adjoint (copied into docs/book/04-convolution.md; DocsJavaFenceTest checks the copy)
     private static void adjoint(float[] out, float[] w, float[] bias, ConvGeometry g, float[] image, boolean accumulate) {
         if (g.outChannels() < g.channels()) {
             adjointByPhases(out, w, bias, g, image, accumulate);
+        } else if (g.patchSize() <= g.outPlane()) {
+            adjointByImages(out, w, bias, g, image, accumulate);
         } else {
             adjointByColumns(out, w, bias, g, image, accumulate);
         }
@@ -166,9 +170,8 @@ public final class Conv2dKernels {
      * every column entry added back into the pixel its window read (col2im). Each (image, channel) plane
      * is summed by one thread in a fixed order.
      */
-    private static void adjointByColumns(float[] out, float[] w, float[] bias, ConvGeometry g, float[] image, boolean accumulate) {
+    static void adjointByColumns(float[] out, float[] w, float[] bias, ConvGeometry g, float[] image, boolean accumulate) {
         int k = g.patchSize(), p = g.outPlane(), o = g.outChannels(), group = groupSize(g);
-        int taps = g.kernelH() * g.kernelW(), plane = g.imagePlane(), channels = g.channels();
         int[] offsets = Im2ColMatrix.windowOffsets(g);
         float[] col = Workspace.get(Workspace.COLUMNS, k * group * p);
         float[] outChannelMajor = Workspace.get(CHANNEL_MAJOR, o * group * p);
@@ -176,25 +179,58 @@ public final class Conv2dKernels {
             int first = n0, images = Math.min(g.batch(), n0 + group) - n0, cols = images * p;
             toChannelMajor(out, o, p, n0, n0 + images, outChannelMajor);
             Gemm.gemm(true, false, k, cols, o, w, 0, k, outChannelMajor, 0, cols, col, 0, cols, false);
-            Parallel.forRange(channels * images, 1, (chunk, start, end) -> {
+            Parallel.forRange(g.channels() * images, 1, (chunk, start, end) -> {
                 for (int item = start; item < end; item++) {
                     int c = item / images, n = first + item % images;
-                    int base = (n * channels + c) * plane;
-                    float b = bias == null ? 0f : bias[c];
-                    if (!accumulate) {
-                        Arrays.fill(image, base, base + plane, b);
-                    } else if (b != 0f) {
-                        for (int i = 0; i < plane; i++) image[base + i] += b;
-                    }
-                    for (int tap = 0; tap < taps; tap++) {
-                        int src = (c * taps + tap) * cols + (n - first) * p, t = tap * p;
-                        for (int i = 0; i < p; i++) {
-                            int off = offsets[t + i];
-                            if (off >= 0) image[base + off] += col[src + i];
-                        }
-                    }
+                    col2im(col, cols, (n - first) * p, g, offsets, c, n, bias, image, accumulate);
                 }
             });
+        }
+    }
+
+    /**
+     * The column route one image at a time, each thread on its own images: for an image, out' is its own
+     * {@code [O × P]} block of {@code out}, so nothing is moved to channel-major order, and its column
+     * matrix {@code [C·KH·KW × P]} stays in cache until col2im has read it. Each product sums its columns
+     * in the order of {@link #adjointByColumns}' product (one k slice while O ≤ 512), so the results are
+     * the same to the bit.
+     * It pays when the weights are small beside an image's output: g4's forward (C = 1, O = 64, P = 256)
+     * took 2.0 ms on the column route, 1.3–1.4 ms with the rows of its product split between the threads.
+     */
+    static void adjointByImages(float[] out, float[] w, float[] bias, ConvGeometry g, float[] image, boolean accumulate) {
+        int k = g.patchSize(), p = g.outPlane(), o = g.outChannels();
+        int[] offsets = Im2ColMatrix.windowOffsets(g);
+        Parallel.forRange(g.batch(), 1, (chunk, n0, n1) -> {
+            float[] col = Workspace.get(Workspace.COLUMNS, k * p);
+            for (int n = n0; n < n1; n++) {
+                Gemm.gemm(true, false, k, p, o, w, 0, k, out, n * o * p, p, col, 0, p, false);
+                for (int c = 0; c < g.channels(); c++) col2im(col, p, 0, g, offsets, c, n, bias, image, accumulate);
+            }
+        });
+    }
+
+    /**
+     * col2im for one (image, channel) plane: {@code image[n, c] (+)= bias[c] + the column entries that read
+     * each pixel}, where tap t of channel c is row {@code c·taps + t} of {@code col} (rows {@code cols}
+     * long) and the image's entries start at column {@code at}. The entries are added tap by tap, so each
+     * pixel's sum has a fixed order.
+     */
+    private static void col2im(float[] col, int cols, int at, ConvGeometry g, int[] offsets, int c, int n,
+                               float[] bias, float[] image, boolean accumulate) {
+        int taps = g.kernelH() * g.kernelW(), plane = g.imagePlane(), p = g.outPlane();
+        int base = (n * g.channels() + c) * plane;
+        float b = bias == null ? 0f : bias[c];
+        if (!accumulate) {
+            Arrays.fill(image, base, base + plane, b);
+        } else if (b != 0f) {
+            for (int i = 0; i < plane; i++) image[base + i] += b;
+        }
+        for (int tap = 0; tap < taps; tap++) {
+            int src = (c * taps + tap) * cols + at, t = tap * p;
+            for (int i = 0; i < p; i++) {
+                int off = offsets[t + i];
+                if (off >= 0) image[base + off] += col[src + i];
+            }
         }
     }
 

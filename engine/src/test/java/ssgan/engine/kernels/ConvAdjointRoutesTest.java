@@ -1,0 +1,41 @@
+package ssgan.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.junit.jupiter.api.Test;
+import ssgan.engine.tensor.Rng;
+
+/**
+ * The column route one image at a time must give what the column route gives for the whole batch, to the
+ * bit: {@code ConvolutionTest} checks both against a naive convolution within a tolerance, and the two
+ * routes are chosen by shape, so a result that changed with the route would change a training run's bits.
+ */
+class ConvAdjointRoutesTest {
+    @Test
+    void oneImageAtATimeEqualsTheWholeBatchToTheBit() {
+        Rng rng = new Rng(17);
+        for (int trial = 0; trial < 40; trial++) {
+            int c = 1 + rng.nextInt(3), o = c + rng.nextInt(70), kh = 1 + rng.nextInt(5), kw = 1 + rng.nextInt(5);
+            int sh = 1 + rng.nextInt(3), sw = 1 + rng.nextInt(3), oh = 1 + rng.nextInt(17), ow = 1 + rng.nextInt(17);
+            int h = 1 + rng.nextInt(2 * oh + 3), w = 1 + rng.nextInt(2 * ow + 3);
+            // The batch sometimes larger than one group of the column route (2^20 floats of columns).
+            int batch = trial % 5 == 0 ? 40 + rng.nextInt(40) : 1 + rng.nextInt(6);
+            ConvGeometry g = new ConvGeometry(batch, c, h, w, o, kh, kw, sh, sw, rng.nextInt(3), rng.nextInt(3), oh, ow);
+            float[] out = gaussian(rng, batch * o * g.outPlane()), weights = gaussian(rng, o * g.patchSize());
+            float[] bias = trial % 2 == 0 ? gaussian(rng, c) : null;
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] start = gaussian(rng, batch * c * g.imagePlane());
+                float[] byColumns = start.clone(), byImages = start.clone();
+                Conv2dKernels.adjointByColumns(out, weights, bias, g, byColumns, accumulate);
+                Conv2dKernels.adjointByImages(out, weights, bias, g, byImages, accumulate);
+                assertArrayEquals(byColumns, byImages, g + " accumulate " + accumulate);
+            }
+        }
+    }
+
+    private static float[] gaussian(Rng rng, int n) {
+        float[] a = new float[n];
+        rng.fillGaussian(a, 0, n, 0f, 1f);
+        return a;
+    }
+}
