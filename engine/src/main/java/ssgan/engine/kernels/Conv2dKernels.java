@@ -57,8 +57,9 @@ public final class Conv2dKernels {
      */
     public static void backward(float[] x, float[] w, float[] dy, ConvGeometry g,
                                 float[] dx, boolean accumulateDx, float[] dw) {
-        if (dw != null) weightGradient(dy, x, g, dw);
-        if (dx != null) adjoint(dy, w, null, g, dx, accumulateDx);
+        // dy in channel-major order is the weight gradient's left operand and the column route's right one: moved once.
+        float[] dyChannelMajor = dw == null ? null : weightGradient(dy, x, g, dw);
+        if (dx != null) adjoint(dy, dyChannelMajor, w, null, g, dx, accumulateDx);
     }
 
     /** {@code db[c] += Σ over images and pixels of dy[n, c, ·]} for dy {@code [batch, channels, plane]}. */
@@ -82,7 +83,7 @@ public final class Conv2dKernels {
      * the convolution {@code g}, giving {@code y [N, C, H, W]} (overwritten) plus {@code bias [C]} or null.
      */
     public static void transposedForward(float[] x, float[] w, float[] bias, ConvGeometry g, float[] y) {
-        adjoint(x, w, bias, g, y, false);
+        adjoint(x, null, w, bias, g, y, false);
     }
 
     /**
@@ -103,16 +104,24 @@ public final class Conv2dKernels {
      * col unrolls {@code image [N, C, H, W]}: the weight gradient of a convolution (out = dy, image = x)
      * and of a transposed one (out = its input x, image = its output gradient dy).
      */
-    private static void weightGradient(float[] out, float[] image, ConvGeometry g, float[] dw) {
+    private static float[] weightGradient(float[] out, float[] image, ConvGeometry g, float[] dw) {
         int k = g.patchSize(), p = g.outPlane(), o = g.outChannels(), cols = g.batch() * p;
-        float[] outChannelMajor = Workspace.get(CHANNEL_MAJOR, o * cols);
-        toChannelMajor(out, o, p, 0, g.batch(), outChannelMajor);
+        float[] outChannelMajor = channelMajor(out, g);
         Gemm.gemm(false, o, k, cols, outChannelMajor, 0, cols, Im2ColMatrix.windows(image, g, true), dw, 0, k, true);
+        return outChannelMajor;
+    }
+
+    /** {@code out [N, O, OH, OW]} as {@code [O × N·P]}, in this thread's channel-major workspace. */
+    private static float[] channelMajor(float[] out, ConvGeometry g) {
+        float[] t = Workspace.get(CHANNEL_MAJOR, g.outChannels() * g.batch() * g.outPlane());
+        toChannelMajor(out, g.outChannels(), g.outPlane(), 0, g.batch(), t);
+        return t;
     }
 
     /**
      * {@code image (+)= convᵀ(out) + bias}: the adjoint of the convolution {@code g} applied to
-     * {@code out [N, O, OH, OW]}, written into {@code image [N, C, H, W]}. Two ways, chosen by which moves
+     * {@code out [N, O, OH, OW]}, written into {@code image [N, C, H, W]}; {@code outChannelMajor} is out
+     * already moved to {@code [O × N·P]}, or null. Two ways, chosen by which moves
      * less data: sub-pixel phases gather {@code O·KH·KW} values per output pixel into implicit GEMMs,
      * the column route writes and sums back {@code C·KH·KW}. Measured on the SSGAN layers, two threads,
      * alternating runs: g1's forward (O = 64, C = 256) takes 2.3 ms by phases against 3.5 ms by columns
@@ -122,13 +131,14 @@ public final class Conv2dKernels {
      * goes one image at a time: g4's forward 1.1–1.3 ms against 2.2–2.3 (two alternating JMH runs, Zen 5).
      */
     // region adjoint (copied into docs/book/04-convolution.md; DocsJavaFenceTest checks the copy)
-    private static void adjoint(float[] out, float[] w, float[] bias, ConvGeometry g, float[] image, boolean accumulate) {
+    private static void adjoint(float[] out, float[] outChannelMajor, float[] w, float[] bias, ConvGeometry g, float[] image,
+                                boolean accumulate) {
         if (g.outChannels() < g.channels()) {
             adjointByPhases(out, w, bias, g, image, accumulate);
         } else if (g.patchSize() <= g.outPlane()) {
             adjointByImages(out, w, bias, g, image, accumulate);
         } else {
-            adjointByColumns(out, w, bias, g, image, accumulate);
+            adjointByColumns(out, outChannelMajor, w, bias, g, image, accumulate);
         }
     }
     // endregion
@@ -168,17 +178,18 @@ public final class Conv2dKernels {
     /**
      * The adjoint through a written-out column matrix: {@code col = Wᵀ · out'} for a group of images, then
      * every column entry added back into the pixel its window read (col2im). Each (image, channel) plane
-     * is summed by one thread in a fixed order.
+     * is summed by one thread in a fixed order. out' is {@code outChannelMajor} when the caller has it (the
+     * weight gradient made it from the same dy), else it is made here.
      */
-    static void adjointByColumns(float[] out, float[] w, float[] bias, ConvGeometry g, float[] image, boolean accumulate) {
-        int k = g.patchSize(), p = g.outPlane(), o = g.outChannels(), group = groupSize(g);
+    static void adjointByColumns(float[] out, float[] outChannelMajor, float[] w, float[] bias, ConvGeometry g, float[] image,
+                                 boolean accumulate) {
+        int k = g.patchSize(), p = g.outPlane(), o = g.outChannels(), group = groupSize(g), all = g.batch() * p;
         int[] offsets = Im2ColMatrix.windowOffsets(g);
         float[] col = Workspace.get(Workspace.COLUMNS, k * group * p);
-        float[] outChannelMajor = Workspace.get(CHANNEL_MAJOR, o * group * p);
+        float[] outT = outChannelMajor != null ? outChannelMajor : channelMajor(out, g);
         for (int n0 = 0; n0 < g.batch(); n0 += group) {
             int first = n0, images = Math.min(g.batch(), n0 + group) - n0, cols = images * p;
-            toChannelMajor(out, o, p, n0, n0 + images, outChannelMajor);
-            Gemm.gemm(true, false, k, cols, o, w, 0, k, outChannelMajor, 0, cols, col, 0, cols, false);
+            Gemm.gemm(true, false, k, cols, o, w, 0, k, outT, n0 * p, all, col, 0, cols, false);
             Parallel.forRange(g.channels() * images, 1, (chunk, start, end) -> {
                 for (int item = start; item < end; item++) {
                     int c = item / images, n = first + item % images;

@@ -26,10 +26,28 @@ class ConvAdjointRoutesTest {
             for (boolean accumulate : new boolean[] {false, true}) {
                 float[] start = gaussian(rng, batch * c * g.imagePlane());
                 float[] byColumns = start.clone(), byImages = start.clone();
-                Conv2dKernels.adjointByColumns(out, weights, bias, g, byColumns, accumulate);
+                Conv2dKernels.adjointByColumns(out, null, weights, bias, g, byColumns, accumulate);
                 Conv2dKernels.adjointByImages(out, weights, bias, g, byImages, accumulate);
                 assertArrayEquals(byColumns, byImages, g + " accumulate " + accumulate);
             }
+        }
+    }
+
+    /** With both gradients asked for, the input gradient reuses the weight gradient's channel-major dy. */
+    @Test
+    void theInputGradientIsTheSameWithOrWithoutTheWeightGradient() {
+        Rng rng = new Rng(23);
+        for (int trial = 0; trial < 30; trial++) {
+            int c = 1 + rng.nextInt(12), o = c + rng.nextInt(20), kh = 1 + rng.nextInt(4), kw = 1 + rng.nextInt(4);
+            int sh = 1 + rng.nextInt(2), sw = 1 + rng.nextInt(2), oh = 1 + rng.nextInt(6), ow = 1 + rng.nextInt(6);
+            int batch = trial % 5 == 0 ? 60 : 1 + rng.nextInt(5);
+            ConvGeometry g = new ConvGeometry(batch, c, (oh - 1) * sh + kh, (ow - 1) * sw + kw, o, kh, kw, sh, sw, 0, 0, oh, ow);
+            float[] x = gaussian(rng, batch * c * g.imagePlane()), w = gaussian(rng, o * g.patchSize());
+            float[] dy = gaussian(rng, batch * o * g.outPlane());
+            float[] dxAlone = new float[x.length], dxWithDw = new float[x.length], dw = new float[w.length];
+            Conv2dKernels.backward(x, w, dy, g, dxAlone, false, null);
+            Conv2dKernels.backward(x, w, dy, g, dxWithDw, false, dw);
+            assertArrayEquals(dxAlone, dxWithDw, g.toString());
         }
     }
 
