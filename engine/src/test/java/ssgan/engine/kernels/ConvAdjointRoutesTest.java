@@ -15,12 +15,10 @@ class ConvAdjointRoutesTest {
     void oneImageAtATimeEqualsTheWholeBatchToTheBit() {
         Rng rng = new Rng(17);
         for (int trial = 0; trial < 40; trial++) {
-            int c = 1 + rng.nextInt(3), o = c + rng.nextInt(70), kh = 1 + rng.nextInt(5), kw = 1 + rng.nextInt(5);
-            int sh = 1 + rng.nextInt(3), sw = 1 + rng.nextInt(3), oh = 1 + rng.nextInt(17), ow = 1 + rng.nextInt(17);
-            int h = 1 + rng.nextInt(2 * oh + 3), w = 1 + rng.nextInt(2 * ow + 3);
             // The batch sometimes larger than one group of the column route (2^20 floats of columns).
             int batch = trial % 5 == 0 ? 40 + rng.nextInt(40) : 1 + rng.nextInt(6);
-            ConvGeometry g = new ConvGeometry(batch, c, h, w, o, kh, kw, sh, sw, rng.nextInt(3), rng.nextInt(3), oh, ow);
+            ConvGeometry g = randomGeometry(rng, batch, 3, 70, 17, true);
+            int c = g.channels(), o = g.outChannels();
             float[] out = gaussian(rng, batch * o * g.outPlane()), weights = gaussian(rng, o * g.patchSize());
             float[] bias = trial % 2 == 0 ? gaussian(rng, c) : null;
             for (boolean accumulate : new boolean[] {false, true}) {
@@ -38,10 +36,9 @@ class ConvAdjointRoutesTest {
     void theInputGradientIsTheSameWithOrWithoutTheWeightGradient() {
         Rng rng = new Rng(23);
         for (int trial = 0; trial < 30; trial++) {
-            int c = 1 + rng.nextInt(12), o = c + rng.nextInt(20), kh = 1 + rng.nextInt(4), kw = 1 + rng.nextInt(4);
-            int sh = 1 + rng.nextInt(2), sw = 1 + rng.nextInt(2), oh = 1 + rng.nextInt(6), ow = 1 + rng.nextInt(6);
             int batch = trial % 5 == 0 ? 60 : 1 + rng.nextInt(5);
-            ConvGeometry g = new ConvGeometry(batch, c, (oh - 1) * sh + kh, (ow - 1) * sw + kw, o, kh, kw, sh, sw, 0, 0, oh, ow);
+            ConvGeometry g = randomGeometry(rng, batch, 12, 20, 6, false);
+            int c = g.channels(), o = g.outChannels();
             float[] x = gaussian(rng, batch * c * g.imagePlane()), w = gaussian(rng, o * g.patchSize());
             float[] dy = gaussian(rng, batch * o * g.outPlane());
             float[] dxAlone = new float[x.length], dxWithDw = new float[x.length], dw = new float[w.length];
@@ -49,6 +46,20 @@ class ConvAdjointRoutesTest {
             Conv2dKernels.backward(x, w, dy, g, dxWithDw, false, dw);
             assertArrayEquals(dxAlone, dxWithDw, g.toString());
         }
+    }
+
+    /**
+     * Up to {@code maxC} image channels and {@code maxC + maxExtraO} output channels (O ≥ C: the column
+     * routes' side of the adjoint), kernels up to 5 and strides up to 3 a side, outputs up to {@code maxOut}
+     * a side. {@code loose}: any image size and padding, so that windows fall partly or wholly outside it;
+     * otherwise the image the windows cover exactly, unpadded.
+     */
+    private static ConvGeometry randomGeometry(Rng rng, int batch, int maxC, int maxExtraO, int maxOut, boolean loose) {
+        int c = 1 + rng.nextInt(maxC), o = c + rng.nextInt(maxExtraO), kh = 1 + rng.nextInt(5), kw = 1 + rng.nextInt(5);
+        int sh = 1 + rng.nextInt(3), sw = 1 + rng.nextInt(3), oh = 1 + rng.nextInt(maxOut), ow = 1 + rng.nextInt(maxOut);
+        if (!loose) return new ConvGeometry(batch, c, (oh - 1) * sh + kh, (ow - 1) * sw + kw, o, kh, kw, sh, sw, 0, 0, oh, ow);
+        return new ConvGeometry(batch, c, 1 + rng.nextInt(2 * oh + 3), 1 + rng.nextInt(2 * ow + 3), o, kh, kw, sh, sw,
+                rng.nextInt(3), rng.nextInt(3), oh, ow);
     }
 
     private static float[] gaussian(Rng rng, int n) {
