@@ -204,9 +204,8 @@ public final class Conv2dKernels {
      * {@code [O × P]} block of {@code out}, so nothing is moved to channel-major order, and its column
      * matrix {@code [C·KH·KW × P]} stays in cache until col2im has read it. Each product sums its columns
      * in the order of {@link #adjointByColumns}' product (one k slice while O ≤ 512), so the results are
-     * the same to the bit.
-     * It pays when the weights are small beside an image's output: g4's forward (C = 1, O = 64, P = 256)
-     * took 2.0 ms on the column route, 1.3–1.4 ms with the rows of its product split between the threads.
+     * the same to the bit. It pays when the weights are small beside an image's output, as in g4's forward
+     * (C = 1, O = 64, P = 256; the figures are in {@link #adjoint}'s comment).
      */
     static void adjointByImages(float[] out, float[] w, float[] bias, ConvGeometry g, float[] image, boolean accumulate) {
         int k = g.patchSize(), p = g.outPlane(), o = g.outChannels();
