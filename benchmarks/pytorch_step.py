@@ -23,6 +23,7 @@ import statistics
 import time
 
 import openmp_threads  # noqa: F401  (sets OMP_NUM_THREADS from --threads; must come before torch)
+import heap_settings  # noqa: F401  (keeps freed memory in the heap; before torch allocates)
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
