@@ -39,16 +39,47 @@ public final class Conv2dKernels {
 
     /**
      * {@code y = conv(x, w) + bias}: x {@code [N, C, H, W]}, w {@code [O, C, KH, KW]}, bias {@code [O]}
-     * or null, y {@code [N, O, OH, OW]} (overwritten, or added to with {@code accumulate}).
+     * or null, y {@code [N, O, OH, OW]} (overwritten, or added to with {@code accumulate}). One product for
+     * the whole batch, or, where the weights are small beside an image's output, one per image.
      */
-    // region forward (copied into docs/book/04-convolution.md; DocsJavaFenceTest checks the copy)
     public static void forward(float[] x, float[] w, float[] bias, ConvGeometry g, float[] y, boolean accumulate) {
+        if (g.patchSize() <= g.outPlane()) {
+            forwardByImages(x, w, bias, g, y, accumulate);
+        } else {
+            forwardWholeBatch(x, w, bias, g, y, accumulate);
+        }
+    }
+
+    /** {@link #forward} as one product: the weights times the batch's windows, then moved to NCHW order. */
+    // region forward (copied into docs/book/04-convolution.md; DocsJavaFenceTest checks the copy)
+    static void forwardWholeBatch(float[] x, float[] w, float[] bias, ConvGeometry g, float[] y, boolean accumulate) {
         int k = g.patchSize(), p = g.outPlane(), o = g.outChannels(), cols = g.batch() * p;
         float[] out = Workspace.get(CHANNEL_MAJOR, o * cols);
         Gemm.gemm(false, o, cols, k, w, 0, k, Im2ColMatrix.windows(x, g, false), out, 0, cols, false);
-        fromChannelMajor(out, o, p, g.batch(), bias, y, accumulate);
+        fromChannelMajor(out, o, p, 0, g.batch(), bias, y, accumulate);
     }
     // endregion
+
+    /**
+     * {@link #forward} one image at a time, each thread on its own images: an image's product
+     * {@code [O × P]} is written to this thread's small workspace and moved to its place in y while it is
+     * still in cache, instead of the whole batch's product going through memory and back. Each product
+     * sums in the order of the batch's (the same k slices), so the results are the same to the bit. It
+     * pays where the weights are small beside an image's output ({@code C·KH·KW ≤ P}: one image channel,
+     * as d1's forward and g4's input gradient): d1's forward 0.88–0.97 ms against 1.04–1.12 for the whole
+     * batch, g4's backward 2.48–2.54 against 2.94–2.97 (two alternating JMH runs, Zen 5).
+     */
+    static void forwardByImages(float[] x, float[] w, float[] bias, ConvGeometry g, float[] y, boolean accumulate) {
+        int k = g.patchSize(), p = g.outPlane(), o = g.outChannels();
+        ImplicitMatrix windows = Im2ColMatrix.windows(x, g, false);
+        Parallel.forRange(g.batch(), 1, (chunk, n0, n1) -> {
+            float[] out = Workspace.get(CHANNEL_MAJOR, o * p);
+            for (int n = n0; n < n1; n++) {
+                Gemm.gemm(false, o, p, k, w, 0, k, windows.columns(n * p, p), out, 0, p, false);
+                fromChannelMajor(out, o, p, n, n + 1, bias, y, accumulate);
+            }
+        });
+    }
 
     /**
      * Gradients of {@link #forward} for the output gradient dy: {@code dx} (overwritten, or added to with
@@ -283,14 +314,18 @@ public final class Conv2dKernels {
         });
     }
 
-    /** {@code a[n, c, i] (+)= t[c][n·plane + i] + bias[c]}; the inverse move of {@link #toChannelMajor}. */
-    private static void fromChannelMajor(float[] t, int channels, int plane, int batch, float[] bias,
+    /**
+     * {@code a[n, c, i] (+)= t[c][(n − n0)·plane + i] + bias[c]} for images {@code [n0, n1)}; the inverse move
+     * of {@link #toChannelMajor}.
+     */
+    private static void fromChannelMajor(float[] t, int channels, int plane, int n0, int n1, float[] bias,
                                  float[] a, boolean accumulate) {
+        int images = n1 - n0;
         Parallel.forRange(channels, 1, (chunk, c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 float b = bias == null ? 0f : bias[c];
-                for (int n = 0; n < batch; n++) {
-                    int src = (c * batch + n) * plane, dst = (n * channels + c) * plane;
+                for (int n = n0; n < n1; n++) {
+                    int src = (c * images + n - n0) * plane, dst = (n * channels + c) * plane;
                     if (accumulate) {
                         for (int i = 0; i < plane; i++) a[dst + i] += t[src + i] + b;
                     } else {

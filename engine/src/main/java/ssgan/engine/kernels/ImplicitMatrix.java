@@ -16,4 +16,25 @@ public interface ImplicitMatrix {
      * {@code colCount ≤ j < width} are zero (a GEMM pads its edge slivers that way).
      */
     void pack(int row0, int rowCount, int col0, int colCount, int width, float[] dst, int off);
+
+    /** Columns {@code [first, first + count)} of this matrix, as a matrix of their own (a view, nothing copied). */
+    default ImplicitMatrix columns(int first, int count) {
+        ImplicitMatrix whole = this;
+        return new ImplicitMatrix() {
+            @Override
+            public int rows() {
+                return whole.rows();
+            }
+
+            @Override
+            public int columns() {
+                return count;
+            }
+
+            @Override
+            public void pack(int row0, int rowCount, int col0, int colCount, int width, float[] dst, int off) {
+                whole.pack(row0, rowCount, first + col0, colCount, width, dst, off);
+            }
+        };
+    }
 }

@@ -6,13 +6,13 @@ import org.junit.jupiter.api.Test;
 import ssgan.engine.tensor.Rng;
 
 /**
- * The column route one image at a time must give what the column route gives for the whole batch, to the
+ * A convolution's products one image at a time must give what they give for the whole batch, to the
  * bit: {@code ConvolutionTest} checks both against a naive convolution within a tolerance, and the two
  * routes are chosen by shape, so a result that changed with the route would change a training run's bits.
  */
-class ConvAdjointRoutesTest {
+class ConvRoutesTest {
     @Test
-    void oneImageAtATimeEqualsTheWholeBatchToTheBit() {
+    void theAdjointOneImageAtATimeEqualsTheWholeBatchToTheBit() {
         Rng rng = new Rng(17);
         for (int trial = 0; trial < 40; trial++) {
             // The batch sometimes larger than one group of the column route (2^20 floats of columns).
@@ -27,6 +27,24 @@ class ConvAdjointRoutesTest {
                 Conv2dKernels.adjointByColumns(out, null, weights, bias, g, byColumns, accumulate);
                 Conv2dKernels.adjointByImages(out, weights, bias, g, byImages, accumulate);
                 assertArrayEquals(byColumns, byImages, g + " accumulate " + accumulate);
+            }
+        }
+    }
+
+    @Test
+    void theForwardOneImageAtATimeEqualsTheWholeBatchToTheBit() {
+        Rng rng = new Rng(29);
+        for (int trial = 0; trial < 40; trial++) {
+            int batch = trial % 5 == 0 ? 40 + rng.nextInt(40) : 1 + rng.nextInt(6);
+            ConvGeometry g = randomGeometry(rng, batch, 3, 70, 17, true);
+            float[] x = gaussian(rng, batch * g.channels() * g.imagePlane()), w = gaussian(rng, g.outChannels() * g.patchSize());
+            float[] bias = trial % 2 == 0 ? gaussian(rng, g.outChannels()) : null;
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] start = gaussian(rng, batch * g.outChannels() * g.outPlane());
+                float[] wholeBatch = start.clone(), byImages = start.clone();
+                Conv2dKernels.forwardWholeBatch(x, w, bias, g, wholeBatch, accumulate);
+                Conv2dKernels.forwardByImages(x, w, bias, g, byImages, accumulate);
+                assertArrayEquals(wholeBatch, byImages, g + " accumulate " + accumulate);
             }
         }
     }
