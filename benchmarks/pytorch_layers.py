@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The SSGAN convolution layers in PyTorch, timed like ConvBenchmark, for comparison.
 
-Run PyTorch at its best: Debian's python3-torch with the OpenMP build of OpenBLAS and its AVX-512 kernels,
+Run PyTorch at its best: Debian's python3-torch with the OpenMP build of OpenBLAS and its AVX-512 kernels
+(freed memory is kept in glibc's heap by heap_settings.py: without it d2's forward took 34 ms here, not 4),
 for this command only (do not export these settings; OMP_NUM_THREADS is set from --threads unless given):
 
     apt-get install -y python3-torch libopenblas0-openmp

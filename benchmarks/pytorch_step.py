@@ -6,7 +6,8 @@ The same iteration as ssgan.app.train.SsganStep, on the same models (ssgan-app/.
 
 PyTorch at its best: Debian's torch links the reference BLAS by default; point it at OpenBLAS (OpenMP
 build) and tell OpenBLAS the core type, or the linear layers run several times slower; subnormal floats
-are flushed to zero (see main). Run it on a quiet machine: OpenMP threads spin-wait, so another busy
+are flushed to zero (see main); freed memory stays in glibc's heap (heap_settings.py: without it this
+step took 72 ms here instead of 37-39). Run it on a quiet machine: OpenMP threads spin-wait, so another busy
 process on the two cores slows PyTorch down many times over. OMP_NUM_THREADS is set from --threads unless
 given (see below).
 
