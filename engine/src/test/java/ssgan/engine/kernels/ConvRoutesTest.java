@@ -15,19 +15,12 @@ class ConvRoutesTest {
     void theAdjointOneImageAtATimeEqualsTheWholeBatchToTheBit() {
         Rng rng = new Rng(17);
         for (int trial = 0; trial < 40; trial++) {
-            // The batch sometimes larger than one group of the column route (2^20 floats of columns).
-            int batch = trial % 5 == 0 ? 40 + rng.nextInt(40) : 1 + rng.nextInt(6);
-            ConvGeometry g = randomGeometry(rng, batch, 3, 70, 17, true);
-            int c = g.channels(), o = g.outChannels();
-            float[] out = gaussian(rng, batch * o * g.outPlane()), weights = gaussian(rng, o * g.patchSize());
-            float[] bias = trial % 2 == 0 ? gaussian(rng, c) : null;
-            for (boolean accumulate : new boolean[] {false, true}) {
-                float[] start = gaussian(rng, batch * c * g.imagePlane());
-                float[] byColumns = start.clone(), byImages = start.clone();
-                Conv2dKernels.adjointByColumns(out, null, weights, bias, g, byColumns, accumulate);
-                Conv2dKernels.adjointByImages(out, weights, bias, g, byImages, accumulate);
-                assertArrayEquals(byColumns, byImages, g + " accumulate " + accumulate);
-            }
+            ConvGeometry g = randomGeometry(rng, randomBatch(rng, trial), 3, 70, 17, true);
+            float[] out = gaussian(rng, g.batch() * g.outChannels() * g.outPlane()), w = gaussian(rng, g.outChannels() * g.patchSize());
+            float[] bias = trial % 2 == 0 ? gaussian(rng, g.channels()) : null;
+            assertRoutesAgree(rng, g, g.batch() * g.channels() * g.imagePlane(),
+                    (image, accumulate) -> Conv2dKernels.adjointByColumns(out, null, w, bias, g, image, accumulate),
+                    (image, accumulate) -> Conv2dKernels.adjointByImages(out, w, bias, g, image, accumulate));
         }
     }
 
@@ -35,18 +28,34 @@ class ConvRoutesTest {
     void theForwardOneImageAtATimeEqualsTheWholeBatchToTheBit() {
         Rng rng = new Rng(29);
         for (int trial = 0; trial < 40; trial++) {
-            int batch = trial % 5 == 0 ? 40 + rng.nextInt(40) : 1 + rng.nextInt(6);
-            ConvGeometry g = randomGeometry(rng, batch, 3, 70, 17, true);
-            float[] x = gaussian(rng, batch * g.channels() * g.imagePlane()), w = gaussian(rng, g.outChannels() * g.patchSize());
+            ConvGeometry g = randomGeometry(rng, randomBatch(rng, trial), 3, 70, 17, true);
+            float[] x = gaussian(rng, g.batch() * g.channels() * g.imagePlane()), w = gaussian(rng, g.outChannels() * g.patchSize());
             float[] bias = trial % 2 == 0 ? gaussian(rng, g.outChannels()) : null;
-            for (boolean accumulate : new boolean[] {false, true}) {
-                float[] start = gaussian(rng, batch * g.outChannels() * g.outPlane());
-                float[] wholeBatch = start.clone(), byImages = start.clone();
-                Conv2dKernels.forwardWholeBatch(x, w, bias, g, wholeBatch, accumulate);
-                Conv2dKernels.forwardByImages(x, w, bias, g, byImages, accumulate);
-                assertArrayEquals(wholeBatch, byImages, g + " accumulate " + accumulate);
-            }
+            assertRoutesAgree(rng, g, g.batch() * g.outChannels() * g.outPlane(),
+                    (y, accumulate) -> Conv2dKernels.forwardWholeBatch(x, w, bias, g, y, accumulate),
+                    (y, accumulate) -> Conv2dKernels.forwardByImages(x, w, bias, g, y, accumulate));
         }
+    }
+
+    /** A route that writes its result into {@code result}, or adds it there. */
+    private interface Route {
+        void run(float[] result, boolean accumulate);
+    }
+
+    /** Both routes on copies of one random start, overwriting it and adding to it: the same bits. */
+    private static void assertRoutesAgree(Rng rng, ConvGeometry g, int size, Route wholeBatch, Route byImages) {
+        for (boolean accumulate : new boolean[] {false, true}) {
+            float[] start = gaussian(rng, size);
+            float[] a = start.clone(), b = start.clone();
+            wholeBatch.run(a, accumulate);
+            byImages.run(b, accumulate);
+            assertArrayEquals(a, b, g + " accumulate " + accumulate);
+        }
+    }
+
+    /** Mostly a few images; every fifth trial more than one group of the column route (2^20 floats of columns). */
+    private static int randomBatch(Rng rng, int trial) {
+        return trial % 5 == 0 ? 40 + rng.nextInt(40) : 1 + rng.nextInt(6);
     }
 
     /** With both gradients asked for, the input gradient reuses the weight gradient's channel-major dy. */
