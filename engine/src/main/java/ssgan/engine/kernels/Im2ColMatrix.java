@@ -116,6 +116,8 @@ final class Im2ColMatrix implements ImplicitMatrix {
             } else {
                 packTransposed(row0, rowCount, col0, colCount, width, dst, off);
             }
+        } else if (gather && colCount == width && col0 % positions + width <= positions) {
+            packWindowsOfOneImage(row0, rowCount, col0, width, dst, off);
         } else if (gather && rowCount >= 2 * taps) {
             packWindowsIndexed(row0, rowCount, col0, colCount, width, dst, off);
         } else {
@@ -174,6 +176,44 @@ final class Im2ColMatrix implements ImplicitMatrix {
         int c = row0 / taps, t = row0 % taps;
         for (int p = 0; p < rowCount; p++, off += width) {
             VectorWindowGather.row(src, c * plane, index, keep, t * width, width, dst, off);
+            if (++t == taps) {
+                t = 0;
+                c++;
+            }
+        }
+    }
+
+    /**
+     * Each thread's gather table over one whole image plane, for {@link #packWindowsOfOneImage}, with the
+     * offset table it was built from.
+     */
+    private static final class PlaneTable extends GatherTable {
+        int[] offsets;
+    }
+
+    private static final ThreadLocal<PlaneTable> PLANE_TABLE = ThreadLocal.withInitial(PlaneTable::new);
+
+    /**
+     * A block whose columns all lie in one image, by vector gathers: then the pixel each (tap, column)
+     * reads does not depend on the image, so one table for the whole plane serves every block and every
+     * image, built once per offset table ({@code taps·positions} entries, the offsets made gatherable).
+     * Blocks of few rows, such as the 25 of d1's windows taken one image at a time, then need no table
+     * of their own, which {@link #packWindowsIndexed} would build for them at the cost of the gathers.
+     */
+    private void packWindowsOfOneImage(int row0, int rowCount, int col0, int width, float[] dst, int off) {
+        PlaneTable table = PLANE_TABLE.get();
+        if (table.offsets != offsets) {
+            table.ensure(offsets.length);
+            for (int i = 0; i < offsets.length; i++) {
+                table.index[i] = Math.max(offsets[i], 0);
+                table.keep[i] = offsets[i] < 0 ? 0 : -1;
+            }
+            table.offsets = offsets;
+        }
+        int imageStart = col0 / positions * channels * plane, q = col0 % positions;
+        int c = row0 / taps, t = row0 % taps;
+        for (int p = 0; p < rowCount; p++, off += width) {
+            VectorWindowGather.row(src, imageStart + c * plane, table.index, table.keep, t * positions + q, width, dst, off);
             if (++t == taps) {
                 t = 0;
                 c++;

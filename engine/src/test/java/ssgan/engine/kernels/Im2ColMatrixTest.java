@@ -8,9 +8,15 @@ import ssgan.engine.tensor.Rng;
 
 class Im2ColMatrixTest {
     private static ConvGeometry randomGeometry(Rng rng) {
+        return randomGeometry(rng, 1, 6);
+    }
+
+    /** Output sides from {@code minOut} to {@code maxOut}; the rest as small as a test can afford. */
+    private static ConvGeometry randomGeometry(Rng rng, int minOut, int maxOut) {
         int kh = 1 + rng.nextInt(5), kw = 1 + rng.nextInt(5), sh = 1 + rng.nextInt(3), sw = 1 + rng.nextInt(3);
         int h = 1 + rng.nextInt(9), w = 1 + rng.nextInt(9), pt = rng.nextInt(3), pl = rng.nextInt(3);
-        int oh = 1 + rng.nextInt(6), ow = 1 + rng.nextInt(6), n = 1 + rng.nextInt(4), c = 1 + rng.nextInt(4);
+        int oh = minOut + rng.nextInt(maxOut - minOut + 1), ow = minOut + rng.nextInt(maxOut - minOut + 1);
+        int n = 1 + rng.nextInt(4), c = 1 + rng.nextInt(4);
         return new ConvGeometry(n, c, h, w, 1 + rng.nextInt(4), kh, kw, sh, sw, pt, pl, oh, ow);
     }
 
@@ -64,6 +70,33 @@ class Im2ColMatrixTest {
      * columns asked for slice after slice (the gather's table is kept between them), then other columns,
      * the first ones again, the same columns of another geometry, and an edge sliver.
      */
+    /**
+     * Whole slivers whose columns lie in one image (output planes of 36 to 144 positions): these take the
+     * gathers through one table for the whole plane, shared by every image and every block.
+     */
+    @Test
+    void sliversInsideOneImageHoldTheirWindows() {
+        Rng rng = new Rng(43);
+        for (int trial = 0; trial < 40; trial++) {
+            ConvGeometry g = randomGeometry(rng, 6, 12);
+            float[] x = new float[g.batch() * g.channels() * g.imagePlane()];
+            rng.fillGaussian(x, 0, x.length, 0f, 1f);
+            Im2ColMatrix m = Im2ColMatrix.windows(x, g, false);
+            int p = g.outPlane(), rows = m.rows(), width = 32;
+            for (int block = 0; block < 4; block++) {   // several blocks of one matrix: the table is reused
+                int col0 = rng.nextInt(g.batch()) * p + rng.nextInt(p - width + 1);
+                int row0 = rng.nextInt(rows), rowCount = 1 + rng.nextInt(rows - row0);
+                float[] dst = new float[rowCount * width];
+                m.pack(row0, rowCount, col0, width, width, dst, 0);
+                for (int r = 0; r < rowCount; r++) {
+                    for (int j = 0; j < width; j++) {
+                        assertEquals(window(x, g, row0 + r, col0 + j), dst[r * width + j], 0f, g + " entry " + r + "," + j);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void transposedSliversInTurnEachHoldTheirOwnWindows() {
         Rng rng = new Rng(43);
