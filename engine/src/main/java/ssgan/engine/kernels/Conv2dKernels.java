@@ -43,11 +43,20 @@ public final class Conv2dKernels {
      * the whole batch, or, where the weights are small beside an image's output, one per image.
      */
     public static void forward(float[] x, float[] w, float[] bias, ConvGeometry g, float[] y, boolean accumulate) {
-        if (g.patchSize() <= g.outPlane()) {
+        if (oneImageAtATime(g)) {
             forwardByImages(x, w, bias, g, y, accumulate);
         } else {
             forwardWholeBatch(x, w, bias, g, y, accumulate);
         }
+    }
+
+    /**
+     * Whether the products go one image at a time: where the weights ({@code O × C·KH·KW}) are small beside
+     * an image's output ({@code O × P}), that is {@code C·KH·KW ≤ P}, as in the layers with one image
+     * channel (d1, g4). The rule of both {@link #forward} and {@link #adjoint}.
+     */
+    private static boolean oneImageAtATime(ConvGeometry g) {
+        return g.patchSize() <= g.outPlane();
     }
 
     /** {@link #forward} as one product: the weights times the batch's windows, then moved to NCHW order. */
@@ -166,7 +175,7 @@ public final class Conv2dKernels {
                                 boolean accumulate) {
         if (g.outChannels() < g.channels()) {
             adjointByPhases(out, w, bias, g, image, accumulate);
-        } else if (g.patchSize() <= g.outPlane()) {
+        } else if (oneImageAtATime(g)) {
             adjointByImages(out, w, bias, g, image, accumulate);
         } else {
             adjointByColumns(out, outChannelMajor, w, bias, g, image, accumulate);
