@@ -293,8 +293,10 @@ class CommandLineTest {
         assertEquals(TrainConfig.Teacher.ADVERSARIAL, invariant.teacher(), "the paper's setting: virtual adversarial training");
         assertEquals(TrainCommand.DEFAULT_ADVERSARIAL_EPSILON, invariant.adversarialEpsilon());
         assertEquals(TrainCommand.DEFAULT_PERMUTATION_INVARIANT_ITERATIONS, invariant.iterations(), "its own budget");
-        assertTrue(invariant.iterations() * 1.18 <= TrainCommand.DEFAULT_ITERATIONS * 1.02,
-                "a step 1.18 times the pair's: the budget takes about the default command's time, not more");
+        // Both default budgets end within 15 minutes at the rates the default commands ran at on the Zen 5
+        // machine, evaluations included (2026-12-07): 33.6 and 27.4 iterations per second (docs/results.md).
+        assertTrue(TrainCommand.DEFAULT_ITERATIONS / 33.6 <= 15 * 60, "the default budget fits 15 minutes");
+        assertTrue(invariant.iterations() / 27.4 <= 15 * 60, "the permutation-invariant budget fits 15 minutes");
         assertEquals(TrainConfig.Teacher.PAIR, parse("train", "--permutation-invariant", "--teacher", "pair").teacher(), "unless asked otherwise");
         assertEquals(TrainConfig.Teacher.AVERAGE, parse("train").teacher(), "the default setting: a mean teacher");
         assertEquals(TrainConfig.Teacher.PAIR, parse("train", "--arch", "dcgan").teacher(), "dcgan: the pair (its consistency is off)");
