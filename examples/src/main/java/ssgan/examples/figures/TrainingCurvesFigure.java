@@ -80,7 +80,7 @@ final class TrainingCurvesFigure {
         }
         c.font(13, false).color(Canvas.INK).paragraph("200 labels, batch 100, one evaluation every 600 iterations. Solid: seed 1, "
                 + "dashed: seed 2 (the same 200 labelled images in every setting). The decayed runs follow the constant-rate ones "
-                + "exactly up to iteration 12,000. Dotted: the default budget, 21,000 iterations. The axes start at " + (int) Y_MIN
+                + "exactly up to iteration 12,000. Dotted: 21,000 iterations, the default budget until 2026-12-07. The axes start at " + (int) Y_MIN
                 + " %; the first evaluations lie below. Data: docs/figures/data/*/metrics.csv, copied from the runs of "
                 + "docs/results.md.", 20, ly + 62, 2 * panelWidth - 40);
         c.save(file);
