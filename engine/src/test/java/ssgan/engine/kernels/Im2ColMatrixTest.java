@@ -66,11 +66,6 @@ class Im2ColMatrixTest {
     }
 
     /**
-     * The weight gradient's blocks: whole slivers of the transposed matrix, many rows per position, the same
-     * columns asked for slice after slice (the gather's table is kept between them), then other columns,
-     * the first ones again, the same columns of another geometry, and an edge sliver.
-     */
-    /**
      * Whole slivers whose columns lie in one image (output planes of 36 to 144 positions): these take the
      * gathers through one table for the whole plane, shared by every image and every block.
      */
@@ -97,6 +92,11 @@ class Im2ColMatrixTest {
         }
     }
 
+    /**
+     * The weight gradient's blocks: whole slivers of the transposed matrix, many rows per position, the same
+     * columns asked for slice after slice (the gather's table is kept between them), then other columns,
+     * the first ones again, the same columns of another geometry, and an edge sliver.
+     */
     @Test
     void transposedSliversInTurnEachHoldTheirOwnWindows() {
         Rng rng = new Rng(43);
