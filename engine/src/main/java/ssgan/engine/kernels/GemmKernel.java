@@ -34,4 +34,19 @@ public interface GemmKernel {
             gemm(transA, false, m, cols, k, a, aOff, lda, dense, 0, cols, c, cOff + j0, ldc, accumulate);
         }
     }
+
+    /**
+     * {@link #gemm(boolean, int, int, int, float[], int, int, ImplicitMatrix, float[], int, int, boolean)}
+     * into a C whose columns come in blocks of {@code block}, block b starting {@code b·blockStride} after
+     * {@code cOff}: entry (i, j) is {@code c[cOff + (j / block)·blockStride + i·ldc + j % block]}. A
+     * convolution's output, whose columns are (image, pixel), is so laid out in NCHW order: block = the
+     * image's pixels, ldc the same, blockStride the image's size. This default multiplies block by block.
+     */
+    default void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                      ImplicitMatrix b, float[] c, int cOff, int ldc, int block, int blockStride, boolean accumulate) {
+        for (int j0 = 0; j0 < n; j0 += block) {
+            int cols = Math.min(block, n - j0);
+            gemm(transA, m, cols, k, a, aOff, lda, b.columns(j0, cols), c, cOff + j0 / block * blockStride, ldc, accumulate);
+        }
+    }
 }

@@ -116,7 +116,7 @@ public final class VectorGemm implements GemmKernel {
         } else if (unpacked && !transA) {
             forColumns(n, work, (j0, j1) -> dotRows(m, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate));
         } else {
-            packedParallel(transA, m, n, k, a, aOff, lda, BSource.stored(transB, b, bOff, ldb), c, cOff, ldc, accumulate, work);
+            packedParallel(transA, m, n, k, a, aOff, lda, BSource.stored(transB, b, bOff, ldb), Out.dense(c, cOff, ldc), accumulate, work);
         }
     }
 
@@ -131,7 +131,39 @@ public final class VectorGemm implements GemmKernel {
         if (m < MR || n <= 0 || k <= 0 || work <= SMALL_WORK) {
             GemmKernel.super.gemm(transA, m, n, k, a, aOff, lda, b, c, cOff, ldc, accumulate);
         } else {
-            packedParallel(transA, m, n, k, a, aOff, lda, BSource.implicit(b), c, cOff, ldc, accumulate, work);
+            packedParallel(transA, m, n, k, a, aOff, lda, BSource.implicit(b), Out.dense(c, cOff, ldc), accumulate, work);
+        }
+    }
+
+    /** An implicit B into a C in blocks of columns: each tile is stored straight to its place, in runs that end at the blocks' edges. */
+    @Override
+    public void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                     ImplicitMatrix b, float[] c, int cOff, int ldc, int block, int blockStride, boolean accumulate) {
+        long work = (long) m * n * k;
+        if (m < MR || n <= 0 || k <= 0 || work <= SMALL_WORK) {
+            GemmKernel.super.gemm(transA, m, n, k, a, aOff, lda, b, c, cOff, ldc, block, blockStride, accumulate);
+        } else {
+            packedParallel(transA, m, n, k, a, aOff, lda, BSource.implicit(b), new Out(c, cOff, ldc, 0, block, blockStride), accumulate, work);
+        }
+    }
+
+    /**
+     * Where C's entries go: (i, j) at {@code c[off + i·ldc + (col0 + j) / block · blockStride + (col0 + j) % block]}.
+     * A plain row-major C is one block as wide as any matrix; a convolution's NCHW output has a block per image.
+     */
+    private record Out(float[] c, int off, int ldc, int col0, int block, int blockStride) {
+        static Out dense(float[] c, int off, int ldc) {
+            return new Out(c, off, ldc, 0, Integer.MAX_VALUE, 0);
+        }
+
+        /** The same C from row i on. */
+        Out fromRow(int i) {
+            return new Out(c, off + i * ldc, ldc, col0, block, blockStride);
+        }
+
+        /** The same C from column j on. */
+        Out fromColumn(int j) {
+            return new Out(c, off, ldc, col0 + j, block, blockStride);
         }
     }
 
@@ -163,20 +195,20 @@ public final class VectorGemm implements GemmKernel {
     // ---------------------------------------------------------------- packed, blocked path
 
     private static void packedParallel(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BSource b,
-                                       float[] c, int cOff, int ldc, boolean accumulate, long work) {
+                                       Out c, boolean accumulate, long work) {
         boolean splitRows = splitRows(transA, b.gathered(), m, n);
         int units = splitRows ? ceilDiv(m, MR) : ceilDiv(n, NR);
         if (work < PARALLEL_WORK || Parallel.chunks(units, 1) == 1) {
-            packed(transA, m, n, k, a, aOff, lda, b, c, cOff, ldc, accumulate);
+            packed(transA, m, n, k, a, aOff, lda, b, c, accumulate);
             return;
         }
         Parallel.forRange(units, 1, (chunk, u0, u1) -> {
             if (splitRows) {
                 int i0 = u0 * MR, i1 = Math.min(m, u1 * MR);
-                packed(transA, i1 - i0, n, k, a, aOff + (transA ? i0 : i0 * lda), lda, b, c, cOff + i0 * ldc, ldc, accumulate);
+                packed(transA, i1 - i0, n, k, a, aOff + (transA ? i0 : i0 * lda), lda, b, c.fromRow(i0), accumulate);
             } else {
                 int j0 = u0 * NR, j1 = Math.min(n, u1 * NR);
-                packed(transA, m, j1 - j0, k, a, aOff, lda, b.fromColumn(j0), c, cOff + j0, ldc, accumulate);
+                packed(transA, m, j1 - j0, k, a, aOff, lda, b.fromColumn(j0), c.fromColumn(j0), accumulate);
             }
         });
     }
@@ -198,7 +230,7 @@ public final class VectorGemm implements GemmKernel {
     // region blocked-loops (copied into docs/book/03-gemm.md; DocsJavaFenceTest checks the copy)
     /** The blocked loops of the class comment, on the calling thread. */
     private static void packed(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, BSource b,
-                               float[] c, int cOff, int ldc, boolean accumulate) {
+                               Out c, boolean accumulate) {
         Workspace ws = WORKSPACE.get();
         int aSize = Math.min(k, KC) * roundUp(Math.min(m, MC), MR);
         int bSize = Math.min(k, KC) * roundUp(Math.min(n, NC), NR);
@@ -224,7 +256,7 @@ public final class VectorGemm implements GemmKernel {
                             for (int ir = 0; ir < mc; ir += MR) {
                                 int t = ir * NR;   // this A sliver's tile
                                 microKernel(kl, ap, ir * kc + p0 * MR, bp, jr * kc + p0 * NR, tiles, t, p0 > 0);
-                                if (p0 + kl == kc) storeTile(tiles, t, Math.min(MR, mc - ir), nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, add);
+                                if (p0 + kl == kc) storeTile(tiles, t, Math.min(MR, mc - ir), nr, c, ic + ir, jc + jr, add);
                             }
                         }
                     }
@@ -283,18 +315,29 @@ public final class VectorGemm implements GemmKernel {
     // endregion
 
     /**
-     * C[mr×nr] = tile, or C += tile when {@code add}: whole vectors of each row, then single floats for
-     * what is left of an edge tile's row.
+     * C[i0.., j0..][mr×nr] = tile, or C += tile when {@code add}: in runs of columns that lie in one block
+     * of C (the whole width for a plain C), each row of a run as whole vectors, then single floats.
      */
-    private static void storeTile(float[] tile, int t, int mr, int nr, float[] c, int ci, int ldc, boolean add) {
+    private static void storeTile(float[] tile, int t, int mr, int nr, Out c, int i0, int j0, boolean add) {
+        for (int done = 0; done < nr; ) {
+            int j = c.col0() + j0 + done;
+            int run = Math.min(nr - done, c.block() - j % c.block());
+            int ci = c.off() + i0 * c.ldc() + j / c.block() * c.blockStride() + j % c.block();
+            storeRun(tile, t + done, mr, run, c.c(), ci, c.ldc(), add);
+            done += run;
+        }
+    }
+
+    /** C[mr×run] at c[ci..] (row stride ldc) = the tile's columns from t on, or += them when {@code add}. */
+    private static void storeRun(float[] tile, int t, int mr, int run, float[] c, int ci, int ldc, boolean add) {
         for (int r = 0; r < mr; r++, ci += ldc) {
             int j = 0, row = t + r * NR;
-            for (; j <= nr - L; j += L) {
+            for (; j <= run - L; j += L) {
                 FloatVector v = FloatVector.fromArray(S, tile, row + j);
                 if (add) v = v.add(FloatVector.fromArray(S, c, ci + j));
                 v.intoArray(c, ci + j);
             }
-            for (; j < nr; j++) c[ci + j] = add ? c[ci + j] + tile[row + j] : tile[row + j];
+            for (; j < run; j++) c[ci + j] = add ? c[ci + j] + tile[row + j] : tile[row + j];
         }
     }
 

@@ -22,13 +22,22 @@ class GemmTest {
     /** Unit round-off of float32. */
     private static final double U = Math.ulp(1f) / 2;
 
-    /** One multiply laid out inside larger arrays, with slack around every matrix. */
+    /**
+     * One multiply laid out inside larger arrays, with slack around every matrix. C's columns may come in
+     * blocks (see {@link GemmKernel}): block b of {@code block} columns starts {@code b·blockStride} after
+     * cOff; a plain C is one block.
+     */
     private static final class Problem {
         final boolean transA, transB, accumulate;
-        final int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+        final int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, block, blockStride;
         final float[] a, b, c0;
 
         Problem(Rng rng, boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+            this(rng, transA, transB, m, n, k, Math.max(1, n), -1, accumulate);
+        }
+
+        /** With C in blocks of {@code block} columns, {@code gap} floats apart (-1: a plain C; 0: back to back, as NCHW). */
+        Problem(Rng rng, boolean transA, boolean transB, int m, int n, int k, int block, int gap, boolean accumulate) {
             this.transA = transA;
             this.transB = transB;
             this.accumulate = accumulate;
@@ -40,10 +49,17 @@ class GemmTest {
             cOff = rng.nextInt(5);
             lda = Math.max(1, (transA ? m : k) + rng.nextInt(4));
             ldb = Math.max(1, (transB ? k : n) + rng.nextInt(4));
-            ldc = Math.max(1, n + rng.nextInt(4));
+            this.block = block;
+            ldc = gap == 0 ? block : Math.max(1, block + rng.nextInt(4));
+            blockStride = gap < 0 ? 0 : m * ldc + gap;
             a = randomArray(rng, aOff + (transA ? k : m) * lda + 3);
             b = randomArray(rng, bOff + (transB ? n : k) * ldb + 3);
-            c0 = randomArray(rng, cOff + m * ldc + 3);
+            c0 = randomArray(rng, cOff + (n - 1) / block * blockStride + m * ldc + 3);
+        }
+
+        /** Where C's entry (i, j) lies. */
+        int cIndex(int i, int j) {
+            return cOff + j / block * blockStride + i * ldc + j % block;
         }
 
         float[] run(GemmKernel kernel) {
@@ -54,7 +70,20 @@ class GemmTest {
 
         /** The same product with op(B) handed over as an {@link ImplicitMatrix} that reads it element by element. */
         float[] runImplicit(GemmKernel kernel) {
-            ImplicitMatrix implicitB = new ImplicitMatrix() {
+            float[] c = c0.clone();
+            kernel.gemm(transA, m, n, k, a, aOff, lda, implicitB(), c, cOff, ldc, accumulate);
+            return c;
+        }
+
+        /** The implicit product into C's blocks of columns. */
+        float[] runImplicitIntoBlocks(GemmKernel kernel) {
+            float[] c = c0.clone();
+            kernel.gemm(transA, m, n, k, a, aOff, lda, implicitB(), c, cOff, ldc, block, blockStride, accumulate);
+            return c;
+        }
+
+        ImplicitMatrix implicitB() {
+            return new ImplicitMatrix() {
                 @Override
                 public int rows() {
                     return k;
@@ -72,9 +101,6 @@ class GemmTest {
                     }
                 }
             };
-            float[] c = c0.clone();
-            kernel.gemm(transA, m, n, k, a, aOff, lda, implicitB, c, cOff, ldc, accumulate);
-            return c;
         }
 
         float opA(int i, int p) {
@@ -85,9 +111,12 @@ class GemmTest {
             return transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
         }
 
-        boolean inC(int index) {
-            int rel = index - cOff;
-            return rel >= 0 && rel / ldc < m && rel % ldc < n;
+        boolean[] inC() {
+            boolean[] in = new boolean[c0.length];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) in[cIndex(i, j)] = true;
+            }
+            return in;
         }
 
         /**
@@ -98,7 +127,7 @@ class GemmTest {
         void check(String what, float[] c) {
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
-                    int at = cOff + i * ldc + j;
+                    int at = cIndex(i, j);
                     double expected = accumulate ? c0[at] : 0, magnitude = accumulate ? Math.abs(c0[at]) : 0;
                     for (int p = 0; p < k; p++) {
                         double term = (double) opA(i, p) * opB(p, j);
@@ -111,8 +140,9 @@ class GemmTest {
                     }
                 }
             }
+            boolean[] inC = inC();
             for (int at = 0; at < c.length; at++) {
-                if (!inC(at) && Float.floatToRawIntBits(c[at]) != Float.floatToRawIntBits(c0[at])) {
+                if (!inC[at] && Float.floatToRawIntBits(c[at]) != Float.floatToRawIntBits(c0[at])) {
                     fail(what + ": wrote outside C at array index " + at);
                 }
             }
@@ -120,8 +150,8 @@ class GemmTest {
 
         @Override
         public String toString() {
-            return String.format("m=%d n=%d k=%d transA=%b transB=%b accumulate=%b lda=%d ldb=%d ldc=%d",
-                    m, n, k, transA, transB, accumulate, lda, ldb, ldc);
+            return String.format("m=%d n=%d k=%d transA=%b transB=%b accumulate=%b lda=%d ldb=%d ldc=%d block=%d blockStride=%d",
+                    m, n, k, transA, transB, accumulate, lda, ldb, ldc, block, blockStride);
         }
     }
 
@@ -186,6 +216,54 @@ class GemmTest {
                     for (GemmKernel kernel : KERNELS) {
                         problem.check(kernel.getClass().getSimpleName() + " implicit " + problem, problem.runImplicit(kernel));
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * The implicit B into a C in blocks of columns, as a convolution stores its NCHW output: blocks
+     * narrower and wider than a tile's 2·L columns, apart or back to back, on one thread and on two (whose
+     * split cuts the columns at a tile's edge, mid-block). Against the reference and, written over C, the
+     * same bits as the product into a plain C.
+     */
+    @Test
+    void implicitOperandIntoBlocksOfColumns() {
+        int saved = Parallel.threads();
+        Rng rng = new Rng(80);
+        // m, n, k, block: d3's 49 pixels an image, blocks of one and of a whole tile, more than one k slice
+        int[][] shapes = {{1, 1, 1, 1}, {3, 17, 33, 5}, {8, 32, 25, 32}, {17, 100, 65, 49}, {64, 2100, 300, 49},
+                {40, 2100, 300, 64}, {130, 70, 600, 7}, {9, 40, 1100, 16}, {24, 4900, 40, 49}, {16, 300, 20, 1}};
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int[] s : shapes) {
+                    for (boolean accumulate : BOOLS) {
+                        int gap = rng.nextInt(2) == 1 ? 0 : 1 + rng.nextInt(5);
+                        Problem problem = new Problem(rng, rng.nextInt(2) == 1, rng.nextInt(2) == 1, s[0], s[1], s[2], s[3], gap, accumulate);
+                        for (GemmKernel kernel : KERNELS) {
+                            String what = kernel.getClass().getSimpleName() + " into blocks, " + threads + " threads, " + problem;
+                            float[] blocked = problem.runImplicitIntoBlocks(kernel);
+                            problem.check(what, blocked);
+                            if (!accumulate) assertSameBitsAsPlainC(what, kernel, problem, blocked);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    /** Each entry of the blocked C is, to the bit, the same product computed into a plain C [m × n]. */
+    private static void assertSameBitsAsPlainC(String what, GemmKernel kernel, Problem problem, float[] blocked) {
+        float[] plain = new float[problem.m * problem.n];
+        kernel.gemm(problem.transA, problem.m, problem.n, problem.k, problem.a, problem.aOff, problem.lda, problem.implicitB(),
+                plain, 0, problem.n, false);
+        for (int i = 0; i < problem.m; i++) {
+            for (int j = 0; j < problem.n; j++) {
+                if (Float.floatToIntBits(blocked[problem.cIndex(i, j)]) != Float.floatToIntBits(plain[i * problem.n + j])) {
+                    fail(what + ": C[" + i + "," + j + "] is " + blocked[problem.cIndex(i, j)] + ", the plain C's " + plain[i * problem.n + j]);
                 }
             }
         }
