@@ -152,8 +152,11 @@ public final class VectorGemm implements GemmKernel {
      * A plain row-major C is one block as wide as any matrix; a convolution's NCHW output has a block per image.
      */
     private record Out(float[] c, int off, int ldc, int col0, int block, int blockStride) {
+        /** The block of a plain C: wider than any matrix. */
+        static final int WHOLE = Integer.MAX_VALUE;
+
         static Out dense(float[] c, int off, int ldc) {
-            return new Out(c, off, ldc, 0, Integer.MAX_VALUE, 0);
+            return new Out(c, off, ldc, 0, WHOLE, 0);
         }
 
         /** The same C from row i on. */
@@ -319,6 +322,10 @@ public final class VectorGemm implements GemmKernel {
      * of C (the whole width for a plain C), each row of a run as whole vectors, then single floats.
      */
     private static void storeTile(float[] tile, int t, int mr, int nr, Out c, int i0, int j0, boolean add) {
+        if (c.block() == Out.WHOLE) {   // a plain C: one run, and no divisions
+            storeRun(tile, t, mr, nr, c.c(), c.off() + i0 * c.ldc() + c.col0() + j0, c.ldc(), add);
+            return;
+        }
         for (int done = 0; done < nr; ) {
             int j = c.col0() + j0 + done;
             int run = Math.min(nr - done, c.block() - j % c.block());
