@@ -70,17 +70,20 @@ public final class Conv2dKernels {
     /**
      * {@link #forward} as one product: the weights times the batch's windows. The product's columns are
      * (image, pixel), so its block of P columns for image n is that image's [O × P] output in NCHW order:
-     * the GEMM stores each tile straight there, with no pass over the output afterwards. With a bias, to
-     * add to y, or with small planes ({@link #DIRECT_STORE_PLANE}), the product goes to a workspace first
-     * and is moved to NCHW order (so that y + (product + bias) rounds as it always has: the GEMM would add
-     * each k slice of the product to y in turn). The same bits either way.
+     * the GEMM stores each tile straight there, and a bias is added in place: product + bias. To add to y,
+     * or with small planes ({@link #DIRECT_STORE_PLANE}), the product goes to a workspace first and is moved
+     * to NCHW order (so that y + (product + bias) rounds as it always has: the GEMM would add each k slice
+     * of the product to y in turn). The same bits either way.
      */
     // region forward (copied into docs/book/04-convolution.md; DocsJavaFenceTest checks the copy)
     static void forwardWholeBatch(float[] x, float[] w, float[] bias, ConvGeometry g, float[] y, boolean accumulate) {
         int k = g.patchSize(), p = g.outPlane(), o = g.outChannels(), cols = g.batch() * p;
         ImplicitMatrix windows = Im2ColMatrix.windows(x, g, false);
-        if (bias == null && !accumulate && p >= DIRECT_STORE_PLANE) {
+        if (!accumulate && p >= DIRECT_STORE_PLANE) {
             Gemm.gemm(false, o, cols, k, w, 0, k, windows, y, 0, p, p, o * p, false);
+            if (bias != null) Parallel.forRange(g.batch(), 1, (chunk, n0, n1) -> {
+                for (int n = n0; n < n1; n++) addChannelBias(y, n * o * p, o, p, bias);
+            });
             return;
         }
         float[] out = Workspace.get(CHANNEL_MAJOR, o * cols);
